@@ -1,0 +1,98 @@
+import diagnosticsChannel from 'node:diagnostics_channel';
+import type { Socket } from 'node:net';
+import type { LatencySummary } from '../../src-shared/resources.js';
+import { Histogram } from './histogram.js';
+
+export interface OriginCounters {
+  requests: number;
+  failed: number;
+  inFlight: number;
+  connectionsOpened: number;
+  connectionsClosed: number;
+  readonly total: Histogram;
+  readonly window: Histogram;
+  /** Completed requests and latency of the last closed window. */
+  lastWindowCount: number;
+  lastWindow: LatencySummary;
+}
+
+const EMPTY: LatencySummary = { p50: 0, p95: 0, p99: 0 };
+
+/**
+ * Counters of the engine's own HTTP traffic. Requests are counted by the
+ * pooled client's interceptor (so they are ours by construction); sockets
+ * are counted from undici's diagnostics channels, filtered by our sockets,
+ * because Node's global fetch publishes on the same channels.
+ */
+export class HttpMetrics {
+  readonly origins = new Map<string, OriginCounters>();
+  requests = 0;
+  failed = 0;
+  inFlight = 0;
+  connectionsOpened = 0;
+  connectionsClosed = 0;
+  readonly #unsubscribe: () => void;
+
+  constructor(isOurs: (socket: Socket) => boolean) {
+    const onConnected = (message: unknown): void => {
+      const { socket, connectParams } = message as { socket: Socket; connectParams: { protocol: string; hostname: string; port: string } };
+      if (!isOurs(socket)) return;
+      const o = this.origin(originOf(connectParams));
+      this.connectionsOpened++;
+      o.connectionsOpened++;
+      socket.once('close', () => {
+        this.connectionsClosed++;
+        o.connectionsClosed++;
+      });
+    };
+    const channel = diagnosticsChannel.channel('undici:client:connected');
+    channel.subscribe(onConnected);
+    this.#unsubscribe = () => channel.unsubscribe(onConnected);
+  }
+
+  origin(origin: string): OriginCounters {
+    let o = this.origins.get(origin);
+    if (!o) {
+      o = { requests: 0, failed: 0, inFlight: 0, connectionsOpened: 0, connectionsClosed: 0, total: new Histogram(), window: new Histogram(), lastWindowCount: 0, lastWindow: EMPTY };
+      this.origins.set(origin, o);
+    }
+    return o;
+  }
+
+  started(origin: string): OriginCounters {
+    const o = this.origin(origin);
+    this.inFlight++;
+    o.inFlight++;
+    return o;
+  }
+
+  finished(o: OriginCounters, ms: number, ok: boolean): void {
+    this.inFlight--;
+    o.inFlight--;
+    this.requests++;
+    o.requests++;
+    if (!ok) {
+      this.failed++;
+      o.failed++;
+    }
+    o.total.record(ms);
+    o.window.record(ms);
+  }
+
+  /** Close the current window (called once a second by the snapshot ticker). */
+  roll(): void {
+    for (const o of this.origins.values()) {
+      o.lastWindowCount = o.window.count;
+      o.lastWindow = o.window.count ? o.window.summary() : EMPTY;
+      o.window.reset();
+    }
+  }
+
+  close(): void {
+    this.#unsubscribe();
+  }
+}
+
+function originOf(p: { protocol: string; hostname: string; port: string }): string {
+  return new URL(`${p.protocol}//${p.hostname}${p.port ? `:${p.port}` : ''}`).origin;
+}

@@ -1,0 +1,240 @@
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+import path from 'node:path';
+import type { Dispatcher } from 'undici';
+import { isSecretKey } from '../../src-shared/config-keys.js';
+import { VegaError } from '../../src-shared/errors.js';
+import type { CleanupStepReport, HealthReport, ManagerStats, OriginSnapshot, ResourceSnapshot } from '../../src-shared/resources.js';
+import type { Config } from './config.js';
+import { ConfigCache } from './config-cache.js';
+import { defaultDataDir } from './data-dir.js';
+import { createPooledClient, type HttpSettings, type PooledClient } from './http-client.js';
+import { Lifecycle, type CleanupFn, type CleanupOptions } from './lifecycle.js';
+import { createLogger, type Logger, type VegaLogger } from './logger.js';
+import { HttpMetrics } from './metrics.js';
+
+export interface ResourceManagerOptions {
+  /** The .env file; default VEGA_ENV_FILE from the environment, else ./.env. */
+  readonly envFile?: string;
+  readonly env?: NodeJS.ProcessEnv;
+  /** Used when VEGA_DATA_DIR is unset (Electron passes its userData folder). */
+  readonly dataDir?: string;
+  /** Readable log lines on stdout. */
+  readonly console?: boolean;
+  readonly configTtlMs?: number;
+  readonly watchConfig?: boolean;
+  /** Overrides of the pool settings read from the config (tests, benchmarks). */
+  readonly http?: Partial<HttpSettings>;
+  readonly shutdownTotalMs?: number;
+}
+
+/**
+ * The one owner of the process's outbound HTTP, its configuration and its
+ * cleanup. Every provider and integration receives this manager's client;
+ * nothing else creates a dispatcher.
+ */
+export class ResourceManager {
+  readonly config: ConfigCache;
+  readonly lifecycle: Lifecycle;
+  readonly logger: Logger;
+  readonly dataDir: string;
+  readonly httpSettings: HttpSettings;
+  readonly #log: VegaLogger;
+  readonly #metrics: HttpMetrics;
+  readonly #pool: PooledClient;
+  readonly #eventLoop: IntervalHistogram;
+  readonly #startedAt = Date.now();
+  #shutdownAt: number | null = null;
+  #clientsCreated = 0;
+  #scopedInUse = 0;
+  #closed = false;
+
+  static async create(opts: ResourceManagerOptions = {}): Promise<ResourceManager> {
+    const env = opts.env ?? process.env;
+    const envFile = path.resolve(opts.envFile ?? env.VEGA_ENV_FILE ?? '.env');
+    const cache = new ConfigCache({ file: envFile, env, ttlMs: opts.configTtlMs, watch: opts.watchConfig ?? false });
+    const config = await cache.get();
+    try {
+      return new ResourceManager(cache, config, opts);
+    } catch (err) {
+      cache.close();
+      throw err;
+    }
+  }
+
+  private constructor(cache: ConfigCache, config: Config, opts: ResourceManagerOptions) {
+    this.config = cache;
+    this.dataDir = path.resolve(config.string('VEGA_DATA_DIR') || opts.dataDir || defaultDataDir(opts.env));
+    this.httpSettings = {
+      maxConnections: config.int('VEGA_HTTP_MAX_CONNECTIONS'),
+      keepAliveS: config.int('VEGA_HTTP_KEEPALIVE'),
+      http2: config.bool('VEGA_HTTP2'),
+      timeoutMs: config.number('VEGA_HTTP_TIMEOUT_S') * 1000,
+      ...opts.http,
+    };
+    this.#log = createLogger({ dataDir: this.dataDir, level: config.string('VEGA_LOG_LEVEL') || 'info', console: opts.console });
+    this.logger = this.#log.logger;
+    this.#learnSecrets(config);
+    cache.setHooks({
+      onLoad: (c) => this.#learnSecrets(c),
+      onError: (err) => this.logger.warn(`Config: ${err.message} (serving the last good copy)`),
+    });
+    if (cache.lastError) this.logger.warn(`Config: ${cache.lastError.message} (using defaults)`);
+    this.lifecycle = new Lifecycle(this.logger, { totalMs: opts.shutdownTotalMs });
+    this.#metrics = new HttpMetrics((socket) => this.#pool.sockets.has(socket));
+    this.#pool = createPooledClient(this.httpSettings, this.#metrics);
+    this.#clientsCreated++;
+    this.#eventLoop = monitorEventLoopDelay({ resolution: 20 });
+    this.#eventLoop.enable();
+    this.lifecycle.register('http-pool', () => this.#closePool(), { phase: 'resources' });
+    this.logger.info({ dataDir: this.dataDir, envFile: cache.file, http: this.httpSettings }, '✓ Resource manager initialized');
+  }
+
+  /** The pooled client, for long-lived users (the seed's get_http_client_direct). */
+  httpClient(): Dispatcher {
+    if (this.#closed) throw new VegaError('SHUTTING_DOWN', 'Vega is shutting down; no new requests are started.');
+    return this.#pool.dispatcher;
+  }
+
+  /** Scoped use of the pooled client: counted while `fn` runs, released on return or throw. */
+  async withHttpClient<T>(fn: (client: Dispatcher) => Promise<T> | T): Promise<T> {
+    const client = this.httpClient();
+    this.#scopedInUse++;
+    try {
+      return await fn(client);
+    } finally {
+      this.#scopedInUse--;
+    }
+  }
+
+  registerCleanup(name: string, fn: CleanupFn, opts?: CleanupOptions): () => void {
+    return this.lifecycle.register(name, fn, opts);
+  }
+
+  shutdown(): Promise<CleanupStepReport[]> {
+    this.#shutdownAt ??= Date.now();
+    return this.lifecycle.shutdown().finally(() => this.#log.flush());
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  health(): HealthReport {
+    const httpClient = !this.#closed && !this.lifecycle.shuttingDown;
+    const configCache = !this.config.degraded;
+    const status = !httpClient ? 'unhealthy' : configCache ? 'healthy' : 'degraded';
+    return {
+      status,
+      checks: { healthy: status === 'healthy', httpClient, configCache, cleanupTasks: this.lifecycle.registered },
+      timestamp: new Date().toISOString(),
+    };
+  }
+
+  stats(): ManagerStats {
+    const cache = this.config.stats();
+    const m = this.#metrics;
+    return {
+      httpClientsCreated: this.#clientsCreated,
+      httpRequestsMade: m.requests,
+      httpRequestsFailed: m.failed,
+      httpInFlight: m.inFlight,
+      scopedInUse: this.#scopedInUse,
+      connectionsOpened: m.connectionsOpened,
+      connectionsClosed: m.connectionsClosed,
+      connectionLimit: this.httpSettings.maxConnections,
+      configCacheHits: cache.hits,
+      configCacheMisses: cache.misses,
+      configCacheHitRate: cache.hitRate,
+      cleanupTasksRegistered: this.lifecycle.registered,
+      startupTime: this.#startedAt / 1000,
+      shutdownTime: this.#shutdownAt === null ? null : this.#shutdownAt / 1000,
+      uptimeSeconds: Math.round((Date.now() - this.#startedAt) / 100) / 10,
+    };
+  }
+
+  origins(): OriginSnapshot[] {
+    const pools = this.#closed ? {} : (this.#pool.agent.stats as Record<string, OriginSnapshot['pool']>);
+    const out: OriginSnapshot[] = [];
+    for (const [origin, o] of this.#metrics.origins) {
+      const p = pools[origin];
+      out.push({
+        origin,
+        pool: p ? { connected: p.connected, free: p.free, pending: p.pending, queued: p.queued, running: p.running, size: p.size } : IDLE_POOL,
+        requests: o.requests,
+        failed: o.failed,
+        inFlight: o.inFlight,
+        connectionsOpened: o.connectionsOpened,
+        connectionsClosed: o.connectionsClosed,
+        rps: o.lastWindowCount,
+        windowMs: o.lastWindow,
+        totalMs: o.total.summary(),
+      });
+    }
+    return out;
+  }
+
+  /** One dashboard tick's data. */
+  snapshot(): ResourceSnapshot {
+    const mem = process.memoryUsage();
+    return {
+      t: Date.now(),
+      manager: this.stats(),
+      origins: this.origins(),
+      configCache: this.config.stats(),
+      process: {
+        rss: mem.rss,
+        heapUsed: mem.heapUsed,
+        heapTotal: mem.heapTotal,
+        eventLoopDelayP50Ms: round2(this.#eventLoop.percentile(50) / 1e6),
+        eventLoopDelayP99Ms: round2(this.#eventLoop.percentile(99) / 1e6),
+      },
+      health: this.health().status,
+    };
+  }
+
+  /**
+   * Close the one-second window and build a snapshot: the dashboard's tick.
+   * The caller owns the timer (one per host), so nothing ticks when no one looks.
+   */
+  tick(): ResourceSnapshot {
+    this.#metrics.roll();
+    const snap = this.snapshot();
+    this.#eventLoop.reset();
+    return snap;
+  }
+
+  #learnSecrets(config: Config): void {
+    this.#log.scrubber.set(Object.entries(config.values).filter(([k, v]) => v && isSecretKey(k)).map(([, v]) => v));
+  }
+
+  async #closePool(): Promise<void> {
+    this.#closed = true;
+    this.config.close();
+    this.#eventLoop.disable();
+    // Let in-flight requests finish briefly, then cut whatever is left.
+    const graceful = this.#pool.agent.close();
+    const cut = new Promise<'cut'>((resolve) => setTimeout(resolve, 1_000, 'cut').unref());
+    if ((await Promise.race([graceful, cut])) === 'cut') await this.#pool.agent.destroy();
+    this.#metrics.close();
+  }
+}
+
+const IDLE_POOL = { connected: 0, free: 0, pending: 0, queued: 0, running: 0, size: 0 } as const;
+
+function round2(n: number): number {
+  return Number.isFinite(n) ? Math.round(n * 100) / 100 : 0;
+}
+
+let instance: Promise<ResourceManager> | undefined;
+
+/**
+ * The process-wide manager. Concurrent first calls share one initialisation;
+ * a failed one is forgotten so the next call can retry.
+ */
+export function getResourceManager(opts?: ResourceManagerOptions): Promise<ResourceManager> {
+  instance ??= ResourceManager.create(opts).catch((err: unknown) => {
+    instance = undefined;
+    throw err;
+  });
+  return instance;
+}

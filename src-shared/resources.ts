@@ -1,0 +1,107 @@
+/** What the engine reports about itself: the dashboard's and the admin API's data. */
+
+export interface PoolStats {
+  readonly connected: number;
+  readonly free: number;
+  readonly pending: number;
+  readonly queued: number;
+  readonly running: number;
+  readonly size: number;
+}
+
+export interface LatencySummary {
+  readonly p50: number;
+  readonly p95: number;
+  readonly p99: number;
+}
+
+export interface OriginSnapshot {
+  readonly origin: string;
+  readonly pool: PoolStats;
+  readonly requests: number;
+  readonly failed: number;
+  readonly inFlight: number;
+  readonly connectionsOpened: number;
+  readonly connectionsClosed: number;
+  /** Requests completed in the last one-second window. */
+  readonly rps: number;
+  /** Latency over the last window, milliseconds. */
+  readonly windowMs: LatencySummary;
+  /** Latency since start, milliseconds. */
+  readonly totalMs: LatencySummary;
+}
+
+export interface ConfigCacheStatsValue {
+  readonly hits: number;
+  readonly misses: number;
+  readonly hitRate: number;
+  readonly cacheAgeSeconds: number | null;
+  readonly cached: boolean;
+  readonly loads: number;
+  readonly degraded: boolean;
+  readonly lastError: string | null;
+}
+
+export type HealthStatus = 'healthy' | 'degraded' | 'unhealthy';
+
+export interface HealthChecks {
+  readonly healthy: boolean;
+  readonly httpClient: boolean;
+  readonly configCache: boolean;
+  readonly cleanupTasks: number;
+}
+
+export interface HealthReport {
+  readonly status: HealthStatus;
+  readonly checks: HealthChecks;
+  readonly timestamp: string;
+}
+
+export interface ProcessStats {
+  readonly rss: number;
+  readonly heapUsed: number;
+  readonly heapTotal: number;
+  readonly eventLoopDelayP50Ms: number;
+  readonly eventLoopDelayP99Ms: number;
+}
+
+export interface ManagerStats {
+  readonly httpClientsCreated: number;
+  readonly httpRequestsMade: number;
+  readonly httpRequestsFailed: number;
+  readonly httpInFlight: number;
+  readonly scopedInUse: number;
+  readonly connectionsOpened: number;
+  readonly connectionsClosed: number;
+  readonly connectionLimit: number;
+  readonly configCacheHits: number;
+  readonly configCacheMisses: number;
+  readonly configCacheHitRate: number;
+  readonly cleanupTasksRegistered: number;
+  /** Epoch seconds, as in the seed. */
+  readonly startupTime: number;
+  readonly shutdownTime: number | null;
+  readonly uptimeSeconds: number;
+}
+
+/** One tick of the dashboard: cheap to build, small to send. */
+export interface ResourceSnapshot {
+  /** Epoch milliseconds. */
+  readonly t: number;
+  readonly manager: ManagerStats;
+  readonly origins: readonly OriginSnapshot[];
+  readonly configCache: ConfigCacheStatsValue;
+  readonly process: ProcessStats;
+  readonly health: HealthStatus;
+}
+
+export interface CleanupStepReport {
+  readonly step: string;
+  readonly phase: CleanupPhase;
+  readonly ok: boolean;
+  readonly ms: number;
+  readonly error: string | null;
+}
+
+export const CLEANUP_PHASES = ['llm', 'resources', 'background'] as const;
+export type CleanupPhase = (typeof CLEANUP_PHASES)[number];
