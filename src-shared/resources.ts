@@ -84,6 +84,16 @@ export interface ManagerStats {
   readonly uptimeSeconds: number;
 }
 
+export interface LlmStats {
+  readonly turns: number;
+  readonly failed: number;
+  readonly tokens: number;
+  /** Time to first token over all turns, ms. */
+  readonly ttftMs: LatencySummary;
+  /** Tokens per second of the most recent completed turn. */
+  readonly lastTokensPerSecond: number;
+}
+
 /** One tick of the dashboard: cheap to build, small to send. */
 export interface ResourceSnapshot {
   /** Epoch milliseconds. */
@@ -91,6 +101,7 @@ export interface ResourceSnapshot {
   readonly manager: ManagerStats;
   readonly origins: readonly OriginSnapshot[];
   readonly configCache: ConfigCacheStatsValue;
+  readonly llm: LlmStats;
   readonly process: ProcessStats;
   readonly health: HealthStatus;
 }

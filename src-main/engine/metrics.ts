@@ -1,6 +1,6 @@
 import diagnosticsChannel from 'node:diagnostics_channel';
 import type { Socket } from 'node:net';
-import type { LatencySummary } from '../../src-shared/resources.js';
+import type { LatencySummary, LlmStats } from '../../src-shared/resources.js';
 import { Histogram } from './histogram.js';
 
 export interface OriginCounters {
@@ -95,4 +95,32 @@ export class HttpMetrics {
 
 function originOf(p: { protocol: string; hostname: string; port: string }): string {
   return new URL(`${p.protocol}//${p.hostname}${p.port ? `:${p.port}` : ''}`).origin;
+}
+
+export interface ChatTurnRecord {
+  readonly ok: boolean;
+  readonly ttftMs?: number;
+  readonly tokens?: number;
+  readonly tokensPerSecond?: number;
+}
+
+/** Chat turns as the providers report them: the dashboard's LLM figures. */
+export class LlmMetrics {
+  turns = 0;
+  failed = 0;
+  tokens = 0;
+  lastTokensPerSecond = 0;
+  readonly #ttft = new Histogram();
+
+  record(turn: ChatTurnRecord): void {
+    this.turns++;
+    if (!turn.ok) this.failed++;
+    this.tokens += turn.tokens ?? 0;
+    if (turn.ttftMs !== undefined) this.#ttft.record(turn.ttftMs);
+    if (turn.tokensPerSecond !== undefined) this.lastTokensPerSecond = Math.round(turn.tokensPerSecond * 10) / 10;
+  }
+
+  stats(): LlmStats {
+    return { turns: this.turns, failed: this.failed, tokens: this.tokens, ttftMs: this.#ttft.summary(), lastTokensPerSecond: this.lastTokensPerSecond };
+  }
 }

@@ -10,7 +10,7 @@ import { defaultDataDir } from './data-dir.js';
 import { createPooledClient, type HttpSettings, type PooledClient } from './http-client.js';
 import { Lifecycle, type CleanupFn, type CleanupOptions } from './lifecycle.js';
 import { createLogger, type Logger, type VegaLogger } from './logger.js';
-import { HttpMetrics } from './metrics.js';
+import { HttpMetrics, LlmMetrics } from './metrics.js';
 
 export interface ResourceManagerOptions {
   /** The .env file; default VEGA_ENV_FILE from the environment, else ./.env. */
@@ -38,6 +38,8 @@ export class ResourceManager {
   readonly logger: Logger;
   readonly dataDir: string;
   readonly httpSettings: HttpSettings;
+  /** Chat turns reported by the providers (tokens, time to first token). */
+  readonly llm = new LlmMetrics();
   readonly #log: VegaLogger;
   readonly #metrics: HttpMetrics;
   readonly #pool: PooledClient;
@@ -181,6 +183,7 @@ export class ResourceManager {
       manager: this.stats(),
       origins: this.origins(),
       configCache: this.config.stats(),
+      llm: this.llm.stats(),
       process: {
         rss: mem.rss,
         heapUsed: mem.heapUsed,

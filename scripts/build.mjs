@@ -1,0 +1,63 @@
+#!/usr/bin/env node
+// Builds the three outputs: Electron main + preload (esbuild), the headless
+// web host (esbuild), and the renderer (Vite). `--if-stale` skips the build
+// when nothing under the sources changed since the last one.
+import { build as esbuild } from 'esbuild';
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const out = path.join(root, 'out');
+const stamp = path.join(out, '.build-stamp');
+const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+
+function newestMtime(p) {
+  const st = statSync(p);
+  if (!st.isDirectory()) return st.mtimeMs;
+  let newest = st.mtimeMs;
+  for (const e of readdirSync(p)) newest = Math.max(newest, newestMtime(path.join(p, e)));
+  return newest;
+}
+
+export function isStale() {
+  if (!existsSync(stamp)) return true;
+  const built = statSync(stamp).mtimeMs;
+  const inputs = ['src-main', 'src-shared', 'src-renderer', 'package.json', 'vite.config.ts'].map((p) => path.join(root, p)).filter(existsSync);
+  return inputs.some((p) => newestMtime(p) > built);
+}
+
+export async function build({ quiet = false } = {}) {
+  const log = (m) => quiet || console.log(m);
+  const common = {
+    absWorkingDir: root,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    sourcemap: true,
+    logLevel: 'warning',
+    define: { __VEGA_VERSION__: JSON.stringify(pkg.version) },
+  };
+  // Dependencies stay in node_modules (packaged beside the bundle), except in
+  // the preload: a sandboxed preload can require nothing but 'electron'.
+  await Promise.all([
+    esbuild({ ...common, entryPoints: ['src-main/electron/main.ts'], outfile: 'out/main/index.cjs', format: 'cjs', packages: 'external' }),
+    esbuild({ ...common, entryPoints: ['src-main/electron/preload.ts'], outfile: 'out/preload/index.cjs', format: 'cjs', external: ['electron'] }),
+    esbuild({ ...common, entryPoints: ['src-main/web/serve.ts'], outfile: 'out/web/serve.mjs', format: 'esm', packages: 'external' }),
+  ].map((p) => p.catch((err) => { throw err; })));
+  log('built out/main, out/preload, out/web');
+  const { build: vite } = await import('vite');
+  await vite({ configFile: path.join(root, 'vite.config.ts'), logLevel: quiet ? 'error' : 'warn' });
+  log('built out/renderer');
+  mkdirSync(out, { recursive: true });
+  writeFileSync(stamp, new Date().toISOString());
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const ifStale = process.argv.includes('--if-stale');
+  if (ifStale && !isStale()) process.exit(0);
+  build({ quiet: process.argv.includes('--quiet') }).catch((err) => {
+    console.error(`Build failed: ${err.message}`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,45 @@
+import { randomUUID } from 'node:crypto';
+import type { z } from 'zod';
+import { CALLS, isCallName, type CallName, type CallResult, type Envelope } from '../../src-shared/contract.js';
+import { VegaError, toErrorValue } from '../../src-shared/errors.js';
+import type { Logger } from '../engine/logger.js';
+
+export interface CallContext {
+  /** Follows the call into logs and outbound requests. */
+  readonly requestId: string;
+  readonly host: 'electron' | 'web';
+}
+
+export type Handler<C extends CallName> = (params: z.output<(typeof CALLS)[C]['params']>, ctx: CallContext) => Promise<CallResult<C>> | CallResult<C>;
+export type Handlers = { readonly [C in CallName]: Handler<C> };
+
+/**
+ * The one door of the contract, shared by both hosts: the channel must be
+ * known, the payload must pass its schema, and whatever is thrown leaves as
+ * a `{code, message}` value, never a stack.
+ */
+export async function dispatchCall(
+  handlers: Handlers,
+  channel: unknown,
+  params: unknown,
+  ctx: Omit<CallContext, 'requestId'> & { requestId?: string },
+  logger?: Logger,
+): Promise<Envelope<unknown>> {
+  if (!isCallName(channel)) {
+    return { ok: false, error: { code: 'UNKNOWN_CHANNEL', message: `There is no channel named ${JSON.stringify(String(channel).slice(0, 64))}.` } };
+  }
+  const parsed = CALLS[channel].params.safeParse(params ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue?.path.length ? ` at ${issue.path.join('.')}` : '';
+    return { ok: false, error: { code: 'BAD_REQUEST', message: `Invalid ${channel} payload${where}: ${issue?.message ?? 'rejected'}.` } };
+  }
+  const full: CallContext = { host: ctx.host, requestId: ctx.requestId ?? randomUUID() };
+  try {
+    const handler = handlers[channel] as Handler<CallName>;
+    return { ok: true, value: await handler(parsed.data as never, full) };
+  } catch (err) {
+    if (!(err instanceof VegaError)) logger?.error({ err, channel, requestId: full.requestId }, `call ${channel} failed`);
+    return { ok: false, error: toErrorValue(err) };
+  }
+}

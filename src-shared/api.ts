@@ -1,0 +1,81 @@
+import type { CallName, CallParams, CallResult, Envelope, EventName, EventPayloads } from './contract.js';
+import { VegaError, ERROR_CODES, type ErrorCode } from './errors.js';
+
+export type Unsubscribe = () => void;
+
+/** The one interface the renderer codes against, whichever host it runs in. */
+export interface VegaApi {
+  readonly chat: {
+    list(p?: CallParams<'chat:list'>): Promise<CallResult<'chat:list'>>;
+    get(p: CallParams<'chat:get'>): Promise<CallResult<'chat:get'>>;
+    create(p?: CallParams<'chat:create'>): Promise<CallResult<'chat:create'>>;
+    update(p: CallParams<'chat:update'>): Promise<CallResult<'chat:update'>>;
+    delete(p: CallParams<'chat:delete'>): Promise<CallResult<'chat:delete'>>;
+    send(p: CallParams<'chat:send'>): Promise<CallResult<'chat:send'>>;
+    stop(p: CallParams<'chat:stop'>): Promise<CallResult<'chat:stop'>>;
+    regenerate(p: CallParams<'chat:regenerate'>): Promise<CallResult<'chat:regenerate'>>;
+    edit(p: CallParams<'chat:edit'>): Promise<CallResult<'chat:edit'>>;
+    confirmTool(p: CallParams<'chat:confirmTool'>): Promise<CallResult<'chat:confirmTool'>>;
+    export(p: CallParams<'chat:export'>): Promise<CallResult<'chat:export'>>;
+    models(p: CallParams<'chat:models'>): Promise<CallResult<'chat:models'>>;
+    onEvent(cb: (e: EventPayloads['chat:event']) => void): Unsubscribe;
+  };
+  readonly resources: {
+    snapshot(): Promise<CallResult<'resources:snapshot'>>;
+    health(): Promise<CallResult<'resources:health'>>;
+    providers(): Promise<CallResult<'resources:providers'>>;
+    invalidateCache(): Promise<CallResult<'resources:invalidateCache'>>;
+    onSnapshot(cb: (s: EventPayloads['resources:snapshot']) => void): Unsubscribe;
+  };
+  readonly config: {
+    get(): Promise<CallResult<'config:get'>>;
+    set(p: CallParams<'config:set'>): Promise<CallResult<'config:set'>>;
+  };
+  readonly app: {
+    info(): Promise<CallResult<'app:info'>>;
+  };
+}
+
+/** How a bridge moves one call and one subscription; both hosts' clients supply these two. */
+export interface Transport {
+  invoke(channel: CallName, params: unknown): Promise<Envelope<unknown>>;
+  subscribe<E extends EventName>(event: E, cb: (payload: EventPayloads[E]) => void): Unsubscribe;
+}
+
+/** Build the VegaApi over a transport: the one place that maps methods to channels. */
+export function createVegaApi(t: Transport): VegaApi {
+  const call =
+    <C extends CallName>(channel: C) =>
+    async (params?: CallParams<C>): Promise<CallResult<C>> => {
+      const env = await t.invoke(channel, params ?? {});
+      if (env.ok) return env.value as CallResult<C>;
+      const code = (ERROR_CODES as readonly string[]).includes(env.error.code) ? (env.error.code as ErrorCode) : 'INTERNAL';
+      throw new VegaError(code, env.error.message);
+    };
+  return {
+    chat: {
+      list: call('chat:list'),
+      get: call('chat:get'),
+      create: call('chat:create'),
+      update: call('chat:update'),
+      delete: call('chat:delete'),
+      send: call('chat:send'),
+      stop: call('chat:stop'),
+      regenerate: call('chat:regenerate'),
+      edit: call('chat:edit'),
+      confirmTool: call('chat:confirmTool'),
+      export: call('chat:export'),
+      models: call('chat:models'),
+      onEvent: (cb) => t.subscribe('chat:event', cb),
+    },
+    resources: {
+      snapshot: call('resources:snapshot'),
+      health: call('resources:health'),
+      providers: call('resources:providers'),
+      invalidateCache: call('resources:invalidateCache'),
+      onSnapshot: (cb) => t.subscribe('resources:snapshot', cb),
+    },
+    config: { get: call('config:get'), set: call('config:set') },
+    app: { info: call('app:info') },
+  };
+}

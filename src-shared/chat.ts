@@ -1,0 +1,96 @@
+import { z } from 'zod';
+import type { VegaErrorValue } from './errors.js';
+
+export const PROVIDERS = ['ollama', 'openai'] as const;
+export type ProviderId = (typeof PROVIDERS)[number];
+
+export const ID = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'an id of letters, digits, - or _');
+export const MAX_MESSAGE_CHARS = 200_000;
+
+export type Role = 'system' | 'user' | 'assistant' | 'tool';
+
+export interface ToolCall {
+  readonly id: string;
+  readonly name: string;
+  readonly arguments: Record<string, unknown>;
+  /** State-changing calls wait for the person's yes. */
+  readonly needsConfirmation: boolean;
+  readonly status: 'pending' | 'approved' | 'denied' | 'done' | 'failed';
+  readonly result?: string;
+}
+
+export interface MessageStats {
+  readonly promptTokens?: number;
+  readonly evalTokens?: number;
+  /** Time to first token, ms. */
+  readonly ttftMs?: number;
+  readonly tokensPerSecond?: number;
+  readonly totalMs?: number;
+}
+
+export interface ChatMessage {
+  readonly id: string;
+  readonly role: Role;
+  readonly content: string;
+  /** ISO 8601. */
+  readonly createdAt: string;
+  readonly model?: string;
+  readonly provider?: ProviderId;
+  readonly stats?: MessageStats;
+  /** The answer was cut short (stopped, or the provider failed mid-stream); content is what arrived. */
+  readonly partial?: boolean;
+  readonly error?: VegaErrorValue;
+  readonly toolCalls?: readonly ToolCall[];
+  /** For role 'tool': which call this answers. */
+  readonly toolCallId?: string;
+  readonly requestId?: string;
+}
+
+export interface ConversationSummary {
+  readonly id: string;
+  readonly title: string;
+  readonly model: string;
+  readonly provider: ProviderId;
+  readonly systemPrompt: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly messageCount: number;
+}
+
+export interface Conversation extends ConversationSummary {
+  readonly messages: readonly ChatMessage[];
+}
+
+export interface ModelInfo {
+  readonly name: string;
+  readonly size?: number;
+  readonly family?: string;
+  readonly parameterSize?: string;
+}
+
+export interface LoadedModel {
+  readonly name: string;
+  readonly size: number;
+  readonly sizeVram: number;
+  /** ISO 8601: when the server unloads it. */
+  readonly expiresAt: string | null;
+}
+
+export interface ProviderHealth {
+  readonly id: string;
+  readonly kind: 'llm' | 'integration';
+  readonly configured: boolean;
+  readonly reachable: boolean;
+  readonly latencyMs: number | null;
+  readonly lastError: string | null;
+  readonly checkedAt: string | null;
+}
+
+/** Pushed while a turn runs; the renderer appends tokens to the message with that id. */
+export type ChatEvent =
+  | { readonly type: 'message'; readonly conversationId: string; readonly message: ChatMessage }
+  | { readonly type: 'token'; readonly conversationId: string; readonly messageId: string; readonly text: string }
+  | { readonly type: 'tool-call'; readonly conversationId: string; readonly messageId: string; readonly call: ToolCall }
+  | { readonly type: 'done'; readonly conversationId: string; readonly message: ChatMessage }
+  | { readonly type: 'error'; readonly conversationId: string; readonly messageId: string | null; readonly error: VegaErrorValue }
+  | { readonly type: 'conversations'; readonly conversations: readonly ConversationSummary[] };

@@ -1,0 +1,102 @@
+import { z } from 'zod';
+import { ID, MAX_MESSAGE_CHARS, PROVIDERS, type ChatEvent, type ChatMessage, type Conversation, type ConversationSummary, type LoadedModel, type ModelInfo, type ProviderHealth } from './chat.js';
+import type { ConfigKind, ConfigKey } from './config-keys.js';
+import type { HealthReport, ResourceSnapshot } from './resources.js';
+
+/**
+ * Every call (renderer → main, answered once) and every event (main →
+ * renderer, pushed) is named here once, with its runtime schema. Payload
+ * schemas are strict: unknown keys (including `__proto__`) are refused.
+ */
+
+const provider = z.enum(PROVIDERS);
+const text = z.string().min(1).max(MAX_MESSAGE_CHARS);
+const short = z.string().max(200);
+
+export interface ConfigEntry {
+  readonly key: ConfigKey;
+  readonly kind: ConfigKind;
+  readonly description: string;
+  readonly default: string;
+  /** Secrets are never sent: value is '' and `set` says whether one is stored. */
+  readonly value: string;
+  readonly set: boolean;
+  readonly secret: boolean;
+  readonly source: 'env' | 'file' | 'default';
+}
+
+export interface ConfigSetResult {
+  readonly saved: boolean;
+  /** Per key, what is wrong with the value given. */
+  readonly errors: Readonly<Record<string, string>>;
+}
+
+export interface AppInfo {
+  readonly version: string;
+  readonly host: 'electron' | 'web';
+  readonly dataDir: string;
+  readonly platform: string;
+}
+
+export interface ProvidersReport {
+  readonly providers: readonly ProviderHealth[];
+  readonly loadedModels: readonly LoadedModel[];
+}
+
+/** The request schema and (type-only) result of each call. */
+export const CALLS = {
+  'chat:list': { params: z.strictObject({ query: short.optional() }), result: null as unknown as readonly ConversationSummary[] },
+  'chat:get': { params: z.strictObject({ conversationId: ID }), result: null as unknown as Conversation },
+  'chat:create': {
+    params: z.strictObject({ title: short.optional(), model: short.optional(), provider: provider.optional(), systemPrompt: z.string().max(20_000).optional() }),
+    result: null as unknown as ConversationSummary,
+  },
+  'chat:update': {
+    params: z.strictObject({ conversationId: ID, title: short.min(1).optional(), model: short.min(1).optional(), provider: provider.optional(), systemPrompt: z.string().max(20_000).optional() }),
+    result: null as unknown as ConversationSummary,
+  },
+  'chat:delete': { params: z.strictObject({ conversationId: ID }), result: null as unknown as { deleted: boolean } },
+  'chat:send': { params: z.strictObject({ conversationId: ID, text }), result: null as unknown as { messageId: string } },
+  'chat:stop': { params: z.strictObject({ conversationId: ID }), result: null as unknown as { stopped: boolean } },
+  'chat:regenerate': { params: z.strictObject({ conversationId: ID }), result: null as unknown as { messageId: string } },
+  'chat:edit': { params: z.strictObject({ conversationId: ID, messageId: ID, text }), result: null as unknown as { messageId: string } },
+  'chat:confirmTool': { params: z.strictObject({ conversationId: ID, callId: ID, approve: z.boolean() }), result: null as unknown as { ok: boolean } },
+  'chat:export': { params: z.strictObject({ conversationId: ID, format: z.enum(['markdown', 'json']) }), result: null as unknown as { filename: string; content: string } },
+  'chat:models': { params: z.strictObject({ provider }), result: null as unknown as readonly ModelInfo[] },
+  'resources:snapshot': { params: z.strictObject({}), result: null as unknown as ResourceSnapshot },
+  'resources:health': { params: z.strictObject({}), result: null as unknown as HealthReport },
+  'resources:providers': { params: z.strictObject({}), result: null as unknown as ProvidersReport },
+  'resources:invalidateCache': { params: z.strictObject({}), result: null as unknown as { invalidated: true } },
+  'config:get': { params: z.strictObject({}), result: null as unknown as readonly ConfigEntry[] },
+  'config:set': {
+    params: z.strictObject({ values: z.record(z.string().regex(/^[A-Z][A-Z0-9_]{0,63}$/), z.string().max(4096)).refine((v) => Object.keys(v).length <= 64, 'at most 64 keys') }),
+    result: null as unknown as ConfigSetResult,
+  },
+  'app:info': { params: z.strictObject({}), result: null as unknown as AppInfo },
+} as const;
+
+export type CallName = keyof typeof CALLS;
+export type CallParams<C extends CallName> = z.input<(typeof CALLS)[C]['params']>;
+export type CallResult<C extends CallName> = (typeof CALLS)[C]['result'];
+export const CALL_NAMES = Object.keys(CALLS) as CallName[];
+
+/** Events pushed from main. */
+export interface EventPayloads {
+  'chat:event': ChatEvent;
+  'resources:snapshot': ResourceSnapshot;
+}
+export type EventName = keyof EventPayloads;
+export const EVENT_NAMES: readonly EventName[] = ['chat:event', 'resources:snapshot'];
+
+export function isCallName(name: unknown): name is CallName {
+  return typeof name === 'string' && Object.hasOwn(CALLS, name);
+}
+
+export function isEventName(name: unknown): name is EventName {
+  return typeof name === 'string' && (EVENT_NAMES as readonly string[]).includes(name);
+}
+
+/** What crosses the wire for a call's answer (IPC return value, WebSocket reply). */
+export type Envelope<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: { readonly code: string; readonly message: string } };
+
+export type { ChatEvent, ChatMessage, Conversation, ConversationSummary, ModelInfo, LoadedModel, ProviderHealth };

@@ -1,0 +1,20 @@
+import { z } from 'zod';
+import type { Envelope, EventName, EventPayloads } from './contract.js';
+
+/**
+ * Frames of the contract over one WebSocket (the web host). IPC needs no
+ * frames: Electron's invoke/send carry the same envelope and payloads.
+ */
+export const ClientFrame = z.strictObject({
+  id: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+  channel: z.string().max(64),
+  params: z.unknown(),
+});
+export type ClientFrame = z.infer<typeof ClientFrame>;
+
+export type ServerFrame =
+  | ({ readonly id: number } & Envelope<unknown>)
+  | { readonly [K in EventName]: { readonly event: K; readonly payload: EventPayloads[K] } }[EventName];
+
+/** Largest frame a client may send; a chat message is capped well below it. */
+export const MAX_FRAME_BYTES = 1024 * 1024;
