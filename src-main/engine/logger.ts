@@ -10,11 +10,25 @@ export type { Logger } from 'pino';
  * or message they hide in. Secrets are learnt from the config on each load.
  */
 export class SecretScrubber {
+  #fromConfig: string[] = [];
+  readonly #extra = new Set<string>();
   #secrets: string[] = [];
 
+  /** The secrets of the current config (replaces the previous config's). */
   set(values: Iterable<string>): void {
+    this.#fromConfig = [...values];
+    this.#rebuild();
+  }
+
+  /** A secret that is not in the config, e.g. a generated API key. */
+  add(value: string): void {
+    this.#extra.add(value);
+    this.#rebuild();
+  }
+
+  #rebuild(): void {
     // Longest first, so a secret that contains another is replaced whole.
-    this.#secrets = [...new Set(values)].filter((v) => v.length >= 4).sort((a, b) => b.length - a.length);
+    this.#secrets = [...new Set([...this.#fromConfig, ...this.#extra])].filter((v) => v.length >= 4).sort((a, b) => b.length - a.length);
   }
 
   scrub(text: string): string {
@@ -47,7 +61,7 @@ export function createLogger(opts: LoggerOptions): VegaLogger {
   const fileStream = pino.destination({ dest: file, sync: true, mkdir: true });
   const streams: pino.StreamEntry[] = [{ level: 'trace', stream: scrubbed(fileStream, scrubber) }];
   if (opts.console) {
-    streams.push({ level: 'trace', stream: scrubbed(pretty({ sync: true, colorize: process.stdout.isTTY, ignore: 'pid,hostname', translateTime: 'HH:MM:ss' }), scrubber) });
+    streams.push({ level: 'trace', stream: scrubbed(pretty({ sync: true, colorize: process.stdout.isTTY, ignore: 'pid,hostname,phase,step', singleLine: true, translateTime: 'HH:MM:ss' }), scrubber) });
   }
   const logger = pino(
     { level: opts.level ?? 'info', redact: { paths: REDACT_PATHS, censor: '[redacted]' }, base: undefined },

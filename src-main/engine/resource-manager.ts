@@ -112,6 +112,11 @@ export class ResourceManager {
     return this.lifecycle.register(name, fn, opts);
   }
 
+  /** Keep a secret that is not in the config (a generated key, a token) out of every log line. */
+  addSecret(value: string): void {
+    this.#log.scrubber.add(value);
+  }
+
   shutdown(): Promise<CleanupStepReport[]> {
     this.#shutdownAt ??= Date.now();
     return this.lifecycle.shutdown().finally(() => this.#log.flush());

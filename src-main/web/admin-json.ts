@@ -1,0 +1,83 @@
+import type { HealthReport, ManagerStats, OriginSnapshot, ResourceSnapshot } from '../../src-shared/resources.js';
+
+/**
+ * The admin API speaks the seed's snake_case JSON so its curl steps work
+ * unchanged; inside TypeScript everything is camelCase. Fields are only
+ * ever added to the seed's shapes, never renamed.
+ */
+export function healthJson(h: HealthReport): object {
+  return {
+    status: h.status,
+    checks: { healthy: h.checks.healthy, http_client: h.checks.httpClient, config_cache: h.checks.configCache, cleanup_tasks: h.checks.cleanupTasks },
+    timestamp: h.timestamp,
+  };
+}
+
+function managerJson(m: ManagerStats): object {
+  return {
+    http_clients_created: m.httpClientsCreated,
+    http_requests_made: m.httpRequestsMade,
+    config_cache_hits: m.configCacheHits,
+    config_cache_misses: m.configCacheMisses,
+    config_cache_hit_rate: m.configCacheHitRate,
+    cleanup_tasks_registered: m.cleanupTasksRegistered,
+    startup_time: m.startupTime,
+    shutdown_time: m.shutdownTime,
+    uptime_seconds: m.uptimeSeconds,
+    // Added beyond the seed:
+    http_requests_failed: m.httpRequestsFailed,
+    http_requests_in_flight: m.httpInFlight,
+    http_scoped_in_use: m.scopedInUse,
+    connections_opened: m.connectionsOpened,
+    connections_closed: m.connectionsClosed,
+    connection_limit: m.connectionLimit,
+  };
+}
+
+function originJson(o: OriginSnapshot): object {
+  return {
+    origin: o.origin,
+    pool: o.pool,
+    requests: o.requests,
+    failed: o.failed,
+    in_flight: o.inFlight,
+    connections_opened: o.connectionsOpened,
+    connections_closed: o.connectionsClosed,
+    requests_per_second: o.rps,
+    latency_ms: o.totalMs,
+    latency_last_second_ms: o.windowMs,
+  };
+}
+
+export function statsJson(s: ResourceSnapshot, timestamp: string): object {
+  const c = s.configCache;
+  return {
+    resource_manager: managerJson(s.manager),
+    config_cache: {
+      hits: c.hits,
+      misses: c.misses,
+      hit_rate: c.hitRate,
+      cache_age_seconds: c.cacheAgeSeconds,
+      cached: c.cached,
+      loads: c.loads,
+      degraded: c.degraded,
+      last_error: c.lastError,
+    },
+    http_pools: s.origins.map(originJson),
+    llm: {
+      turns: s.llm.turns,
+      failed: s.llm.failed,
+      tokens: s.llm.tokens,
+      time_to_first_token_ms: s.llm.ttftMs,
+      last_tokens_per_second: s.llm.lastTokensPerSecond,
+    },
+    process: {
+      rss_bytes: s.process.rss,
+      heap_used_bytes: s.process.heapUsed,
+      heap_total_bytes: s.process.heapTotal,
+      event_loop_delay_p50_ms: s.process.eventLoopDelayP50Ms,
+      event_loop_delay_p99_ms: s.process.eventLoopDelayP99Ms,
+    },
+    timestamp,
+  };
+}

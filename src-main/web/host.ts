@@ -1,0 +1,141 @@
+import { randomUUID } from 'node:crypto';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import type { VegaApp } from '../app/create-app.js';
+import { healthJson, statsJson } from './admin-json.js';
+import { generateKey, hostAllowed, keyMatches } from './auth.js';
+import { handleChatRoute } from './chat-route.js';
+import { HttpError, sendError, sendJson } from './http-util.js';
+import { serveStatic } from './static-files.js';
+import { WsBridge } from './ws-bridge.js';
+
+export interface WebHostOptions {
+  readonly app: VegaApp;
+  /** Folder of the built renderer; without it only the APIs are served. */
+  readonly staticDir?: string;
+  /** Override VEGA_HOST / VEGA_PORT (tests use port 0). */
+  readonly host?: string;
+  readonly port?: number;
+}
+
+export interface WebHost {
+  readonly url: string;
+  readonly port: number;
+  /** The API key: VEGA_API_KEY, or one generated for this run. */
+  readonly apiKey: string;
+  readonly keyGenerated: boolean;
+  /** Stop accepting, close sockets. The engine's shutdown is the caller's. */
+  close(): Promise<void>;
+}
+
+type Route = (req: IncomingMessage, res: ServerResponse, requestId: string) => Promise<void> | void;
+
+/**
+ * The headless host: the built renderer, the contract over one WebSocket
+ * (/ws) and the seed's admin API, all behind one key.
+ */
+export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
+  const { app } = opts;
+  const { rm } = app;
+  const cfg = await rm.config.get();
+  const bindHost = opts.host ?? cfg.string('VEGA_HOST');
+  const bindPort = opts.port ?? cfg.int('VEGA_PORT');
+  const configuredKey = cfg.string('VEGA_API_KEY');
+  const apiKey = configuredKey || generateKey();
+  rm.addSecret(apiKey);
+  const bridge = new WsBridge(app);
+
+  const routes: Record<string, Route> = {
+    'GET /admin/resources/health': (_req, res) => sendJson(res, 200, healthJson(rm.health())),
+    'GET /admin/resources/stats': (_req, res) => sendJson(res, 200, statsJson(rm.snapshot(), new Date().toISOString())),
+    'POST /admin/resources/cache/invalidate': (_req, res) => {
+      rm.config.invalidate();
+      rm.logger.info('Configuration cache invalidated');
+      sendJson(res, 200, { status: 'success', message: 'Configuration cache invalidated successfully', timestamp: new Date().toISOString() });
+    },
+    'POST /chat': (req, res, requestId) => handleChatRoute(app, req, res, requestId),
+  };
+
+  const server = http.createServer({ requestTimeout: 0, headersTimeout: 30_000 }, async (req, res) => {
+    const requestId = validRequestId(req.headers['x-request-id']) ?? randomUUID();
+    res.setHeader('x-request-id', requestId);
+    try {
+      if (!hostAllowed(req.headers.host, bindHost)) throw new HttpError(421, 'FORBIDDEN_SENDER', 'This host name is not served here.');
+      const url = new URL(req.url ?? '/', 'http://vega.invalid');
+      const route = routes[`${req.method} ${url.pathname}`];
+      if (route || isApiPath(url.pathname)) {
+        // 401 before any work: the body is not even read.
+        if (!keyMatches(header(req, 'x-api-key'), apiKey)) throw new HttpError(401, 'UNAUTHORIZED', 'Missing or wrong X-API-Key header.');
+        if (!route) throw new HttpError(404, 'NOT_FOUND', `No route ${req.method} ${url.pathname}.`);
+        await route(req, res, requestId);
+        return;
+      }
+      if ((req.method === 'GET' || req.method === 'HEAD') && opts.staticDir && (await serveStatic(opts.staticDir, url.pathname, res))) return;
+      throw new HttpError(404, 'NOT_FOUND', `No route ${req.method} ${url.pathname}.`);
+    } catch (err) {
+      if (err instanceof HttpError) sendError(res, err.status, err.code, err.message);
+      else {
+        rm.logger.error({ err, requestId }, 'web host request failed');
+        sendError(res, 500, 'INTERNAL', 'Something went wrong inside Vega; the log has the details.');
+      }
+    }
+  });
+
+  server.on('upgrade', (req, socket: Socket, head) => {
+    const url = new URL(req.url ?? '/', 'http://vega.invalid');
+    const key = url.searchParams.get('token') ?? header(req, 'x-api-key');
+    if (url.pathname !== '/ws' || !hostAllowed(req.headers.host, bindHost) || !keyMatches(key, apiKey)) {
+      const status = url.pathname !== '/ws' ? '404 Not Found' : '401 Unauthorized';
+      socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+      return;
+    }
+    bridge.upgrade(req, socket, head);
+  });
+
+  const sockets = new Set<Socket>();
+  server.on('connection', (s: Socket) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(bindPort, bindHost, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const shownHost = bindHost.includes(':') ? `[${bindHost}]` : bindHost;
+  const url = `http://${shownHost}:${port}`;
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    apiKey,
+    keyGenerated: !configuredKey,
+    close: () =>
+      (closing ??= (async () => {
+        const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+        await bridge.close();
+        server.closeIdleConnections();
+        setTimeout(() => sockets.forEach((s) => s.destroy()), 1_000).unref();
+        await stopped;
+      })()),
+  };
+}
+
+function isApiPath(p: string): boolean {
+  return p === '/chat' || p.startsWith('/admin/') || p.startsWith('/api/');
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+function validRequestId(v: string | string[] | undefined): string | undefined {
+  const s = Array.isArray(v) ? v[0] : v;
+  return s && /^[\w.-]{1,64}$/.test(s) ? s : undefined;
+}

@@ -1,0 +1,81 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { EVENT_NAMES, type EventName, type EventPayloads } from '../../src-shared/contract.js';
+import { ClientFrame, MAX_FRAME_BYTES, type ServerFrame } from '../../src-shared/wire.js';
+import type { VegaApp } from '../app/create-app.js';
+import { dispatchCall } from '../app/router.js';
+
+// A client that stops reading must not make us buffer without bound:
+// snapshots are skipped past this much unsent data (the next one replaces them).
+const SKIP_SNAPSHOTS_ABOVE = 1024 * 1024;
+
+/**
+ * The contract over one WebSocket: calls are `{id, channel, params}` frames
+ * answered with an envelope carrying the same id; every event is pushed to
+ * every connected socket.
+ */
+export class WsBridge {
+  readonly #wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });
+  readonly #app: VegaApp;
+
+  constructor(app: VegaApp) {
+    this.#app = app;
+    this.#wss.on('connection', (ws) => this.#attach(ws));
+  }
+
+  get clients(): number {
+    return this.#wss.clients.size;
+  }
+
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    this.#wss.handleUpgrade(req, socket, head, (ws) => this.#wss.emit('connection', ws, req));
+  }
+
+  #attach(ws: WebSocket): void {
+    const { events, handlers, rm } = this.#app;
+    const send = (frame: ServerFrame): void => {
+      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
+    };
+    const unsubscribe = EVENT_NAMES.map((event) =>
+      events.on(event, (payload: EventPayloads[EventName]) => {
+        if (event === 'resources:snapshot' && ws.bufferedAmount > SKIP_SNAPSHOTS_ABOVE) return;
+        send({ event, payload } as ServerFrame);
+      }),
+    );
+    ws.on('close', () => unsubscribe.forEach((u) => u()));
+    ws.on('error', () => ws.terminate());
+    ws.on('message', async (data, isBinary) => {
+      let raw: unknown;
+      try {
+        if (isBinary) throw new Error('binary');
+        raw = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(data as Buffer));
+      } catch {
+        send({ id: -1, ok: false, error: { code: 'BAD_REQUEST', message: 'A frame must be UTF-8 JSON text.' } });
+        return;
+      }
+      const frame = ClientFrame.safeParse(raw);
+      if (!frame.success) {
+        const id = typeof (raw as { id?: unknown })?.id === 'number' ? (raw as { id: number }).id : -1;
+        send({ id, ok: false, error: { code: 'BAD_REQUEST', message: 'A frame is {id, channel, params}.' } });
+        return;
+      }
+      const envelope = await dispatchCall(handlers, frame.data.channel, frame.data.params, { host: 'web' }, rm.logger);
+      send({ id: frame.data.id, ...envelope });
+    });
+  }
+
+  /** Close every socket with "going away" and stop accepting. */
+  close(): Promise<void> {
+    for (const ws of this.#wss.clients) ws.close(1001, 'Vega is shutting down');
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        for (const ws of this.#wss.clients) ws.terminate();
+      }, 500);
+      this.#wss.close(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+}
