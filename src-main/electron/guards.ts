@@ -1,0 +1,68 @@
+import type { Logger } from '../engine/logger.js';
+import { APP_ORIGIN, isAppUrl } from './origin.js';
+import type { AppSurface, PermissionCheckHandler, PermissionRequestHandler, SessionSurface, ShellSurface, WebContentsSurface } from './surface.js';
+
+/**
+ * The renderer shows model output (markdown, links) that nobody vetted, so
+ * every way a page can leave `app://vega/` is closed here: navigations,
+ * redirects, popups, `<webview>` and browser permissions.
+ */
+
+/** Only web links go to the OS browser; `file:`, `javascript:`, `smb:` and the like would run or mount things. */
+export function isExternalWebUrl(url: string): boolean {
+  try {
+    const u = new URL(url);
+    return (u.protocol === 'https:' || u.protocol === 'http:') && u.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+export function guardWebContents(contents: WebContentsSurface, shell: ShellSurface, logger: Logger): void {
+  const stayHome = (event: { preventDefault(): void; readonly url: string }, kind: string) => {
+    if (isAppUrl(event.url)) return;
+    event.preventDefault();
+    logger.warn({ url: event.url.slice(0, 200) }, `Blocked ${kind} away from ${APP_ORIGIN}`);
+  };
+  contents.on('will-navigate', (e) => stayHome(e, 'navigation'));
+  contents.on('will-frame-navigate', (e) => stayHome(e, 'frame navigation'));
+  contents.on('will-redirect', (e) => stayHome(e, 'redirect'));
+  contents.on('will-attach-webview', (e) => {
+    e.preventDefault();
+    logger.warn('Blocked a <webview>');
+  });
+  contents.setWindowOpenHandler(({ url }) => {
+    if (isExternalWebUrl(url)) {
+      shell.openExternal(url).catch((err: unknown) => logger.warn({ err }, 'Could not open a link in the browser'));
+    } else {
+      logger.warn({ url: url.slice(0, 200) }, 'Blocked a window.open');
+    }
+    return { action: 'deny' };
+  });
+}
+
+/** Every webContents, including ones we did not create ourselves, gets the guards the moment it exists. */
+export function guardAllWebContents(app: AppSurface, shell: ShellSurface, logger: Logger): void {
+  app.on('web-contents-created', (_event, contents) => guardWebContents(contents, shell, logger));
+}
+
+/**
+ * Permissions: denied unless listed. The one exception is writing to the
+ * clipboard from our own page (the chat's "copy" buttons), which reads nothing.
+ */
+const ALLOWED_FOR_APP = new Set(['clipboard-sanitized-write']);
+
+function allowed(permission: string, url: string | undefined): boolean {
+  return ALLOWED_FOR_APP.has(permission) && (isAppUrl(url) || url === APP_ORIGIN);
+}
+
+export function denyPermissions(session: SessionSurface, logger: Logger): void {
+  const onRequest: PermissionRequestHandler = (_wc, permission, callback, details) => {
+    const ok = allowed(permission, details.requestingUrl);
+    if (!ok) logger.warn({ permission }, 'Denied a permission request');
+    callback(ok);
+  };
+  const onCheck: PermissionCheckHandler = (_wc, permission, requestingOrigin) => allowed(permission, requestingOrigin);
+  session.setPermissionRequestHandler(onRequest);
+  session.setPermissionCheckHandler(onCheck);
+}

@@ -1,0 +1,19 @@
+// Main-process entry: the only main-side file that imports the real 'electron'.
+// Everything else takes the ElectronSurface, so it can be tested without the binary.
+import { app, BrowserWindow, dialog, ipcMain, protocol, session, shell } from 'electron';
+import path from 'node:path';
+import { startElectronHost } from './host.js';
+import type { ElectronSurface } from './surface.js';
+
+// A typed assignment, on purpose: tsc checks the real API against the surface.
+const electron: ElectronSurface = { app, BrowserWindow, ipcMain, protocol, session, shell, dialog };
+
+// Bundled to out/main/index.cjs, so __dirname is out/main.
+startElectronHost(electron, {
+  preloadPath: path.join(__dirname, '..', 'preload', 'index.cjs'),
+  rendererDir: path.join(__dirname, '..', 'renderer'),
+  signals: process,
+}).catch((err: unknown) => {
+  console.error('Vega failed to start:', err);
+  app.exit(1);
+});

@@ -1,0 +1,71 @@
+import { useCallback, useEffect, useRef } from 'react';
+import { useApi, useConnectionStatus } from '../api/context.js';
+import { ChatHeader } from './ChatHeader.js';
+import { Composer, type ComposerHandle } from './Composer.js';
+import { ConversationList } from './ConversationList.js';
+import { ErrorBanner } from './ErrorBanner.js';
+import { MessageList } from './MessageList.js';
+import { useChat } from './use-chat.js';
+
+/** The chat: conversations on the left, the open one on the right. */
+export function ChatView({ active }: { active: boolean }) {
+  const api = useApi();
+  const chat = useChat(api);
+  const composer = useRef<ComposerHandle>(null);
+  const { state, busy, stop, newChat, select, reload } = chat;
+
+  const startNewChat = useCallback(() => {
+    newChat();
+    composer.current?.focus();
+  }, [newChat]);
+
+  // Ctrl/Cmd+N new chat, Esc stops: only while the chat is the view shown.
+  useEffect(() => {
+    if (!active) return;
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.ctrlKey || e.metaKey) && !e.shiftKey && !e.altKey && e.key.toLowerCase() === 'n') {
+        e.preventDefault();
+        startNewChat();
+      } else if (e.key === 'Escape' && busy) {
+        e.preventDefault();
+        void stop();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [active, busy, stop, startNewChat]);
+
+  // After a reconnect, events may have been missed: fetch the truth again.
+  const status = useConnectionStatus();
+  const wasOpen = useRef(status === 'open');
+  useEffect(() => {
+    if (status === 'open' && !wasOpen.current) {
+      void reload();
+      if (state.conversationId) void select(state.conversationId);
+    }
+    wasOpen.current = status === 'open';
+  }, [status, reload, select, state.conversationId]);
+
+  return (
+    <div className="chat">
+      <ConversationList chat={chat} onNew={startNewChat} />
+      <section className="chat-main" aria-label="Conversation">
+        <ChatHeader chat={chat} />
+        {state.error && <ErrorBanner error={state.error} onDismiss={chat.dismissError} />}
+        <MessageList
+          conversationKey={state.conversationId ?? 'draft'}
+          messages={state.messages}
+          streaming={state.streaming}
+          awaiting={state.awaiting}
+          loading={state.loading}
+          busy={busy}
+          onEdit={chat.edit}
+          onRegenerate={chat.regenerate}
+          onConfirmTool={chat.confirmTool}
+          onSuggestion={(text) => composer.current?.setText(text)}
+        />
+        <Composer ref={composer} busy={busy} onSend={chat.send} onStop={stop} />
+      </section>
+    </div>
+  );
+}

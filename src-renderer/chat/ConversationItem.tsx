@@ -1,0 +1,88 @@
+import { useState, type FormEvent } from 'react';
+import type { ConversationSummary } from '../../src-shared/chat.js';
+import { Icon } from '../app/Icon.js';
+import { relativeTime } from './format.js';
+
+interface Props {
+  conversation: ConversationSummary;
+  active: boolean;
+  onSelect: () => void;
+  onRename: (title: string) => void;
+  onDelete: () => void;
+}
+
+/** One conversation: open it, rename it in place, delete it after a second click. */
+export function ConversationItem({ conversation: c, active, onSelect, onRename, onDelete }: Props) {
+  const [mode, setMode] = useState<'view' | 'rename' | 'confirm-delete'>('view');
+  const [title, setTitle] = useState(c.title);
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const t = title.trim();
+    if (t && t !== c.title) onRename(t);
+    setMode('view');
+  };
+
+  if (mode === 'rename') {
+    return (
+      <li className="conv-item editing">
+        <form onSubmit={submit}>
+          <input
+            aria-label="Conversation title"
+            value={title}
+            maxLength={200}
+            autoFocus
+            onChange={(e) => setTitle(e.target.value)}
+            onBlur={submit}
+            onKeyDown={(e) => {
+              if (e.key === 'Escape') {
+                e.stopPropagation();
+                setTitle(c.title);
+                setMode('view');
+              }
+            }}
+          />
+        </form>
+      </li>
+    );
+  }
+
+  return (
+    <li className={`conv-item${active ? ' active' : ''}`}>
+      <button type="button" className="conv-open" aria-current={active ? 'true' : undefined} onClick={onSelect}>
+        <span className="conv-title">{c.title || 'New chat'}</span>
+        <span className="conv-meta">
+          {c.model} · {relativeTime(c.updatedAt)}
+        </span>
+      </button>
+      {mode === 'confirm-delete' ? (
+        <span className="conv-actions shown">
+          <button type="button" className="btn danger small" onClick={onDelete}>
+            Delete
+          </button>
+          <button type="button" className="btn ghost small" onClick={() => setMode('view')}>
+            Keep
+          </button>
+        </span>
+      ) : (
+        <span className="conv-actions">
+          <button
+            type="button"
+            className="icon-btn"
+            aria-label={`Rename “${c.title}”`}
+            title="Rename"
+            onClick={() => {
+              setTitle(c.title);
+              setMode('rename');
+            }}
+          >
+            <Icon name="edit" />
+          </button>
+          <button type="button" className="icon-btn" aria-label={`Delete “${c.title}”`} title="Delete" onClick={() => setMode('confirm-delete')}>
+            <Icon name="trash" />
+          </button>
+        </span>
+      )}
+    </li>
+  );
+}
