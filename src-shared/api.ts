@@ -24,6 +24,7 @@ export interface VegaApi {
     snapshot(): Promise<CallResult<'resources:snapshot'>>;
     health(): Promise<CallResult<'resources:health'>>;
     providers(): Promise<CallResult<'resources:providers'>>;
+    requests(p?: CallParams<'resources:requests'>): Promise<CallResult<'resources:requests'>>;
     invalidateCache(): Promise<CallResult<'resources:invalidateCache'>>;
     onSnapshot(cb: (s: EventPayloads['resources:snapshot']) => void): Unsubscribe;
   };
@@ -72,6 +73,7 @@ export function createVegaApi(t: Transport): VegaApi {
       snapshot: call('resources:snapshot'),
       health: call('resources:health'),
       providers: call('resources:providers'),
+      requests: call('resources:requests'),
       invalidateCache: call('resources:invalidateCache'),
       onSnapshot: (cb) => t.subscribe('resources:snapshot', cb),
     },

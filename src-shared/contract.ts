@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ID, MAX_MESSAGE_CHARS, PROVIDERS, type ChatEvent, type ChatMessage, type Conversation, type ConversationSummary, type LoadedModel, type ModelInfo, type ProviderHealth } from './chat.js';
 import type { ConfigKind, ConfigKey } from './config-keys.js';
-import type { HealthReport, ResourceSnapshot } from './resources.js';
+import type { HealthReport, RecentRequest, ResourceSnapshot } from './resources.js';
 
 /**
  * Every call (renderer → main, answered once) and every event (main →
@@ -65,6 +65,7 @@ export const CALLS = {
   'chat:models': { params: z.strictObject({ provider }), result: null as unknown as readonly ModelInfo[] },
   'resources:snapshot': { params: z.strictObject({}), result: null as unknown as ResourceSnapshot },
   'resources:health': { params: z.strictObject({}), result: null as unknown as HealthReport },
+  'resources:requests': { params: z.strictObject({ limit: z.number().int().min(1).max(500).optional() }), result: null as unknown as readonly RecentRequest[] },
   'resources:providers': { params: z.strictObject({}), result: null as unknown as ProvidersReport },
   'resources:invalidateCache': { params: z.strictObject({}), result: null as unknown as { invalidated: true } },
   'config:get': { params: z.strictObject({}), result: null as unknown as readonly ConfigEntry[] },

@@ -31,6 +31,23 @@ export interface OriginSnapshot {
   readonly totalMs: LatencySummary;
 }
 
+/** One outbound request, for the dashboard's recent-requests table. */
+export interface RecentRequest {
+  readonly method: string;
+  readonly origin: string;
+  /** Path without the query (which may carry tokens). */
+  readonly path: string;
+  /** 0 when no response arrived. */
+  readonly status: number;
+  readonly ms: number;
+  readonly bytes: number;
+  readonly requestId: string | null;
+  /** Epoch ms when it ended. */
+  readonly at: number;
+  /** Error code when it failed without a response (e.g. ECONNREFUSED). */
+  readonly error: string | null;
+}
+
 export interface ConfigCacheStatsValue {
   readonly hits: number;
   readonly misses: number;

@@ -6,13 +6,14 @@ import { writeEnvValues } from '../engine/env-writer.js';
 import type { ResourceManager } from '../engine/resource-manager.js';
 import type { Handlers } from './router.js';
 
-type CoreHandlers = Pick<Handlers, 'resources:snapshot' | 'resources:health' | 'resources:invalidateCache' | 'config:get' | 'config:set' | 'app:info'>;
+type CoreHandlers = Pick<Handlers, 'resources:snapshot' | 'resources:health' | 'resources:requests' | 'resources:invalidateCache' | 'config:get' | 'config:set' | 'app:info'>;
 
 /** The contract's calls that belong to the engine itself, the same in both hosts. */
 export function coreHandlers(rm: ResourceManager, host: 'electron' | 'web', version: string): CoreHandlers {
   return {
     'resources:snapshot': () => rm.snapshot(),
     'resources:health': () => rm.health(),
+    'resources:requests': ({ limit }) => rm.recentRequests(limit),
     'resources:invalidateCache': () => {
       rm.config.invalidate();
       rm.logger.info('Configuration cache invalidated');

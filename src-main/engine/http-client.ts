@@ -1,7 +1,8 @@
 import type { ConnectionOptions } from 'node:tls';
 import { performance } from 'node:perf_hooks';
 import { Agent, DecoratorHandler, buildConnector, interceptors, type Dispatcher } from 'undici';
-import type { HttpMetrics } from './metrics.js';
+import type { RecentRequest } from '../../src-shared/resources.js';
+import type { HttpMetrics, OriginCounters } from './metrics.js';
 
 export interface HttpSettings {
   /** Connections per origin (the seed's max_connections=100). */
@@ -68,6 +69,7 @@ export function createPooledClient(settings: HttpSettings, metrics: HttpMetrics)
 
 interface Handler {
   onResponseStart(...args: Parameters<Required<Dispatcher.DispatchHandler>['onResponseStart']>): void;
+  onResponseData(...args: Parameters<Required<Dispatcher.DispatchHandler>['onResponseData']>): void;
   onResponseEnd(...args: Parameters<Required<Dispatcher.DispatchHandler>['onResponseEnd']>): void;
   onResponseError(...args: Parameters<Required<Dispatcher.DispatchHandler>['onResponseError']>): void;
 }
@@ -75,38 +77,93 @@ interface Handler {
 // also adapts legacy handlers to the controller API, which is why we extend it.
 const Decorator = DecoratorHandler as unknown as new (handler: Dispatcher.DispatchHandler) => Handler;
 
+/** Times one request and records it when it ends, however it ends. */
+class CountingHandler extends Decorator {
+  readonly #metrics: HttpMetrics;
+  readonly #counters: OriginCounters;
+  readonly #request: Omit<RecentRequest, 'status' | 'ms' | 'bytes' | 'at' | 'error'>;
+  readonly #start = performance.now();
+  #status = 0;
+  #bytes = 0;
+  #done = false;
+
+  constructor(handler: Dispatcher.DispatchHandler, metrics: HttpMetrics, counters: OriginCounters, request: CountingHandler['request']) {
+    super(handler);
+    this.#metrics = metrics;
+    this.#counters = counters;
+    this.#request = request;
+  }
+
+  get request(): Omit<RecentRequest, 'status' | 'ms' | 'bytes' | 'at' | 'error'> {
+    return this.#request;
+  }
+
+  override onResponseStart(...args: Parameters<Handler['onResponseStart']>): void {
+    this.#status = args[1];
+    super.onResponseStart(...args);
+  }
+
+  override onResponseData(...args: Parameters<Handler['onResponseData']>): void {
+    this.#bytes += args[1].length;
+    super.onResponseData(...args);
+  }
+
+  override onResponseEnd(...args: Parameters<Handler['onResponseEnd']>): void {
+    this.finish(null);
+    super.onResponseEnd(...args);
+  }
+
+  override onResponseError(...args: Parameters<Handler['onResponseError']>): void {
+    this.finish(args[1]);
+    super.onResponseError(...args);
+  }
+
+  finish(error: Error | null): void {
+    if (this.#done) return;
+    this.#done = true;
+    const ms = performance.now() - this.#start;
+    this.#metrics.finished(this.#counters, ms, error === null && this.#status < 500, {
+      ...this.#request,
+      status: this.#status,
+      ms: Math.round(ms * 10) / 10,
+      bytes: this.#bytes,
+      at: Date.now(),
+      error: error ? (error as NodeJS.ErrnoException).code ?? error.name : null,
+    });
+  }
+}
+
 function metricsInterceptor(metrics: HttpMetrics): Dispatcher.DispatcherComposeInterceptor {
   return (dispatch) => (opts, handler) => {
-    const counters = metrics.started(normaliseOrigin(opts.origin));
-    const start = performance.now();
-    let finished = false;
-    let status = 0;
-    const finish = (ok: boolean): void => {
-      if (finished) return;
-      finished = true;
-      metrics.finished(counters, performance.now() - start, ok && status < 500);
-    };
-    class Counting extends Decorator {
-      override onResponseStart(...args: Parameters<Handler['onResponseStart']>): void {
-        status = args[1];
-        super.onResponseStart(...args);
-      }
-      override onResponseEnd(...args: Parameters<Handler['onResponseEnd']>): void {
-        finish(true);
-        super.onResponseEnd(...args);
-      }
-      override onResponseError(...args: Parameters<Handler['onResponseError']>): void {
-        finish(false);
-        super.onResponseError(...args);
-      }
-    }
+    const origin = normaliseOrigin(opts.origin);
+    const counting = new CountingHandler(handler, metrics, metrics.started(origin), {
+      method: opts.method,
+      origin,
+      // The query is dropped: it may carry tokens, and the table needs only the route.
+      path: (opts.path ?? '/').split('?')[0] ?? '/',
+      requestId: headerValue(opts.headers, 'x-request-id'),
+    });
     try {
-      return dispatch(opts, new Counting(handler));
+      return dispatch(opts, counting);
     } catch (err) {
-      finish(false);
+      counting.finish(err as Error);
       throw err;
     }
   };
+}
+
+function headerValue(headers: Dispatcher.DispatchOptions['headers'], name: string): string | null {
+  if (!headers) return null;
+  if (Array.isArray(headers)) {
+    for (let i = 0; i + 1 < headers.length; i += 2) if (String(headers[i]).toLowerCase() === name) return String(headers[i + 1]);
+    return null;
+  }
+  if (typeof (headers as Iterable<unknown>)[Symbol.iterator] === 'function') {
+    for (const [k, v] of headers as Iterable<[string, string]>) if (k.toLowerCase() === name) return String(v);
+    return null;
+  }
+  for (const [k, v] of Object.entries(headers as Record<string, unknown>)) if (k.toLowerCase() === name) return String(v);
+  return null;
 }
 
 export function normaliseOrigin(origin: string | URL | undefined): string {

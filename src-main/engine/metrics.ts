@@ -1,6 +1,6 @@
 import diagnosticsChannel from 'node:diagnostics_channel';
 import type { Socket } from 'node:net';
-import type { LatencySummary, LlmStats } from '../../src-shared/resources.js';
+import type { LatencySummary, LlmStats, RecentRequest } from '../../src-shared/resources.js';
 import { Histogram } from './histogram.js';
 
 export interface OriginCounters {
@@ -15,6 +15,8 @@ export interface OriginCounters {
   lastWindowCount: number;
   lastWindow: LatencySummary;
 }
+
+export const RECENT_KEPT = 500;
 
 const EMPTY: LatencySummary = { p50: 0, p95: 0, p99: 0 };
 
@@ -31,6 +33,9 @@ export class HttpMetrics {
   inFlight = 0;
   connectionsOpened = 0;
   connectionsClosed = 0;
+  /** The last RECENT_KEPT requests, oldest first (a ring: no allocation per request beyond the record). */
+  readonly #recent: (RecentRequest | undefined)[] = new Array(RECENT_KEPT);
+  #recentNext = 0;
   readonly #unsubscribe: () => void;
 
   constructor(isOurs: (socket: Socket) => boolean) {
@@ -66,7 +71,11 @@ export class HttpMetrics {
     return o;
   }
 
-  finished(o: OriginCounters, ms: number, ok: boolean): void {
+  finished(o: OriginCounters, ms: number, ok: boolean, record?: RecentRequest): void {
+    if (record) {
+      this.#recent[this.#recentNext] = record;
+      this.#recentNext = (this.#recentNext + 1) % RECENT_KEPT;
+    }
     this.inFlight--;
     o.inFlight--;
     this.requests++;
@@ -77,6 +86,17 @@ export class HttpMetrics {
     }
     o.total.record(ms);
     o.window.record(ms);
+  }
+
+  /** Newest first, at most `limit`. */
+  recent(limit = RECENT_KEPT): RecentRequest[] {
+    const out: RecentRequest[] = [];
+    for (let i = 1; i <= RECENT_KEPT && out.length < limit; i++) {
+      const r = this.#recent[(this.#recentNext - i + RECENT_KEPT) % RECENT_KEPT];
+      if (!r) break;
+      out.push(r);
+    }
+    return out;
   }
 
   /** Close the current window (called once a second by the snapshot ticker). */

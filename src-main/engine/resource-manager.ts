@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Dispatcher } from 'undici';
 import { isSecretKey } from '../../src-shared/config-keys.js';
 import { VegaError } from '../../src-shared/errors.js';
-import type { CleanupStepReport, HealthReport, ManagerStats, OriginSnapshot, ResourceSnapshot } from '../../src-shared/resources.js';
+import type { CleanupStepReport, HealthReport, ManagerStats, OriginSnapshot, RecentRequest, ResourceSnapshot } from '../../src-shared/resources.js';
 import type { Config } from './config.js';
 import { ConfigCache } from './config-cache.js';
 import { defaultDataDir } from './data-dir.js';
@@ -178,6 +178,11 @@ export class ResourceManager {
       });
     }
     return out;
+  }
+
+  /** The last 500 outbound requests, newest first. */
+  recentRequests(limit?: number): RecentRequest[] {
+    return this.#metrics.recent(limit);
   }
 
   /** One dashboard tick's data. */

@@ -107,6 +107,19 @@ describe('one client for the life of the process', () => {
     expect(engine.rm.stats().httpRequestsMade).toBe(1);
   });
 
+  it('keeps the recent requests newest first, with the request id and without the query', async () => {
+    server = await startCountingServer();
+    engine = await tempEngine();
+    for (let i = 0; i < 3; i++) {
+      const res = await request(`${server.url}/r/${i}?token=secret`, { dispatcher: engine.rm.httpClient(), headers: { 'x-request-id': `req-${i}` } });
+      await res.body.text();
+    }
+    const recent = engine.rm.recentRequests();
+    expect(recent.map((r) => r.requestId)).toEqual(['req-2', 'req-1', 'req-0']);
+    expect(recent[0]).toMatchObject({ method: 'GET', origin: server.url, path: '/r/2', status: 200, bytes: 11, error: null });
+    expect(JSON.stringify(recent)).not.toContain('secret');
+  });
+
   it('counts failures: connection refused and 5xx', async () => {
     server = await startCountingServer((_req, res) => { res.statusCode = 503; res.end('down'); });
     engine = await tempEngine();
@@ -116,6 +129,7 @@ describe('one client for the life of the process', () => {
     await dead.close();
     await expect(get(engine, deadUrl)).rejects.toThrow();
     const st = engine.rm.stats();
+    expect(engine.rm.recentRequests()[0]).toMatchObject({ status: 0, error: 'ECONNREFUSED' });
     expect(st.httpRequestsMade).toBe(2);
     expect(st.httpRequestsFailed).toBe(2);
     expect(st.httpInFlight).toBe(0);
