@@ -14,6 +14,12 @@ export interface HttpSettings {
   readonly timeoutMs: number;
   /** Extra TLS options, e.g. a private CA for a self-hosted server. */
   readonly tls?: ConnectionOptions;
+  /**
+   * Wraps the pool's connector; not a setting. Tests pass one that refuses
+   * any non-loopback address, so a broken SSRF guard in an integration can
+   * never send a packet off the machine.
+   */
+  readonly wrapConnect?: (connect: buildConnector.connector) => buildConnector.connector;
 }
 
 export interface PooledClient {
@@ -44,7 +50,7 @@ export function createPooledClient(settings: HttpSettings, metrics: HttpMetrics)
   const keepAliveMaxMs = settings.keepAliveS * 1000;
   const agent = new Agent({
     connections: settings.maxConnections,
-    connect: connector,
+    connect: settings.wrapConnect ? settings.wrapConnect(connector) : connector,
     allowH2: settings.http2,
     keepAliveTimeout: Math.min(IDLE_DEFAULT_MS, keepAliveMaxMs),
     keepAliveMaxTimeout: keepAliveMaxMs,

@@ -1,7 +1,8 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import pino, { type Logger } from 'pino';
 import pretty from 'pino-pretty';
+import roll from 'pino-roll';
 
 export type { Logger } from 'pino';
 
@@ -42,23 +43,30 @@ export interface LoggerOptions {
   readonly level?: string;
   /** Readable lines on stdout as well as JSON lines in the file. */
   readonly console?: boolean;
+  /** Rotation size; LOG_FILE_BYTES unless a test wants it small. */
+  readonly fileBytes?: number;
 }
 
 export interface VegaLogger {
   readonly logger: Logger;
   readonly scrubber: SecretScrubber;
-  readonly file: string;
+  /** The folder of the rotated files vega.1.log, vega.2.log, … (the highest is current). */
+  readonly dir: string;
   flush(): void;
 }
 
+/** Rotation: 10 MiB a file, the current one and 4 before it. */
+export const LOG_FILE_BYTES = 10 * 1024 * 1024;
+export const LOG_FILES_KEPT = 5;
+
 const REDACT_PATHS = ['*.apiKey', '*.token', '*.password', 'headers.authorization', 'headers["x-api-key"]', 'req.headers.authorization', 'req.headers["x-api-key"]'];
 
-export function createLogger(opts: LoggerOptions): VegaLogger {
+export async function createLogger(opts: LoggerOptions): Promise<VegaLogger> {
   const dir = path.join(opts.dataDir, 'logs');
   mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, 'vega.log');
   const scrubber = new SecretScrubber();
-  const fileStream = pino.destination({ dest: file, sync: true, mkdir: true });
+  // Synchronous writes: a line logged just before a crash is on disk.
+  const fileStream = await roll({ file: path.join(dir, 'vega'), extension: '.log', size: `${Math.max(1, Math.round((opts.fileBytes ?? LOG_FILE_BYTES) / 1024))}k`, limit: { count: LOG_FILES_KEPT - 1 }, sync: true, mkdir: true });
   const streams: pino.StreamEntry[] = [{ level: 'trace', stream: scrubbed(fileStream, scrubber) }];
   if (opts.console) {
     streams.push({ level: 'trace', stream: scrubbed(pretty({ sync: true, colorize: process.stdout.isTTY, ignore: 'pid,hostname,phase,step', singleLine: true, translateTime: 'HH:MM:ss' }), scrubber) });
@@ -67,9 +75,24 @@ export function createLogger(opts: LoggerOptions): VegaLogger {
     { level: opts.level ?? 'info', redact: { paths: REDACT_PATHS, censor: '[redacted]' }, base: undefined },
     pino.multistream(streams),
   );
-  return { logger, scrubber, file, flush: () => fileStream.flushSync() };
+  return { logger, scrubber, dir, flush: () => fileStream.flushSync() };
 }
 
 function scrubbed(stream: { write(chunk: string): unknown }, scrubber: SecretScrubber): { write(line: string): void } {
   return { write: (line: string) => void stream.write(scrubber.scrub(line)) };
+}
+
+/** Log files, oldest first. */
+export function logFiles(dir: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return names
+    .map((n) => ({ n, i: Number(/^vega\.(\d+)\.log$/.exec(n)?.[1] ?? NaN) }))
+    .filter((f) => Number.isFinite(f.i))
+    .sort((a, b) => a.i - b.i)
+    .map((f) => path.join(dir, f.n));
 }

@@ -56,16 +56,18 @@ export class ResourceManager {
     const cache = new ConfigCache({ file: envFile, env, ttlMs: opts.configTtlMs, watch: opts.watchConfig ?? false });
     const config = await cache.get();
     try {
-      return new ResourceManager(cache, config, opts);
+      const dataDir = path.resolve(config.string('VEGA_DATA_DIR') || opts.dataDir || defaultDataDir(opts.env));
+      const log = await createLogger({ dataDir, level: config.string('VEGA_LOG_LEVEL') || 'info', console: opts.console });
+      return new ResourceManager(cache, config, log, dataDir, opts);
     } catch (err) {
       cache.close();
       throw err;
     }
   }
 
-  private constructor(cache: ConfigCache, config: Config, opts: ResourceManagerOptions) {
+  private constructor(cache: ConfigCache, config: Config, log: VegaLogger, dataDir: string, opts: ResourceManagerOptions) {
     this.config = cache;
-    this.dataDir = path.resolve(config.string('VEGA_DATA_DIR') || opts.dataDir || defaultDataDir(opts.env));
+    this.dataDir = dataDir;
     this.httpSettings = {
       maxConnections: config.int('VEGA_HTTP_MAX_CONNECTIONS'),
       keepAliveS: config.int('VEGA_HTTP_KEEPALIVE'),
@@ -73,7 +75,7 @@ export class ResourceManager {
       timeoutMs: config.number('VEGA_HTTP_TIMEOUT_S') * 1000,
       ...opts.http,
     };
-    this.#log = createLogger({ dataDir: this.dataDir, level: config.string('VEGA_LOG_LEVEL') || 'info', console: opts.console });
+    this.#log = log;
     this.logger = this.#log.logger;
     this.#learnSecrets(config);
     cache.setHooks({
@@ -110,6 +112,11 @@ export class ResourceManager {
 
   registerCleanup(name: string, fn: CleanupFn, opts?: CleanupOptions): () => void {
     return this.lifecycle.register(name, fn, opts);
+  }
+
+  /** Folder of the rotated JSON-lines log files. */
+  get logDir(): string {
+    return this.#log.dir;
   }
 
   /** Keep a secret that is not in the config (a generated key, a token) out of every log line. */

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import pino from 'pino';
 import { Lifecycle } from '../../src-main/engine/lifecycle.js';
+import { logFiles } from '../../src-main/engine/logger.js';
 import { getResourceManager, ResourceManager } from '../../src-main/engine/resource-manager.js';
 import { tempEngine } from '../helpers/engine.js';
 
@@ -127,7 +128,7 @@ describe('ResourceManager', () => {
     e.rm.logger.info({ apiKey: secret }, `calling with ${secret}`);
     e.rm.registerCleanup('provider', () => undefined, { phase: 'llm' });
     await e.rm.shutdown();
-    const text = readFileSync(`${e.rm.dataDir}/logs/vega.log`, 'utf8');
+    const text = logFiles(e.rm.logDir).map((f) => readFileSync(f, 'utf8')).join('');
     const msgs = text.trim().split('\n').map((l) => JSON.parse(l).msg as string);
     const seq = ['Starting graceful shutdown...', '✓ LLM providers shut down', '✓ Resource manager shut down', '✓ Background processes stopped', 'Shutdown complete'];
     expect(msgs.filter((m) => seq.includes(m))).toEqual(seq);

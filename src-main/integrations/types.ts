@@ -1,0 +1,62 @@
+import type { ProviderHealth } from '../../src-shared/chat.js';
+
+/** The integrations Vega has; the ids name them in health, stats and logs. */
+export type IntegrationId = 'web-fetch' | 'web-search' | 'home-assistant' | 'github' | 'slack' | 'sso';
+
+export interface ToolContext {
+  readonly signal: AbortSignal;
+  readonly requestId: string;
+}
+
+/**
+ * A tool the model may call. Same shape as the chat's ToolRegistry entry;
+ * `args` is whatever the model sent, so every tool validates it itself.
+ */
+export interface IntegrationTool {
+  readonly name: string;
+  readonly description: string;
+  /** JSON schema of the arguments. */
+  readonly parameters: Record<string, unknown>;
+  /** True when running it changes something in the world: the chat asks the person first. */
+  readonly stateChanging: boolean;
+  run(args: unknown, ctx: ToolContext): Promise<string>;
+}
+
+export interface RateLimitInfo {
+  readonly limit: number | null;
+  readonly remaining: number | null;
+  /** ISO 8601: when the quota is refilled. */
+  readonly resetAt: string | null;
+  /** GitHub's bucket the numbers belong to ('core', 'search', …). */
+  readonly resource: string | null;
+}
+
+/** Per integration, since start. A call is one operation against the service (redirects and one 429 retry included). */
+export interface IntegrationStats {
+  readonly id: IntegrationId;
+  readonly calls: number;
+  readonly failures: number;
+  readonly latencyMs: { readonly p50: number; readonly p95: number };
+  /** 'ok' / 'error' of the last call, null before the first. */
+  readonly lastStatus: 'ok' | 'error' | null;
+  /** HTTP status of the last response received, null when none arrived. */
+  readonly lastHttpStatus: number | null;
+  /** The last failure's message (never a token). */
+  readonly lastError: string | null;
+  readonly lastCallAt: string | null;
+  /** GitHub only: the rate-limit headers of the last response. */
+  readonly rateLimit?: RateLimitInfo;
+}
+
+/** One integration: its tools, a bounded health probe and its counters. */
+export interface Integration {
+  readonly id: IntegrationId;
+  readonly tools: readonly IntegrationTool[];
+  /** Whether the settings it needs are present (cheap, no request). */
+  configured(): Promise<boolean>;
+  /** Must honour `signal`; the caller bounds it to 2 s either way. */
+  probe(signal: AbortSignal): Promise<void>;
+  stats(): IntegrationStats;
+}
+
+export type { ProviderHealth };

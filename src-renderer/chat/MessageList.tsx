@@ -1,0 +1,108 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef } from 'react';
+import type { ChatMessage } from '../../src-shared/chat.js';
+import { EmptyState } from './EmptyState.js';
+import { MessageItem } from './MessageItem.js';
+
+interface Props {
+  /** Changes when another conversation opens: jump to its end. */
+  conversationKey: string;
+  messages: readonly ChatMessage[];
+  streaming: ReadonlySet<string>;
+  awaiting: boolean;
+  loading: boolean;
+  busy: boolean;
+  onEdit: (messageId: string, text: string) => void;
+  onRegenerate: () => void;
+  onConfirmTool: (callId: string, approve: boolean) => void;
+  onSuggestion: (text: string) => void;
+}
+
+const NEAR_BOTTOM_PX = 64;
+
+/**
+ * The messages, virtualised: only what is on screen (plus a margin) is in
+ * the DOM, so a conversation of thousands of messages scrolls as smoothly as
+ * a short one. Rows are measured after render since answers vary in height.
+ * While the reader is at the bottom, new text keeps it there; scrolling up
+ * to read stops that.
+ */
+export function MessageList(props: Props) {
+  const { messages, streaming, awaiting, busy } = props;
+  const rows = useMemo(() => messages.filter((m) => m.role !== 'system'), [messages]);
+  const scroller = useRef<HTMLDivElement>(null);
+  const pinned = useRef(true);
+  const lastAssistant = useMemo(() => {
+    for (let i = rows.length - 1; i >= 0; i--) if (rows[i]!.role === 'assistant') return rows[i]!.id;
+    return null;
+  }, [rows]);
+  const count = rows.length + (awaiting ? 1 : 0);
+
+  const virtualizer = useVirtualizer({
+    count,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => 110,
+    overscan: 6,
+    getItemKey: (i) => rows[i]?.id ?? 'awaiting',
+    // Before the first measurement (and in tests without layout) assume a window-sized viewport.
+    initialRect: { width: 800, height: 900 },
+  });
+
+  const stickToBottom = useCallback(() => {
+    const el = scroller.current;
+    if (el && pinned.current) el.scrollTop = el.scrollHeight;
+  }, []);
+
+  useEffect(() => {
+    pinned.current = true;
+  }, [props.conversationKey]);
+
+  const total = virtualizer.getTotalSize();
+  useLayoutEffect(stickToBottom, [rows, awaiting, total, props.conversationKey, stickToBottom]);
+
+  const onScroll = () => {
+    const el = scroller.current;
+    if (el) pinned.current = el.scrollHeight - el.scrollTop - el.clientHeight < NEAR_BOTTOM_PX;
+  };
+
+  if (rows.length === 0 && !awaiting) {
+    return <div className="messages empty">{props.loading ? <p className="loading">Loading…</p> : <EmptyState onPick={props.onSuggestion} />}</div>;
+  }
+
+  const items = virtualizer.getVirtualItems();
+  return (
+    // Focusable so keyboard users can scroll it; not a live region: a
+    // screen reader announcing every token would be unusable.
+    <div ref={scroller} className="messages" role="region" aria-label="Messages" tabIndex={0} onScroll={onScroll}>
+      <div className="messages-inner" style={{ height: total }}>
+        <div className="messages-window" style={{ transform: `translateY(${items[0]?.start ?? 0}px)` }}>
+          {items.map((item) => {
+            const m = rows[item.index];
+            return (
+              <div key={item.key} data-index={item.index} ref={virtualizer.measureElement} className="msg-row">
+                {m ? (
+                  <MessageItem
+                    message={m}
+                    streaming={streaming.has(m.id)}
+                    last={m.id === lastAssistant}
+                    busy={busy}
+                    onEdit={props.onEdit}
+                    onRegenerate={props.onRegenerate}
+                    onConfirmTool={props.onConfirmTool}
+                  />
+                ) : (
+                  <div className="msg assistant">
+                    <div className="avatar" aria-hidden="true">
+                      V
+                    </div>
+                    <span className="typing" role="status" aria-label="Vega is thinking" />
+                  </div>
+                )}
+              </div>
+            );
+          })}
+        </div>
+      </div>
+    </div>
+  );
+}

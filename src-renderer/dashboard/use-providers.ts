@@ -1,0 +1,52 @@
+import { useEffect, useState } from 'react';
+import type { VegaApi } from '../../src-shared/api.js';
+import type { ProvidersReport } from '../../src-shared/contract.js';
+import type { HealthReport } from '../../src-shared/resources.js';
+import { errorValue } from '../chat/use-chat.js';
+
+export interface ProvidersState {
+  readonly report: ProvidersReport | null;
+  readonly health: HealthReport | null;
+  readonly error: string | null;
+}
+
+const EVERY_MS = 10_000;
+
+/**
+ * Provider health and loaded models are calls, not pushed: asked once when
+ * the dashboard opens and every 10 s while it (and the window) is visible.
+ * Probing providers costs requests, so nothing asks while nobody looks.
+ */
+export function useProviders(api: VegaApi): ProvidersState {
+  const [state, setState] = useState<ProvidersState>({ report: null, health: null, error: null });
+  useEffect(() => {
+    let live = true;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const load = async () => {
+      timer = undefined;
+      if (document.visibilityState === 'visible') {
+        const [report, health] = await Promise.allSettled([api.resources.providers(), api.resources.health()]);
+        if (!live) return;
+        setState((s) => ({
+          report: report.status === 'fulfilled' ? report.value : s.report,
+          health: health.status === 'fulfilled' ? health.value : s.health,
+          error: report.status === 'rejected' ? errorValue(report.reason).message : null,
+        }));
+      }
+      if (live) timer = setTimeout(() => void load(), EVERY_MS);
+    };
+    const onVisible = () => {
+      if (document.visibilityState !== 'visible' || !live) return;
+      if (timer) clearTimeout(timer);
+      void load();
+    };
+    void load();
+    document.addEventListener('visibilitychange', onVisible);
+    return () => {
+      live = false;
+      if (timer) clearTimeout(timer);
+      document.removeEventListener('visibilitychange', onVisible);
+    };
+  }, [api]);
+  return state;
+}
