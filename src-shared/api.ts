@@ -34,6 +34,8 @@ export interface VegaApi {
   };
   readonly app: {
     info(): Promise<CallResult<'app:info'>>;
+    logs(p?: CallParams<'app:logs'>): Promise<CallResult<'app:logs'>>;
+    exportDiagnostics(): Promise<CallResult<'app:exportDiagnostics'>>;
   };
 }
 
@@ -78,6 +80,6 @@ export function createVegaApi(t: Transport): VegaApi {
       onSnapshot: (cb) => t.subscribe('resources:snapshot', cb),
     },
     config: { get: call('config:get'), set: call('config:set') },
-    app: { info: call('app:info') },
+    app: { info: call('app:info'), logs: call('app:logs'), exportDiagnostics: call('app:exportDiagnostics') },
   };
 }

@@ -43,6 +43,24 @@ export interface ProvidersReport {
   readonly loadedModels: readonly LoadedModel[];
 }
 
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
+
+export interface LogLine {
+  readonly level: (typeof LOG_LEVELS)[number];
+  /** Epoch ms. */
+  readonly time: number;
+  readonly msg: string;
+  readonly requestId: string | null;
+  readonly fields: Readonly<Record<string, unknown>>;
+}
+
+const logQuery = z.strictObject({
+  level: z.enum(LOG_LEVELS).optional(),
+  requestId: z.string().regex(/^[\w.-]{1,64}$/).optional(),
+  limit: z.number().int().min(1).max(1000).optional(),
+});
+export type LogQuery = z.input<typeof logQuery>;
+
 /** The request schema and (type-only) result of each call. */
 export const CALLS = {
   'chat:list': { params: z.strictObject({ query: short.optional() }), result: null as unknown as readonly ConversationSummary[] },
@@ -74,6 +92,8 @@ export const CALLS = {
     result: null as unknown as ConfigSetResult,
   },
   'app:info': { params: z.strictObject({}), result: null as unknown as AppInfo },
+  'app:logs': { params: logQuery, result: null as unknown as readonly LogLine[] },
+  'app:exportDiagnostics': { params: z.strictObject({}), result: null as unknown as { path: string } },
 } as const;
 
 export type CallName = keyof typeof CALLS;

@@ -4,9 +4,10 @@ import { VegaError } from '../../src-shared/errors.js';
 import { Config } from '../engine/config.js';
 import { writeEnvValues } from '../engine/env-writer.js';
 import type { ResourceManager } from '../engine/resource-manager.js';
+import { exportDiagnostics, readLogs } from './diagnostics.js';
 import type { Handlers } from './router.js';
 
-type CoreHandlers = Pick<Handlers, 'resources:snapshot' | 'resources:health' | 'resources:requests' | 'resources:invalidateCache' | 'config:get' | 'config:set' | 'app:info'>;
+type CoreHandlers = Pick<Handlers, 'resources:snapshot' | 'resources:health' | 'resources:requests' | 'resources:invalidateCache' | 'config:get' | 'config:set' | 'app:info' | 'app:logs' | 'app:exportDiagnostics'>;
 
 /** The contract's calls that belong to the engine itself, the same in both hosts. */
 export function coreHandlers(rm: ResourceManager, host: 'electron' | 'web', version: string): CoreHandlers {
@@ -36,6 +37,8 @@ export function coreHandlers(rm: ResourceManager, host: 'electron' | 'web', vers
       return { saved: true, errors: {} };
     },
     'app:info': () => ({ version, host, dataDir: rm.dataDir, platform: process.platform }),
+    'app:logs': (q) => readLogs(rm, q),
+    'app:exportDiagnostics': async () => ({ path: await exportDiagnostics(rm) }),
   };
 }
 

@@ -5,6 +5,7 @@ import { copyText } from './CodeBlock.js';
 import { Markdown } from './Markdown.js';
 import { MessageEditor } from './MessageEditor.js';
 import { MessageStats } from './MessageStats.js';
+import { Typing } from './Typing.js';
 import { ToolCallCard } from './ToolCallCard.js';
 
 interface Props {
@@ -68,7 +69,7 @@ export const MessageItem = memo(function MessageItem({ message: m, streaming, la
         V
       </div>
       <div className="msg-body">
-        {m.content ? <Markdown text={m.content} /> : streaming ? <span className="typing" aria-label="Vega is typing" /> : null}
+        {m.content ? <Markdown text={m.content} /> : streaming ? <Typing label="Vega is typing" /> : null}
         {m.toolCalls?.map((c) => <ToolCallCard key={c.id} call={c} onDecide={onConfirmTool} />)}
         {m.error && <p className="msg-error">{m.error.message}</p>}
         {!streaming && (

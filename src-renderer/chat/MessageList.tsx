@@ -3,6 +3,7 @@ import { useCallback, useEffect, useLayoutEffect, useMemo, useRef } from 'react'
 import type { ChatMessage } from '../../src-shared/chat.js';
 import { EmptyState } from './EmptyState.js';
 import { MessageItem } from './MessageItem.js';
+import { Typing } from './Typing.js';
 
 interface Props {
   /** Changes when another conversation opens: jump to its end. */
@@ -95,7 +96,7 @@ export function MessageList(props: Props) {
                     <div className="avatar" aria-hidden="true">
                       V
                     </div>
-                    <span className="typing" role="status" aria-label="Vega is thinking" />
+                    <Typing label="Vega is thinking" />
                   </div>
                 )}
               </div>

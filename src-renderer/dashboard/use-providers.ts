@@ -22,8 +22,10 @@ export function useProviders(api: VegaApi): ProvidersState {
   useEffect(() => {
     let live = true;
     let timer: ReturnType<typeof setTimeout> | undefined;
+    let running = false;
     const load = async () => {
       timer = undefined;
+      running = true;
       if (document.visibilityState === 'visible') {
         const [report, health] = await Promise.allSettled([api.resources.providers(), api.resources.health()]);
         if (!live) return;
@@ -33,10 +35,12 @@ export function useProviders(api: VegaApi): ProvidersState {
           error: report.status === 'rejected' ? errorValue(report.reason).message : null,
         }));
       }
+      running = false;
       if (live) timer = setTimeout(() => void load(), EVERY_MS);
     };
+    // Back from a hidden window: refresh now instead of waiting out the timer.
     const onVisible = () => {
-      if (document.visibilityState !== 'visible' || !live) return;
+      if (document.visibilityState !== 'visible' || !live || running) return;
       if (timer) clearTimeout(timer);
       void load();
     };

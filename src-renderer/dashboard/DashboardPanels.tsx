@@ -1,0 +1,72 @@
+import { useMemo, useState } from 'react';
+import type { ResourceSnapshot } from '../../src-shared/resources.js';
+import { useApi } from '../api/context.js';
+import { CacheChart } from './CacheChart.js';
+import { ConnectionsChart } from './ConnectionsChart.js';
+import { DashboardToolbar, type WindowMinutes } from './DashboardToolbar.js';
+import { HealthPanel } from './HealthPanel.js';
+import { LatencyChart } from './LatencyChart.js';
+import { LoadedModels } from './LoadedModels.js';
+import { ProcessChart } from './ProcessChart.js';
+import { downsample, windowSlice, type RingBuffer } from './ring-buffer.js';
+import { RpsChart } from './RpsChart.js';
+import { ALL_ORIGINS, originsIn } from './series.js';
+import { StatsStrip } from './StatsStrip.js';
+import { useProviders } from './use-providers.js';
+
+/** Drawn points per chart at most, whatever the window. */
+export const MAX_POINTS = 300;
+
+const NO_MODELS: never[] = [];
+const NO_PROVIDERS: never[] = [];
+
+/**
+ * The charts. `version` changes once per snapshot; everything is derived
+ * from the buffer under that one key, and each chart is memoised on its
+ * rows, so a tick re-renders the charts and nothing else on the page.
+ */
+export function DashboardPanels({ buffer, version }: { buffer: RingBuffer<ResourceSnapshot>; version: number }) {
+  const api = useApi();
+  const [windowMin, setWindowMin] = useState<WindowMinutes>(5);
+  const [origin, setOrigin] = useState<string>(ALL_ORIGINS);
+  const providers = useProviders(api);
+
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- the buffer mutates in place; version is its change signal
+  const points = useMemo(() => downsample(windowSlice(buffer, windowMin * 60_000), MAX_POINTS), [buffer, version, windowMin]);
+  const origins = useMemo(() => originsIn(points), [points]);
+  // Keep the list's identity while it is the same, so the RPS chart's series are stable.
+  const originsKey = origins.join('\n');
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const stableOrigins = useMemo(() => origins, [originsKey]);
+  const latest = points[points.length - 1];
+  const shownOrigin = origin === ALL_ORIGINS || origins.includes(origin) ? origin : ALL_ORIGINS;
+
+  return (
+    <>
+      <DashboardToolbar
+        windowMin={windowMin}
+        onWindow={setWindowMin}
+        origins={stableOrigins}
+        origin={shownOrigin}
+        onOrigin={setOrigin}
+        lastT={latest?.t ?? null}
+      />
+      {!latest ? (
+        <p className="loading">Waiting for the first snapshot…</p>
+      ) : (
+        <>
+          <StatsStrip s={latest} />
+          <div className="grid">
+            <ConnectionsChart points={points} origin={shownOrigin} limit={latest.manager.connectionLimit} />
+            <RpsChart points={points} origins={stableOrigins} />
+            <LatencyChart points={points} origin={shownOrigin} />
+            <CacheChart points={points} />
+            <ProcessChart points={points} />
+            <HealthPanel status={latest.health} health={providers.health} providers={providers.report?.providers ?? NO_PROVIDERS} error={providers.error} />
+            <LoadedModels models={providers.report?.loadedModels ?? NO_MODELS} />
+          </div>
+        </>
+      )}
+    </>
+  );
+}
