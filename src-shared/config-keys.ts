@@ -39,6 +39,7 @@ export const CONFIG_KEYS = [
   { key: 'SLACK_BOT_TOKEN', kind: 'secret', default: '', description: 'Slack bot token.' },
   { key: 'OIDC_ISSUER', kind: 'url', default: '', description: 'OpenID Connect issuer for SSO sign-in.' },
   { key: 'OIDC_CLIENT_ID', kind: 'string', default: '', description: 'OAuth client id for SSO sign-in.' },
+  { key: 'GITHUB_CLIENT_ID', kind: 'string', default: '', description: 'Client id of a GitHub OAuth app with device flow enabled, for "Sign in with GitHub" (instead of pasting GITHUB_TOKEN).' },
   { key: 'VEGA_FETCH_ALLOW_HOSTS', kind: 'list', default: '', description: 'Comma-separated hosts web fetch may reach even if they resolve to private addresses.' },
 ] as const satisfies readonly ConfigKeySpec[];
 

@@ -2,6 +2,9 @@ import { z } from 'zod';
 import { ID, MAX_MESSAGE_CHARS, PROVIDERS, type ChatEvent, type ChatMessage, type Conversation, type ConversationSummary, type LoadedModel, type ModelInfo, type ProviderHealth } from './chat.js';
 import type { ConfigKind, ConfigKey } from './config-keys.js';
 import type { HealthReport, RecentRequest, ResourceSnapshot } from './resources.js';
+import { CALL_NAMES, EVENT_NAMES, isCallName, isEventName, type CallName, type EventName } from './channels.js';
+
+export { CALL_NAMES, EVENT_NAMES, isCallName, isEventName, type CallName, type EventName };
 
 /**
  * Every call (renderer → main, answered once) and every event (main →
@@ -94,28 +97,19 @@ export const CALLS = {
   'app:info': { params: z.strictObject({}), result: null as unknown as AppInfo },
   'app:logs': { params: logQuery, result: null as unknown as readonly LogLine[] },
   'app:exportDiagnostics': { params: z.strictObject({}), result: null as unknown as { path: string } },
-} as const;
+} as const satisfies { readonly [C in CallName]: { readonly params: z.ZodType; readonly result: unknown } };
 
-export type CallName = keyof typeof CALLS;
 export type CallParams<C extends CallName> = z.input<(typeof CALLS)[C]['params']>;
 export type CallResult<C extends CallName> = (typeof CALLS)[C]['result'];
-export const CALL_NAMES = Object.keys(CALLS) as CallName[];
 
 /** Events pushed from main. */
 export interface EventPayloads {
   'chat:event': ChatEvent;
   'resources:snapshot': ResourceSnapshot;
 }
-export type EventName = keyof EventPayloads;
-export const EVENT_NAMES: readonly EventName[] = ['chat:event', 'resources:snapshot'];
-
-export function isCallName(name: unknown): name is CallName {
-  return typeof name === 'string' && Object.hasOwn(CALLS, name);
-}
-
-export function isEventName(name: unknown): name is EventName {
-  return typeof name === 'string' && (EVENT_NAMES as readonly string[]).includes(name);
-}
+// Every event name has a payload type, and no payload lacks a name.
+type _EventsInStep = [EventName] extends [keyof EventPayloads] ? ([keyof EventPayloads] extends [EventName] ? true : never) : never;
+export const EVENTS_IN_STEP: _EventsInStep = true;
 
 /** What crosses the wire for a call's answer (IPC return value, WebSocket reply). */
 export type Envelope<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: { readonly code: string; readonly message: string } };

@@ -13,6 +13,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { startCountingServer, type CountingServer } from '../../tests/helpers/servers.js';
+import { replyOf } from './reply.js';
 import { epochMs } from './stats.js';
 
 export type Op =
@@ -84,11 +85,6 @@ http.ServerResponse.prototype.write = function (this: http.ServerResponse, chunk
   if (typeof chunk === 'string' && chunk.endsWith('"done":false}\n') && chunk.startsWith('{"model"') && recording.length < 1_000_000) recording.push(epochMs());
   return (originalWrite as (...a: unknown[]) => boolean).call(this, chunk, ...rest);
 } as typeof originalWrite;
-
-/** "t0 t1 t2 …": the stand-in cuts it into exactly `n` tokens. */
-export function replyOf(n: number): string {
-  return Array.from({ length: n }, (_, i) => `t${i}`).join(' ');
-}
 
 type StandIn = { url: string; set(s: Record<string, unknown>): void } & Counted;
 let standIn: StandIn | undefined;

@@ -1,23 +1,81 @@
-// PLACEHOLDER until the chat module lands (issue 4): replaced wholesale.
+import type { ProviderId } from '../../src-shared/chat.js';
 import type { ProvidersReport } from '../../src-shared/contract.js';
-import { VegaError } from '../../src-shared/errors.js';
 import type { EventHub } from '../app/events.js';
 import type { Handlers } from '../app/router.js';
 import type { ResourceManager } from '../engine/resource-manager.js';
+import type { LlmProvider } from '../providers/llm.js';
+import { OllamaProvider } from '../providers/ollama.js';
+import { OpenAIProvider } from '../providers/openai.js';
+import { ChatService } from './service.js';
+import { ToolRegistry } from './tools.js';
+import type { ToolLimits } from './turn.js';
+
+export { ChatService, type Completion, type CompleteParams } from './service.js';
+export { ToolRegistry, type Tool, type ToolContext } from './tools.js';
 
 export type ChatHandlers = Pick<Handlers, Extract<keyof Handlers, `chat:${string}`>>;
 
 export interface ChatModule {
   readonly handlers: ChatHandlers;
+  /** Each LLM provider's health and Ollama's loaded models, bounded by 2 s. */
   providers(): Promise<ProvidersReport>;
+  /** Conversations and turns; `complete()` is what the web host's POST /chat uses. */
+  readonly service: ChatService;
+  /** Where integrations register the tools the model may call. */
+  readonly tools: ToolRegistry;
+  readonly llmProviders: Readonly<Record<ProviderId, LlmProvider>>;
 }
 
-export async function createChat(_rm: ResourceManager, _events: EventHub): Promise<ChatModule> {
-  const missing = (): never => {
-    throw new VegaError('INTERNAL', 'Chat is not built yet.');
+export interface ChatOptions {
+  readonly toolLimits?: Partial<ToolLimits>;
+}
+
+const REPORT_TIMEOUT_MS = 2_000;
+
+export async function createChat(rm: ResourceManager, events: EventHub, opts: ChatOptions = {}): Promise<ChatModule> {
+  const llmProviders = { ollama: new OllamaProvider(rm), openai: new OpenAIProvider(rm) } as const;
+  const tools = new ToolRegistry();
+  const service = await ChatService.open({
+    dir: ChatService.dirFor(rm.dataDir),
+    logger: rm.logger,
+    providers: llmProviders,
+    tools,
+    emit: (e) => events.emit('chat:event', e),
+    llm: rm.llm,
+    defaultModel: async () => (await rm.config.get()).string('VEGA_MODEL') || 'llama3.2',
+    toolLimits: opts.toolLimits,
+  });
+  // Answers first, so each stopped one is saved with its partial text; then any stream left over.
+  rm.registerCleanup('chat-turns', () => service.close(), { phase: 'llm' });
+  rm.registerCleanup('llm-streams', () => Object.values(llmProviders).forEach((p) => p.abortAll()), { phase: 'llm' });
+
+  const handlers: ChatHandlers = {
+    'chat:list': ({ query }) => service.list(query),
+    'chat:get': ({ conversationId }) => service.get(conversationId),
+    'chat:create': (p) => service.create(p),
+    'chat:update': (p) => service.update(p),
+    'chat:delete': ({ conversationId }) => service.delete(conversationId),
+    'chat:send': ({ conversationId, text }, ctx) => service.send(conversationId, text, { requestId: ctx.requestId }),
+    'chat:stop': ({ conversationId }) => service.stop(conversationId),
+    'chat:regenerate': ({ conversationId }, ctx) => service.regenerate(conversationId, { requestId: ctx.requestId }),
+    'chat:edit': ({ conversationId, messageId, text }, ctx) => service.edit(conversationId, messageId, text, { requestId: ctx.requestId }),
+    'chat:confirmTool': ({ conversationId, callId, approve }) => service.confirmTool(conversationId, callId, approve),
+    'chat:export': ({ conversationId, format }) => service.export(conversationId, format),
+    'chat:models': ({ provider }) => service.models(provider),
   };
-  const handlers = Object.fromEntries(
-    ['chat:list', 'chat:get', 'chat:create', 'chat:update', 'chat:delete', 'chat:send', 'chat:stop', 'chat:regenerate', 'chat:edit', 'chat:confirmTool', 'chat:export', 'chat:models'].map((c) => [c, missing]),
-  ) as unknown as ChatHandlers;
-  return { handlers, providers: async () => ({ providers: [], loadedModels: [] }) };
+
+  return {
+    handlers,
+    service,
+    tools,
+    llmProviders,
+    async providers() {
+      const [ollama, openai, loadedModels] = await Promise.all([
+        llmProviders.ollama.health(REPORT_TIMEOUT_MS),
+        llmProviders.openai.health(REPORT_TIMEOUT_MS),
+        llmProviders.ollama.loaded(REPORT_TIMEOUT_MS),
+      ]);
+      return { providers: [ollama, openai], loadedModels };
+    },
+  };
 }

@@ -193,7 +193,7 @@ export class Turn {
     }
     const remaining = limits.budgetMs - (performance.now() - started);
     if (remaining <= 0) return finish('failed', `The tools' time for this answer (${Math.round(limits.budgetMs / 1000)} s) is spent; it was not run.`);
-    const signal = AbortSignal.any([this.signal, AbortSignal.timeout(remaining)]);
+    const signal = AbortSignal.any([this.signal, AbortSignal.timeout(Math.ceil(remaining))]);
     try {
       // A tool that ignores its signal must not hold the turn: the race ends it at the bound.
       const aborted = new Promise<never>((_, reject) => {

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { createVegaApp, type VegaApp, type VegaAppOptions } from '../app/create-app.js';
 import { guardAllWebContents, denyPermissions } from './guards.js';
 import { forwardEvents, registerIpcHandlers } from './ipc-bridge.js';
@@ -41,7 +42,9 @@ export async function startElectronHost(electron: ElectronSurface, opts: Electro
   let vega: VegaApp;
   try {
     // Electron's per-user folder; VEGA_DATA_DIR (env or .env) still wins inside the engine.
-    vega = await createVegaApp({ console: !app.isPackaged, ...opts.appOptions, host: 'electron', dataDir: opts.appOptions?.dataDir ?? app.getPath('userData') });
+    const userData = app.getPath('userData');
+    // A packaged app has no meaningful working directory: settings live beside the data.
+    vega = await createVegaApp({ console: !app.isPackaged, defaultEnvFile: path.join(userData, '.env'), ...opts.appOptions, host: 'electron', dataDir: opts.appOptions?.dataDir ?? userData });
   } catch (err) {
     // Without this box a double-clicked app would just vanish.
     electron.dialog.showErrorBox('Vega could not start', err instanceof Error ? err.message : String(err));

@@ -13,8 +13,10 @@ import { createLogger, type Logger, type VegaLogger } from './logger.js';
 import { HttpMetrics, LlmMetrics } from './metrics.js';
 
 export interface ResourceManagerOptions {
-  /** The .env file; default VEGA_ENV_FILE from the environment, else ./.env. */
+  /** The .env file, overriding everything (tests). */
   readonly envFile?: string;
+  /** The host's choice when VEGA_ENV_FILE is unset (Electron: in userData); else ./.env. */
+  readonly defaultEnvFile?: string;
   readonly env?: NodeJS.ProcessEnv;
   /** Used when VEGA_DATA_DIR is unset (Electron passes its userData folder). */
   readonly dataDir?: string;
@@ -52,7 +54,7 @@ export class ResourceManager {
 
   static async create(opts: ResourceManagerOptions = {}): Promise<ResourceManager> {
     const env = opts.env ?? process.env;
-    const envFile = path.resolve(opts.envFile ?? env.VEGA_ENV_FILE ?? '.env');
+    const envFile = path.resolve(opts.envFile ?? env.VEGA_ENV_FILE ?? opts.defaultEnvFile ?? '.env');
     const cache = new ConfigCache({ file: envFile, env, ttlMs: opts.configTtlMs, watch: opts.watchConfig ?? false });
     const config = await cache.get();
     try {

@@ -25,6 +25,8 @@ export interface OpenOptions {
   readonly body?: string;
   /** Covers connect, headers and body: make it with `deadline()`. */
   readonly signal: AbortSignal;
+  /** The chat turn's id, sent as x-request-id: the engine's request table and the service's log can then be matched to the turn. */
+  readonly requestId?: string;
 }
 
 export interface Reply {
@@ -43,7 +45,9 @@ export const API_BODY_LIMIT = 2 * 1024 * 1024;
  * byte at a time would never trip them; this bounds the whole call.
  */
 export function deadline(rm: ResourceManager, signal?: AbortSignal, factor = 2): AbortSignal {
-  const timeout = AbortSignal.timeout(Math.max(100, rm.httpSettings.timeoutMs * factor));
+  // The extra second lets undici's own timeouts (on a ~0.5 s tick) fire first
+  // when they apply: their messages say which phase was slow.
+  const timeout = AbortSignal.timeout(rm.httpSettings.timeoutMs * factor + 1000);
   return signal ? AbortSignal.any([signal, timeout]) : timeout;
 }
 
@@ -53,7 +57,7 @@ export async function open(rm: ResourceManager, service: ServiceInfo, opts: Open
     return await request(opts.url, {
       dispatcher: rm.httpClient(),
       method: opts.method ?? 'GET',
-      headers: opts.headers,
+      headers: opts.requestId ? { ...opts.headers, 'x-request-id': opts.requestId } : opts.headers,
       body: opts.body,
       signal: opts.signal,
     });
@@ -187,11 +191,13 @@ export function transportError(err: unknown, service: ServiceInfo, url: URL, sig
 
 /** Wait `ms`, or stop early with ABORTED when the signal fires. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  const stopped = (): VegaError =>
+    (signal?.reason as { name?: string } | undefined)?.name === 'TimeoutError' ? new VegaError('TIMEOUT', 'Ran out of time while waiting to try again.') : new VegaError('ABORTED', 'Stopped.');
   return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new VegaError('ABORTED', 'Stopped.'));
+    if (signal?.aborted) return reject(stopped());
     const onAbort = (): void => {
       clearTimeout(timer);
-      reject(new VegaError('ABORTED', 'Stopped.'));
+      reject(stopped());
     };
     const timer = setTimeout(() => {
       signal?.removeEventListener('abort', onAbort);

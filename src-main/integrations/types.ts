@@ -54,8 +54,8 @@ export interface Integration {
   readonly tools: readonly IntegrationTool[];
   /** Whether the settings it needs are present (cheap, no request). */
   configured(): Promise<boolean>;
-  /** Must honour `signal`; the caller bounds it to 2 s either way. */
-  probe(signal: AbortSignal): Promise<void>;
+  /** A cheap request that shows the service answers; must honour `signal` (the caller bounds it to 2 s either way). Absent: nothing to probe. */
+  probe?(signal: AbortSignal): Promise<void>;
   stats(): IntegrationStats;
 }
 

@@ -1,6 +1,6 @@
 import { createVegaApi, type Transport, type Unsubscribe, type VegaApi } from '../../src-shared/api.js';
 import { saveToken, takeTokenFromLocation } from './token.js';
-import { WsTransport, type ConnectionStatus } from './ws-transport.js';
+import { WsTransport, type ConnectionStatus, type SocketFactory } from './ws-transport.js';
 
 export type { ConnectionStatus };
 
@@ -29,9 +29,10 @@ export function staticConnection(api: VegaApi): Connection {
   return { api, status: () => 'open', onStatus: () => () => undefined };
 }
 
-export function webSocketConnection(token: string | null, loc: Location = window.location): Connection {
+/** The web host's socket, at /ws on the host that served the page. `socket` is for tests. */
+export function webSocketConnection(token: string | null, loc: Location = window.location, socket?: SocketFactory): Connection {
   const scheme = loc.protocol === 'https:' ? 'wss' : 'ws';
-  const transport = new WsTransport({ token, url: (t) => `${scheme}://${loc.host}/ws?token=${encodeURIComponent(t)}` });
+  const transport = new WsTransport({ token, url: (t) => `${scheme}://${loc.host}/ws?token=${encodeURIComponent(t)}`, ...(socket ? { socket } : {}) });
   return {
     api: createVegaApi(transport),
     status: () => transport.status,

@@ -11,12 +11,12 @@ const PROVIDERS = Object.keys(PROVIDER_LABELS) as ProviderId[];
 
 /** Title, provider, model and system prompt of the open conversation (or of the next one). */
 export function ChatHeader({ chat }: { chat: ChatController }) {
-  const { settings, state } = chat;
+  const { settings, current } = chat;
   const [promptOpen, setPromptOpen] = useState(false);
   return (
     <div className="chat-header">
       <div className="chat-header-row">
-        <h1 className="chat-title">{state.conversation?.title || 'New chat'}</h1>
+        <h1 className="chat-title">{current?.title || 'New chat'}</h1>
         <div className="chat-controls">
           <label className="field-inline">
             <span>Provider</span>

@@ -33,7 +33,7 @@ function languageOf(node: ExtraProps['node']): string {
   const code = node?.children[0];
   if (!code || code.type !== 'element') return '';
   const cls = code.properties.className;
-  const list = Array.isArray(cls) ? cls.map(String) : typeof cls === 'string' ? cls.split(' ') : [];
+  const list: string[] = Array.isArray(cls) ? cls.map(String) : cls ? String(cls).split(' ') : [];
   return list.find((c) => c.startsWith('language-'))?.slice('language-'.length) ?? '';
 }
 

@@ -74,7 +74,7 @@ export const MessageItem = memo(function MessageItem({ message: m, streaming, la
         {m.error && <p className="msg-error">{m.error.message}</p>}
         {!streaming && (
           <div className="msg-footer">
-            {m.partial && <span className="badge warn">Stopped</span>}
+            {m.partial && !m.error && <span className="badge warn">Stopped</span>}
             {m.model && <span className="msg-model">{m.model}</span>}
             {m.stats && <MessageStats stats={m.stats} />}
             <span className="msg-actions">

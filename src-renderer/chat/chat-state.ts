@@ -12,8 +12,14 @@ export interface ChatState {
   readonly messages: readonly ChatMessage[];
   /** Assistant messages still receiving tokens. */
   readonly streaming: ReadonlySet<string>;
-  /** A send, regenerate or edit is on its way and nothing has come back yet. */
+  /** A send, regenerate or edit is on its way and no answer has started yet. */
   readonly awaiting: boolean;
+  /**
+   * A turn is running on the host: from the request until its 'done'. Wider
+   * than `streaming`: it also covers a tool call waiting for Approve/Deny,
+   * when no message streams but Stop must still work.
+   */
+  readonly running: boolean;
   readonly loading: boolean;
   readonly error: VegaErrorValue | null;
 }
@@ -38,6 +44,7 @@ export const initialChatState: ChatState = {
   messages: [],
   streaming: new Set(),
   awaiting: false,
+  running: false,
   loading: false,
   error: null,
 };
@@ -45,7 +52,7 @@ export const initialChatState: ChatState = {
 const EMPTY: ReadonlySet<string> = new Set();
 
 export function isBusy(s: ChatState): boolean {
-  return s.awaiting || s.streaming.size > 0;
+  return s.awaiting || s.running || s.streaming.size > 0;
 }
 
 export function chatReducer(state: ChatState, action: ChatAction): ChatState {
@@ -66,11 +73,11 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
     case 'events':
       return action.events.reduce(applyEvent, state);
     case 'turn-started':
-      return { ...state, awaiting: true, error: null };
+      return { ...state, awaiting: true, running: true, error: null };
     case 'turn-failed':
-      return { ...state, awaiting: false, error: action.error };
+      return { ...state, awaiting: false, running: false, error: action.error };
     case 'stopped':
-      return { ...state, awaiting: false, streaming: EMPTY };
+      return { ...state, awaiting: false, running: false, streaming: EMPTY };
     case 'edit': {
       // The host answers an edit by replacing everything after that message;
       // showing that now keeps the stream that follows in the right place.
@@ -104,8 +111,12 @@ function applyEvent(state: ChatState, e: ChatEvent): ChatState {
   if (e.type === 'conversations' || e.conversationId !== state.conversationId) return state;
   switch (e.type) {
     case 'message': {
-      const streaming = e.message.role === 'assistant' && !e.message.stats && !e.message.partial && !e.message.error ? withId(state.streaming, e.message.id) : state.streaming;
-      return { ...state, messages: upsert(state.messages, e.message), streaming, awaiting: e.message.role === 'assistant' ? false : state.awaiting };
+      if (e.message.role !== 'assistant') return { ...state, messages: upsert(state.messages, e.message) };
+      // An assistant message without stats is a draft the tokens will fill;
+      // with stats it is finished (a step that asked for tools, say).
+      const draft = !e.message.stats && !e.message.partial && !e.message.error;
+      const streaming = draft ? withId(state.streaming, e.message.id) : withoutId(state.streaming, e.message.id);
+      return { ...state, messages: upsert(state.messages, e.message), streaming, awaiting: false, running: true };
     }
     case 'token': {
       const i = state.messages.findIndex((m) => m.id === e.messageId);
@@ -114,7 +125,7 @@ function applyEvent(state: ChatState, e: ChatEvent): ChatState {
           ? // Tokens before their message: start one rather than lose them.
             [...state.messages, { id: e.messageId, role: 'assistant' as const, content: e.text, createdAt: new Date().toISOString() }]
           : replaceAt(state.messages, i, { ...state.messages[i]!, content: state.messages[i]!.content + e.text });
-      return { ...state, messages, streaming: withId(state.streaming, e.messageId), awaiting: false };
+      return { ...state, messages, streaming: withId(state.streaming, e.messageId), awaiting: false, running: true };
     }
     case 'tool-call': {
       const i = state.messages.findIndex((m) => m.id === e.messageId);
@@ -123,13 +134,14 @@ function applyEvent(state: ChatState, e: ChatEvent): ChatState {
       return { ...state, messages: replaceAt(state.messages, i, { ...m, toolCalls: upsertCall(m.toolCalls ?? [], e.call) }) };
     }
     case 'done':
-      return { ...state, messages: upsert(state.messages, e.message), streaming: withoutId(state.streaming, e.message.id), awaiting: false };
+      // One 'done' ends the turn (after any tool steps): nothing streams any more.
+      return { ...state, messages: upsert(state.messages, e.message), streaming: EMPTY, awaiting: false, running: false };
     case 'error': {
       const messages =
         e.messageId === null
           ? state.messages
           : state.messages.map((m) => (m.id === e.messageId ? { ...m, partial: true, error: e.error } : m));
-      return { ...state, messages, streaming: e.messageId === null ? EMPTY : withoutId(state.streaming, e.messageId), awaiting: false, error: e.error };
+      return { ...state, messages, streaming: EMPTY, awaiting: false, running: false, error: e.error };
     }
   }
 }

@@ -226,13 +226,19 @@ export function useChat(api: VegaApi) {
     [api],
   );
 
+  // The list is refreshed by pushed events (an automatic title, say): prefer its copy.
+  const current = useMemo(
+    () => (state.conversationId === null ? null : (conversations.find((c) => c.id === state.conversationId) ?? state.conversation)),
+    [conversations, state.conversationId, state.conversation],
+  );
   const settings: ChatSettings = useMemo(
-    () => (state.conversation ? { provider: state.conversation.provider, model: state.conversation.model, systemPrompt: state.conversation.systemPrompt } : draft),
-    [state.conversation, draft],
+    () => (current ? { provider: current.provider, model: current.model, systemPrompt: current.systemPrompt } : draft),
+    [current, draft],
   );
 
   return {
     state,
+    current,
     busy: isBusy(state),
     conversations,
     query,

@@ -31,12 +31,11 @@ export function DashboardPanels({ buffer, version }: { buffer: RingBuffer<Resour
   const [origin, setOrigin] = useState<string>(ALL_ORIGINS);
   const providers = useProviders(api);
 
-  // eslint-disable-next-line react-hooks/exhaustive-deps -- the buffer mutates in place; version is its change signal
+  // The buffer mutates in place: `version` is its change signal.
   const points = useMemo(() => downsample(windowSlice(buffer, windowMin * 60_000), MAX_POINTS), [buffer, version, windowMin]);
   const origins = useMemo(() => originsIn(points), [points]);
   // Keep the list's identity while it is the same, so the RPS chart's series are stable.
   const originsKey = origins.join('\n');
-  // eslint-disable-next-line react-hooks/exhaustive-deps
   const stableOrigins = useMemo(() => origins, [originsKey]);
   const latest = points[points.length - 1];
   const shownOrigin = origin === ALL_ORIGINS || origins.includes(origin) ? origin : ALL_ORIGINS;

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { VegaApi } from '../../src-shared/api.js';
+import { createVegaApi, type Transport, type VegaApi } from '../../src-shared/api.js';
 import { startElectronHost, type ElectronHost } from '../../src-main/electron/host.js';
 import { exposeVega } from '../../src-main/electron/preload-api.js';
 import { createFakeElectron, FakeRenderer, type FakeElectron, type FakeWindow } from './fake-electron.js';
@@ -61,7 +61,7 @@ export async function startFakeHost(opts: { tickMs?: number; quitBoundMs?: numbe
     host,
     win,
     renderer,
-    api: renderer.exposed.get('vega') as VegaApi,
+    api: createVegaApi(renderer.exposed.get('vega') as Transport),
     dir,
     async dispose() {
       await host.quit();

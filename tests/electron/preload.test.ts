@@ -23,7 +23,7 @@ function preloadWorld() {
   const win = new e.BrowserWindow({});
   const renderer = new FakeRenderer(e.windows[0]!.webContents, new FakeIpcMain());
   exposeVega(renderer);
-  return { renderer, win, api: renderer.exposed.get('vega') as VegaApi };
+  return { renderer, win, api: createVegaApi(renderer.exposed.get('vega') as Transport) };
 }
 
 function recordingIpc(answer: (channel: string, params: unknown) => unknown) {
@@ -44,21 +44,19 @@ describe('the preload', () => {
     expect([...renderer.exposed.keys()]).toEqual(['vega']);
   });
 
-  it('window.vega is exactly the VegaApi method set: no ipcRenderer, no generic send', () => {
-    const { api } = preloadWorld();
-    const shape = Object.fromEntries(Object.entries(api).map(([ns, methods]) => [ns, Object.keys(methods as object).sort()]));
-    expect(shape).toEqual(vegaApiMethodSet());
-    expect(Object.keys(shape).sort()).toEqual(['app', 'chat', 'config', 'resources']);
-    for (const methods of Object.values(api)) for (const m of Object.values(methods as object)) expect(typeof m).toBe('function');
-    const flat = JSON.stringify(shape);
-    for (const leak of ['ipcRenderer', 'invoke', '"send"', '"on"', 'removeListener', 'require', 'process']) expect(flat).not.toContain(leak);
+  it('window.vega is the contract transport and nothing else: no ipcRenderer, no send', () => {
+    const { renderer } = preloadWorld();
+    const exposed = renderer.exposed.get('vega') as Record<string, unknown>;
+    expect(Object.keys(exposed).sort()).toEqual(['invoke', 'subscribe']);
+    for (const leak of ['ipcRenderer', 'send', 'removeListener', 'require', 'process', 'emit']) expect(exposed).not.toHaveProperty(leak);
   });
 
-  it('each method invokes its contract channel and unwraps the envelope', async () => {
+  it('the page builds the full VegaApi over it, and errors keep their code', async () => {
     const ipc = recordingIpc((channel) => (channel === 'config:get' ? { ok: false, error: { code: 'CONFIG_UNAVAILABLE', message: 'no .env' } } : { ok: true, value: `answer to ${channel}` }));
     const renderer = { contextBridge: { exposeInMainWorld: vi.fn() }, ipcRenderer: ipc };
     exposeVega(renderer);
-    const api = renderer.contextBridge.exposeInMainWorld.mock.calls[0]![1] as VegaApi;
+    const api = createVegaApi(renderer.contextBridge.exposeInMainWorld.mock.calls[0]![1] as Transport);
+    expect(Object.fromEntries(Object.entries(api).map(([ns, m]) => [ns, Object.keys(m as object).sort()]))).toEqual(vegaApiMethodSet());
     expect(await api.app.info()).toBe('answer to app:info');
     expect(await api.chat.get({ conversationId: 'c1' })).toBe('answer to chat:get');
     expect(ipc.invoke).toHaveBeenCalledWith('app:info', {});
@@ -68,11 +66,22 @@ describe('the preload', () => {
     expect(err).toMatchObject({ code: 'CONFIG_UNAVAILABLE', message: 'no .env' });
   });
 
+  it('refuses channels and events outside the contract without touching IPC', async () => {
+    const ipc = recordingIpc(() => ({ ok: true, value: null }));
+    const renderer = { contextBridge: { exposeInMainWorld: vi.fn() }, ipcRenderer: ipc };
+    exposeVega(renderer);
+    const t = renderer.contextBridge.exposeInMainWorld.mock.calls[0]![1] as Transport;
+    expect(await t.invoke('shell:openExternal' as never, {})).toMatchObject({ ok: false, error: { code: 'UNKNOWN_CHANNEL' } });
+    expect(ipc.invoke).not.toHaveBeenCalled();
+    expect(() => t.subscribe('ipc:anything' as never, () => undefined)).toThrow(/no event named/);
+    expect(ipc.count('ipc:anything')).toBe(0);
+  });
+
   it('a subscription delivers the payload only and returns a working unsubscribe', () => {
     const ipc = recordingIpc(() => ({ ok: true, value: null }));
     const renderer = { contextBridge: { exposeInMainWorld: vi.fn() }, ipcRenderer: ipc };
     exposeVega(renderer);
-    const api = renderer.contextBridge.exposeInMainWorld.mock.calls[0]![1] as VegaApi;
+    const api = createVegaApi(renderer.contextBridge.exposeInMainWorld.mock.calls[0]![1] as Transport);
     const seen: unknown[][] = [];
     const off = api.chat.onEvent((...args: unknown[]) => seen.push(args));
     const offSnap = api.resources.onSnapshot(() => undefined);

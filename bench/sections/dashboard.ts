@@ -1,0 +1,132 @@
+/**
+ * 3. Dashboard pipeline: build one snapshot and JSON.stringify it (what the
+ * host does for each connected window every second) with 20 origins that
+ * carry traffic; its size; and the CPU the 1 Hz tick costs the main thread.
+ */
+import { request } from 'undici';
+import type { ResourceManager } from '../../src-main/engine/index.js';
+import { tempEngine } from '../../tests/helpers/engine.js';
+import { RemoteServers } from '../lib/remote.js';
+import { fmtBytes, fmtMs, median, percentile, round, sleep } from '../lib/stats.js';
+import { check, info, type BenchOptions, type SectionResult } from '../lib/types.js';
+
+const ORIGINS = 20;
+
+async function traffic(rm: ResourceManager, urls: string[], perOrigin: number): Promise<void> {
+  const d = rm.httpClient();
+  await Promise.all(
+    urls.map(async (u) => {
+      for (let i = 0; i < perOrigin; i++) {
+        const r = await request(`${u}/api/chat`, { dispatcher: d, method: 'POST', body: '{"a":1}' });
+        await r.body.text();
+      }
+    }),
+  );
+}
+
+function timeUs(fn: () => unknown): number {
+  const t0 = process.hrtime.bigint();
+  fn();
+  return Number(process.hrtime.bigint() - t0) / 1000;
+}
+
+export async function run(opts: BenchOptions): Promise<SectionResult> {
+  const q = opts.quick;
+  const remote = await RemoteServers.start();
+  const engine = await tempEngine({ http: { maxConnections: 100 } });
+  const { rm } = engine;
+  try {
+    const servers = await remote.listen(false, ORIGINS);
+    const urls = servers.map((s) => s.url);
+    await traffic(rm, urls, 50);
+
+    // The snapshot a window receives after a busy second.
+    const snap = rm.tick();
+    const json = JSON.stringify(snap);
+    const bytes = Buffer.byteLength(json);
+    const frameBytes = Buffer.byteLength(JSON.stringify({ event: 'resources:snapshot', payload: snap }));
+    const originBytes = snap.origins.map((o) => Buffer.byteLength(JSON.stringify(o)));
+    const withoutOrigins = Buffer.byteLength(JSON.stringify({ ...snap, origins: [] }));
+
+    // Build + stringify, repeated (the windows keep the busy second's figures).
+    const n = q ? 500 : 5_000;
+    for (let i = 0; i < n / 5; i++) JSON.stringify(rm.snapshot());
+    const buildUs: number[] = [];
+    for (let i = 0; i < n; i++) buildUs.push(timeUs(() => JSON.stringify(rm.snapshot())));
+
+    // The full tick (roll the windows, build, reset the loop-delay histogram) with traffic in every window.
+    const tickN = q ? 30 : 200;
+    const tickUs: number[] = [];
+    for (let i = 0; i < tickN; i++) {
+      await traffic(rm, urls, 1);
+      tickUs.push(timeUs(() => JSON.stringify(rm.tick())));
+    }
+
+    // 1 Hz for a while, as the app's ticker runs, with a trickle of traffic on
+    // every origin between ticks. CPU is read around each tick's work.
+    const seconds = q ? 3 : 10;
+    let tickCpuUs = 0;
+    let ticks = 0;
+    const tickWallUs: number[] = [];
+    const wall0 = performance.now();
+    const proc0 = process.cpuUsage();
+    const timer = setInterval(() => {
+      const c0 = process.cpuUsage();
+      const t0 = process.hrtime.bigint();
+      JSON.stringify(rm.tick());
+      tickWallUs.push(Number(process.hrtime.bigint() - t0) / 1000);
+      const c = process.cpuUsage(c0);
+      tickCpuUs += c.user + c.system;
+      ticks++;
+    }, 1000);
+    for (let s = 0; s < seconds; s++) {
+      await sleep(500);
+      await traffic(rm, urls, 1);
+      await sleep(500);
+    }
+    await sleep(50);
+    clearInterval(timer);
+    const wallS = (performance.now() - wall0) / 1000;
+    const proc = process.cpuUsage(proc0);
+    const tickShare = (tickCpuUs / 1e6 / wallS) * 100;
+    const procShare = ((proc.user + proc.system) / 1e6 / wallS) * 100;
+
+    const figures = {
+      origins: snap.origins.length,
+      snapshotBytes: bytes,
+      wsFrameBytes: frameBytes,
+      bytesPerOrigin: round(median(originBytes), 0),
+      bytesWithoutOrigins: withoutOrigins,
+      buildStringifyUs: { p50: round(median(buildUs), 1), p99: round(percentile(buildUs, 0.99), 1), n },
+      tickStringifyWithTrafficUs: { p50: round(median(tickUs), 1), p99: round(percentile(tickUs, 0.99), 1), n: tickN },
+      oneHz: {
+        seconds: round(wallS, 2),
+        ticks,
+        tickCpuUs: round(tickCpuUs, 0),
+        tickCpuPercentOfCore: round(tickShare, 4),
+        tickWallUsP50: round(median(tickWallUs), 1),
+        processCpuPercentOfCoreInclTraffic: round(procShare, 3),
+      },
+    };
+    const p50 = median(buildUs);
+    const rows = [
+      check(`dashboard · snapshot build + JSON.stringify (${snap.origins.length} origins), p50`, `${fmtMs(p50 / 1000)} (p99 ${fmtMs(percentile(buildUs, 0.99) / 1000)})`, '≤ 1 ms', p50 <= 1000),
+      info('dashboard · tick() + JSON.stringify with traffic in every window, p50', `${fmtMs(median(tickUs) / 1000)} (p99 ${fmtMs(percentile(tickUs, 0.99) / 1000)})`),
+      check(`dashboard · snapshot size (${snap.origins.length} origins)`, `${fmtBytes(bytes)} (${bytes} B; ${figures.bytesPerOrigin} B per origin, ${withoutOrigins} B without origins)`, '≤ 4 KB', bytes <= 4096),
+      check(`dashboard · main-thread CPU at 1 Hz (${ticks} ticks over ${round(wallS, 1)} s)`, `${round(tickShare, 3)}% of a core`, '< 1% of a core', tickShare < 1),
+      info('dashboard · whole process over that window, incl. the trickle of requests', `${round(procShare, 2)}% of a core`),
+    ];
+    const notes: string[] = [];
+    if (bytes > 4096) {
+      const fit = Math.floor((4096 - withoutOrigins) / Math.max(1, figures.bytesPerOrigin));
+      notes.push(
+        `dashboard: a snapshot with ${snap.origins.length} origins is ${bytes} B: ${withoutOrigins} B of manager/cache/LLM/process figures plus ~${figures.bytesPerOrigin} B per origin (each origin repeats long key names for its pool, counters and two latency summaries), so only ~${fit} origins fit in 4 KB. ` +
+          'Suggested fix (engine, not done here): send per-origin rows in a compact form (e.g. a column list once and arrays of numbers per origin, or omit zero-valued pool fields and the lifetime totalMs except on request), or cap the tick to the N busiest origins plus an aggregate "other" row; the admin /stats JSON can keep the verbose form.',
+      );
+    }
+    return { name: 'dashboard', figures, rows, notes };
+  } finally {
+    await engine.dispose();
+    await remote.close();
+  }
+}

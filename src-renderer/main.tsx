@@ -1,0 +1,17 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { getConnection } from './api/connection.js';
+import { Root } from './app/Root.js';
+import './styles/theme.css';
+import './styles/app.css';
+import './styles/chat.css';
+import './styles/dashboard.css';
+import './styles/settings.css';
+
+const el = document.getElementById('root');
+if (!el) throw new Error('index.html has no #root');
+createRoot(el).render(
+  <StrictMode>
+    <Root connection={getConnection()} />
+  </StrictMode>,
+);

@@ -1,0 +1,113 @@
+import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react';
+import type { ConfigEntry } from '../../src-shared/contract.js';
+import { useApi } from '../api/context.js';
+import { useToast } from '../app/Toasts.js';
+import { errorValue } from '../chat/use-chat.js';
+import { SettingField } from './SettingField.js';
+
+/** Settings grouped for reading; keys not listed here land in "Other". */
+const GROUPS: readonly { title: string; match: RegExp }[] = [
+  { title: 'Language models', match: /^(OLLAMA_|OPENAI_|VEGA_MODEL|VEGA_LLM_)/ },
+  { title: 'HTTP client', match: /^VEGA_HTTP/ },
+  { title: 'Integrations', match: /^(SEARXNG_|HOME_ASSISTANT_|GITHUB_|SLACK_|OIDC_|VEGA_FETCH_)/ },
+  { title: 'App', match: /./ },
+];
+
+/**
+ * Every configuration key with its meaning, default and source. Secrets are
+ * never sent here: the field shows whether one is stored and takes a new one.
+ * Save sends only the keys that changed; errors come back per key.
+ */
+export function SettingsView() {
+  const api = useApi();
+  const toast = useToast();
+  const [entries, setEntries] = useState<readonly ConfigEntry[] | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [edits, setEdits] = useState<Record<string, string>>({});
+  const [errors, setErrors] = useState<Readonly<Record<string, string>>>({});
+  const [saving, setSaving] = useState(false);
+
+  const load = useCallback(async () => {
+    try {
+      setEntries(await api.config.get());
+      setLoadError(null);
+    } catch (err) {
+      setLoadError(errorValue(err).message);
+    }
+  }, [api]);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const changed = useMemo(() => {
+    const out: Record<string, string> = {};
+    for (const e of entries ?? []) {
+      const v = edits[e.key];
+      // A secret's field starts empty: typing in it means replacing the secret.
+      if (v !== undefined && (e.secret ? v !== '' : v !== e.value)) out[e.key] = v;
+    }
+    return out;
+  }, [entries, edits]);
+  const dirty = Object.keys(changed).length > 0;
+
+  const save = async (ev: FormEvent) => {
+    ev.preventDefault();
+    if (!dirty) return;
+    setSaving(true);
+    try {
+      const result = await api.config.set({ values: changed });
+      setErrors(result.errors);
+      if (result.saved) {
+        setEdits({});
+        toast('Settings saved', 'success');
+        await load();
+      }
+    } catch (err) {
+      toast(errorValue(err).message, 'error');
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  if (loadError) return <p className="banner error" role="alert">{loadError}</p>;
+  if (!entries) return <p className="loading">Loading settings…</p>;
+
+  const groups = GROUPS.map((g, i) => ({
+    title: g.title,
+    entries: entries.filter((e) => g.match.test(e.key) && !GROUPS.slice(0, i).some((p) => p.match.test(e.key))),
+  })).filter((g) => g.entries.length > 0);
+
+  return (
+    <form className="settings" onSubmit={save} aria-labelledby="settings-title">
+      <div className="settings-head">
+        <div>
+          <h2 id="settings-title">Settings</h2>
+          <p className="muted small">Saved to the .env file. A value set in the environment wins over the file.</p>
+        </div>
+        <div className="row-end">
+          <button type="button" className="btn ghost" disabled={!dirty || saving} onClick={() => { setEdits({}); setErrors({}); }}>
+            Discard
+          </button>
+          <button type="submit" className="btn primary" disabled={!dirty || saving}>
+            {saving ? 'Saving…' : 'Save'}
+          </button>
+        </div>
+      </div>
+      {groups.map((g) => (
+        <fieldset key={g.title} className="settings-group card">
+          <legend>{g.title}</legend>
+          {g.entries.map((e) => (
+            <SettingField
+              key={e.key}
+              entry={e}
+              value={edits[e.key] ?? (e.secret ? '' : e.value)}
+              error={errors[e.key]}
+              onChange={(v) => setEdits((s) => ({ ...s, [e.key]: v }))}
+            />
+          ))}
+        </fieldset>
+      ))}
+    </form>
+  );
+}

@@ -1,0 +1,187 @@
+import { test, expect, type Page } from '@playwright/test';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startOllamaStandIn, type OllamaStandIn, type OllamaStandInOptions } from '../helpers/ollama-standin.js';
+
+/**
+ * The real web host (`node out/web/serve.mjs`) over a stand-in Ollama, both
+ * on free loopback ports, started once per spec file and stopped after it.
+ * Nothing is mocked between the browser and the host: the page talks to the
+ * host over its WebSocket exactly as a person's browser would.
+ */
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const SERVE = path.join(ROOT, 'out/web/serve.mjs');
+const RENDERER = path.join(ROOT, 'out/renderer/index.html');
+export const SCREENSHOTS = path.join(ROOT, 'test-results/screenshots');
+
+export interface VegaServer {
+  /** http://127.0.0.1:<port> */
+  readonly url: string;
+  readonly key: string;
+  /** The address `npm run serve` prints: the UI with the key. */
+  readonly appUrl: string;
+  readonly standin: OllamaStandIn;
+  readonly dataDir: string;
+  /** What the host printed so far (for failure messages). */
+  output(): string;
+}
+
+/** A long-enough answer to watch it stream: word by word, numbered. */
+export function countingReply(words = 40): (messages: { role: string; content: string }[]) => string {
+  return (messages) => {
+    const last = [...messages].reverse().find((m) => m.role === 'user')?.content ?? '';
+    return `You said: ${last}. ` + Array.from({ length: words }, (_, i) => `word${i + 1}`).join(' ') + ' THE END';
+  };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Build once if the bundles are missing or older than the sources; a lock keeps parallel workers from building together. */
+function ensureBuilt(): void {
+  const lock = path.join(ROOT, 'out/.e2e-build-lock');
+  mkdirSync(path.dirname(lock), { recursive: true });
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      // Another worker builds; a lock older than the deadline is stale.
+      if (Date.now() > deadline || Date.now() - statSync(lock).mtimeMs > 180_000) {
+        rmSync(lock, { recursive: true, force: true });
+        continue;
+      }
+      spawnSync(process.execPath, ['-e', 'setTimeout(()=>{},250)']);
+    }
+  }
+  try {
+    const args = existsSync(SERVE) && existsSync(RENDERER) ? ['scripts/build.mjs', '--if-stale', '--quiet'] : ['scripts/build.mjs', '--quiet'];
+    const r = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8', timeout: 170_000 });
+    if (r.status !== 0) throw new Error(`Build failed:\n${r.stdout}\n${r.stderr}`);
+    if (!existsSync(SERVE)) throw new Error(`${SERVE} is missing after the build`);
+  } finally {
+    rmdirSync(lock);
+  }
+}
+
+async function startHost(env: Record<string, string>, dataDir: string): Promise<{ proc: ChildProcess; output: () => string }> {
+  const proc = spawn(process.execPath, [SERVE], { cwd: dataDir, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  proc.stdout?.setEncoding('utf8').on('data', (d: string) => (out += d));
+  proc.stderr?.setEncoding('utf8').on('data', (d: string) => (out += d));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`The web host did not say it was listening within 30 s:\n${out}`)), 30_000);
+    const check = () => {
+      if (out.includes('Vega web host listening')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    proc.stdout?.on('data', check);
+    proc.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`The web host exited (${code}) before listening:\n${out}`));
+    });
+  });
+  return { proc, output: () => out };
+}
+
+async function stopHost(proc: ChildProcess): Promise<void> {
+  if (proc.exitCode !== null || proc.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+  proc.kill('SIGTERM');
+  const timer = setTimeout(() => proc.kill('SIGKILL'), 8_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/**
+ * Call at the top of a spec file: starts the stand-in and the host before
+ * the file's first test, stops both after its last. The returned object is
+ * filled in by then.
+ */
+export function useVegaServer(opts: { standin?: OllamaStandInOptions; env?: Record<string, string> } = {}): VegaServer {
+  const server = {} as { -readonly [K in keyof VegaServer]: VegaServer[K] };
+  let proc: ChildProcess | undefined;
+
+  test.beforeAll(async () => {
+    test.setTimeout(240_000);
+    ensureBuilt();
+    const standin = await startOllamaStandIn({ models: ['llama3.2'], ...opts.standin });
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'vega-e2e-'));
+    const envFile = path.join(dataDir, '.env');
+    writeFileSync(envFile, '# written by the e2e fixture\n');
+    const port = await freePort();
+    const key = `e2e-${Math.random().toString(36).slice(2)}-key`;
+    const started = await startHost(
+      {
+        VEGA_PORT: String(port),
+        VEGA_HOST: '127.0.0.1',
+        VEGA_API_KEY: key,
+        VEGA_DATA_DIR: path.join(dataDir, 'data'),
+        VEGA_ENV_FILE: envFile,
+        OLLAMA_HOST: standin.url,
+        VEGA_MODEL: 'llama3.2',
+        VEGA_OPEN_BROWSER: '0',
+        ...opts.env,
+      },
+      dataDir,
+    );
+    proc = started.proc;
+    Object.assign(server, {
+      url: `http://127.0.0.1:${port}`,
+      key,
+      appUrl: `http://127.0.0.1:${port}/?token=${key}`,
+      standin,
+      dataDir,
+      output: started.output,
+    });
+  });
+
+  test.afterAll(async () => {
+    if (proc) await stopHost(proc);
+    await server.standin?.close();
+    if (server.dataDir) rmSync(server.dataDir, { recursive: true, force: true });
+  });
+
+  return server;
+}
+
+/** Open the app signed in, on the chat. */
+export async function openApp(page: Page, server: VegaServer): Promise<void> {
+  await page.goto(server.appUrl);
+  await expect(page.getByRole('textbox', { name: 'Message' })).toBeVisible();
+}
+
+/** Type and send a message with the keyboard, as a person would. */
+export async function sendMessage(page: Page, text: string): Promise<void> {
+  const box = page.getByRole('textbox', { name: 'Message' });
+  await box.fill(text);
+  await box.press('Enter');
+}
+
+/** The last answer on screen. */
+export function lastAnswer(page: Page) {
+  return page.locator('article[aria-label="Vega said"]').last();
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: false });
+}
+
+export { test, expect };
