@@ -64,6 +64,17 @@ const logQuery = z.strictObject({
 });
 export type LogQuery = z.input<typeof logQuery>;
 
+/**
+ * Settings to save. Checked on the raw object, not through z.record, which
+ * would quietly drop a `__proto__` key: a bad key refuses the whole call.
+ */
+const envValues = z.custom<Record<string, string>>(
+  (v) =>
+    typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length <= 64 &&
+    Object.entries(v).every(([k, x]) => /^[A-Z][A-Z0-9_]{0,63}$/.test(k) && typeof x === 'string' && x.length <= 4096),
+  'values must be at most 64 KEY: "value" pairs (upper-case keys, values up to 4096 characters)',
+);
+
 /** The request schema and (type-only) result of each call. */
 export const CALLS = {
   'chat:list': { params: z.strictObject({ query: short.optional() }), result: null as unknown as readonly ConversationSummary[] },
@@ -91,7 +102,7 @@ export const CALLS = {
   'resources:invalidateCache': { params: z.strictObject({}), result: null as unknown as { invalidated: true } },
   'config:get': { params: z.strictObject({}), result: null as unknown as readonly ConfigEntry[] },
   'config:set': {
-    params: z.strictObject({ values: z.record(z.string().regex(/^[A-Z][A-Z0-9_]{0,63}$/), z.string().max(4096)).refine((v) => Object.keys(v).length <= 64, 'at most 64 keys') }),
+    params: z.strictObject({ values: envValues }),
     result: null as unknown as ConfigSetResult,
   },
   'app:info': { params: z.strictObject({}), result: null as unknown as AppInfo },

@@ -1,4 +1,4 @@
-import AxeBuilder from '@axe-core/playwright';
+import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { expect, lastAnswer, openApp, screenshot, sendMessage, test, useVegaServer } from './fixtures.js';
 

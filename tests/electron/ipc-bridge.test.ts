@@ -89,13 +89,10 @@ describe('IPC handlers', () => {
     expect(await e.ipcMain.invoke(ok, 'app:info', 'not an object')).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(calls).toEqual([]);
-    // Inside a record (config:set's values) zod drops a "__proto__" key rather
-    // than refusing it: the handler sees no such key and no prototype changes.
-    expect(await e.ipcMain.invoke(ok, 'config:set', JSON.parse('{"values":{"__proto__":{"polluted":1}}}'))).toMatchObject({ ok: true });
-    const [setCall] = calls;
-    expect(setCall?.channel).toBe('config:set');
-    expect(Object.keys((setCall?.params as { values: object }).values)).toEqual([]);
-    expect(Object.getPrototypeOf((setCall?.params as { values: object }).values)).toBe(Object.prototype);
+    // Inside config:set's values too: the whole call is refused.
+    expect(await e.ipcMain.invoke(ok, 'config:set', JSON.parse('{"values":{"__proto__":{"polluted":1}}}'))).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    expect(await e.ipcMain.invoke(ok, 'config:set', JSON.parse('{"values":{"VEGA_MODEL":"x","__proto__":"y"}}'))).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    expect(calls).toEqual([]);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 });
