@@ -161,7 +161,7 @@ export async function run(opts: BenchOptions): Promise<SectionResult> {
     const ollama = await remote.call<{ id: number; url: string }>({ op: 'ollama', tokens: TOKENS });
     b = await startApp(ollama.url);
     client = await connectApi(b.host.url, b.host.apiKey);
-    pool = new Pool(ollama.url, { connections: 4 });
+    pool = new Pool(ollama.url, { connections: 4, headersTimeout: 20_000, bodyTimeout: 20_000 });
 
     const times = () => remote.call<number[]>({ op: 'tokenTimes' });
     const writeRate = (w: number[]) => ((w.length - 1) / (w[w.length - 1]! - w[0]!)) * 1000;

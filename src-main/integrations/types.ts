@@ -31,7 +31,7 @@ export interface RateLimitInfo {
   readonly resource: string | null;
 }
 
-/** Per integration, since start. A call is one operation against the service (redirects and one 429 retry included). */
+/** Per integration, since start. A call is one tool run or sign-in step, however many requests it took (redirects, a 429 retry, an issue's comments). */
 export interface IntegrationStats {
   readonly id: IntegrationId;
   readonly calls: number;

@@ -8,7 +8,7 @@ export class NdjsonDecoder {
 
   /** The complete lines this chunk finishes, parsed; blank lines are skipped. */
   push(chunk: Uint8Array): unknown[] {
-    this.#rest += this.#decoder.decode(chunk, { stream: false });
+    this.#rest += this.#decoder.decode(chunk, { stream: true });
     const out: unknown[] = [];
     let nl: number;
     while ((nl = this.#rest.indexOf('\n')) !== -1) {
