@@ -175,7 +175,7 @@ export class Turn {
     });
     llm.record(compact({ ok: !error, ttftMs, tokens: evalTokens, tokensPerSecond }));
     logger.info({ conversationId: cid, requestId: this.requestId, provider: providerId, model, ...messageStats, stopped, error: error?.code }, 'chat answer finished');
-    const message: ChatMessage = compact({ ...draft, content, stats: messageStats, partial: undefined, error });
+    const message: ChatMessage = compact({ ...draft, content, stats: messageStats, partial: stopped || error ? true : undefined, error });
     return { message, calls, stopped, error };
   }
 

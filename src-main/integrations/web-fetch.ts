@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { VegaError } from '../../src-shared/errors.js';
 import type { ResourceManager } from '../engine/resource-manager.js';
 import { checkedAddresses, systemResolver, type Resolver } from './address-guard.js';
-import { deadline, discard, drain, header, open, readCapped, statusError, type ServiceInfo } from './http.js';
+import { deadline, discard, drain, header, open, readCapped, statusError, transportError, type ServiceInfo } from './http.js';
 import { CallStats } from './stats.js';
 import { defineTool } from './tool.js';
 import type { Integration, ToolContext } from './types.js';
@@ -101,7 +101,7 @@ export function createWebFetch(rm: ResourceManager, opts: WebFetchOptions = {}):
       try {
         body = await readCapped(res.body, res.headers, FETCH_BODY_LIMIT, url.host);
       } catch (err) {
-        throw err instanceof VegaError ? err : new VegaError('PROVIDER_ERROR', `${url.host} broke off while sending the page.`, { cause: err });
+        throw transportError(err, { name: url.host }, url, sig, rm.httpSettings.timeoutMs / 1000);
       }
       const decoded = decode(body, header(res.headers, 'content-type') ?? '', type);
       return { url: url.href, contentType: type, ...toText(decoded, type) };

@@ -1,3 +1,4 @@
+import { Icon } from '../app/Icon.js';
 import type { ChatController } from './use-chat.js';
 import { ConversationItem } from './ConversationItem.js';
 
@@ -7,7 +8,7 @@ export function ConversationList({ chat, onNew }: { chat: ChatController; onNew:
   return (
     <nav className="sidebar" aria-label="Conversations">
       <button type="button" className="btn primary block" onClick={onNew} title="New chat (Ctrl+N)">
-        <span aria-hidden="true">＋</span> New chat
+        <Icon name="plus" /> New chat
       </button>
       <input
         type="search"

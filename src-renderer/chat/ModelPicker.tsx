@@ -32,8 +32,10 @@ export function ModelPicker({ provider, value, onChange }: Props) {
     };
   }, [api, provider]);
 
+  // Ollama lists `llama3.2:latest` for a conversation's `llama3.2`: the same
+  // model, shown once under the name the conversation uses.
+  const names = models.map((m) => (value && !value.includes(':') && m.name === `${value}:latest` ? value : m.name));
   // The conversation's model stays selectable even if the provider no longer lists it.
-  const names = models.map((m) => m.name);
   if (value && !names.includes(value)) names.unshift(value);
 
   return (

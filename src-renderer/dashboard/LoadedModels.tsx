@@ -13,7 +13,7 @@ export const LoadedModels = memo(function LoadedModels({ models }: { models: rea
   }, [models.length]);
 
   return (
-    <div className="card models-card" role="group" aria-labelledby="models-title">
+    <div className="card models-card wide" role="group" aria-labelledby="models-title">
       <div className="card-head">
         <h3 id="models-title">Loaded models</h3>
       </div>

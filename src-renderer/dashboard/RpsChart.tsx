@@ -42,7 +42,7 @@ export const RpsChart = memo(function RpsChart({ points, origins }: { points: re
             fillOpacity={0.25}
             dot={false}
             isAnimationActive={false}
-            type="monotone"
+            type="linear"
           />
         ))}
       </AreaChart>

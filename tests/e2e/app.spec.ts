@@ -72,6 +72,41 @@ test('after a reload the conversation is in the list with its messages', async (
   await expect(lastAnswer(page)).toContainText('THE END');
 });
 
+test('Regenerate answers again, replacing the last answer', async ({ page }) => {
+  await openApp(page, server);
+  await sendMessage(page, 'Once more');
+  await expect(lastAnswer(page)).toContainText('THE END', { timeout: 15_000 });
+  const answers = page.locator('article[aria-label="Vega said"]');
+  const count = await answers.count();
+  const firstId = await lastAnswer(page).getAttribute('data-message-id');
+  await lastAnswer(page).getByRole('button', { name: 'Regenerate' }).click();
+  await expect(lastAnswer(page)).not.toHaveAttribute('data-message-id', firstId ?? '');
+  await expect(lastAnswer(page)).toContainText('THE END', { timeout: 15_000 });
+  await expect(answers).toHaveCount(count);
+  // The host agrees: after a reload there is still one answer.
+  await page.reload();
+  await page.getByRole('navigation', { name: 'Conversations' }).getByRole('button', { name: /^Once more/ }).click();
+  await expect(page.locator('article[aria-label="Vega said"]')).toHaveCount(1);
+});
+
+test('editing a sent message resends it and replaces what followed', async ({ page }) => {
+  await openApp(page, server);
+  await sendMessage(page, 'First question');
+  await expect(lastAnswer(page)).toContainText('THE END', { timeout: 15_000 });
+  await sendMessage(page, 'Second question');
+  await expect(lastAnswer(page)).toContainText('You said: Second question');
+  await expect(lastAnswer(page)).toContainText('THE END', { timeout: 15_000 });
+  const first = page.locator('article[aria-label="You said"]').first();
+  await first.hover();
+  await first.getByRole('button', { name: 'Edit message' }).click();
+  await first.getByRole('textbox', { name: 'Edit message' }).fill('Edited question');
+  await first.getByRole('button', { name: 'Save & resend' }).click();
+  await expect(lastAnswer(page)).toContainText('You said: Edited question', { timeout: 15_000 });
+  await expect(lastAnswer(page)).toContainText('THE END', { timeout: 15_000 });
+  await expect(page.locator('article[aria-label="You said"]')).toHaveCount(1);
+  await expect(page.getByText('Second question')).toHaveCount(0);
+});
+
 test('search narrows the list', async ({ page }) => {
   await openApp(page, server);
   const list = page.getByRole('navigation', { name: 'Conversations' });
@@ -98,6 +133,17 @@ test('a banner says Ollama is down, and chat works again once it is back', async
   await expect(lastAnswer(page)).toContainText('You said: And now?', { timeout: 15_000 });
   await expect(lastAnswer(page)).toContainText('THE END', { timeout: 15_000 });
   await expect(page.getByRole('alert').filter({ hasText: /not reachable/i })).toHaveCount(0);
+});
+
+test('the window reconnects when the host restarts, and keeps the conversation', async ({ page }) => {
+  await openApp(page, server);
+  await sendMessage(page, 'Before the restart');
+  await expect(lastAnswer(page)).toContainText('THE END', { timeout: 15_000 });
+  await server.restart();
+  await sendMessage(page, 'After the restart');
+  await expect(lastAnswer(page)).toContainText('You said: After the restart', { timeout: 20_000 });
+  await expect(page.locator('article[aria-label="You said"]').first()).toContainText('Before the restart');
+  await expect(page.getByText(/reconnecting/i)).toHaveCount(0);
 });
 
 test('a wrong key shows the sign-in message, not the app', async ({ browser }) => {

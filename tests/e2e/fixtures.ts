@@ -29,6 +29,8 @@ export interface VegaServer {
   readonly dataDir: string;
   /** What the host printed so far (for failure messages). */
   output(): string;
+  /** Stop the host and start it again on the same port, data and key. */
+  restart(): Promise<void>;
 }
 
 /** A long-enough answer to watch it stream: word by word, numbered. */
@@ -127,20 +129,18 @@ export function useVegaServer(opts: { standin?: OllamaStandInOptions; env?: Reco
     writeFileSync(envFile, '# written by the e2e fixture\n');
     const port = await freePort();
     const key = `e2e-${Math.random().toString(36).slice(2)}-key`;
-    const started = await startHost(
-      {
-        VEGA_PORT: String(port),
-        VEGA_HOST: '127.0.0.1',
-        VEGA_API_KEY: key,
-        VEGA_DATA_DIR: path.join(dataDir, 'data'),
-        VEGA_ENV_FILE: envFile,
-        OLLAMA_HOST: standin.url,
-        VEGA_MODEL: 'llama3.2',
-        VEGA_OPEN_BROWSER: '0',
-        ...opts.env,
-      },
-      dataDir,
-    );
+    const env = {
+      VEGA_PORT: String(port),
+      VEGA_HOST: '127.0.0.1',
+      VEGA_API_KEY: key,
+      VEGA_DATA_DIR: path.join(dataDir, 'data'),
+      VEGA_ENV_FILE: envFile,
+      OLLAMA_HOST: standin.url,
+      VEGA_MODEL: 'llama3.2',
+      VEGA_OPEN_BROWSER: '0',
+      ...opts.env,
+    };
+    let started = await startHost(env, dataDir);
     proc = started.proc;
     Object.assign(server, {
       url: `http://127.0.0.1:${port}`,
@@ -148,7 +148,12 @@ export function useVegaServer(opts: { standin?: OllamaStandInOptions; env?: Reco
       appUrl: `http://127.0.0.1:${port}/?token=${key}`,
       standin,
       dataDir,
-      output: started.output,
+      output: () => started.output(),
+      restart: async () => {
+        if (proc) await stopHost(proc);
+        started = await startHost(env, dataDir);
+        proc = started.proc;
+      },
     });
   });
 

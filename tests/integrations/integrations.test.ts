@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import type { Tool } from '../../src-main/chat/tools.js';
 import { createIntegrations, type Integrations } from '../../src-main/integrations/index.js';
 import { ctx, HA_TOKEN, integrationEngine, reply, SLACK_TOKEN, stall, startGitHub, startHomeAssistant, startSearxng, startSlack, startDeviceServer, tableResolver, type IntegrationEngine, type StandIn } from '../helpers/integration-standins.js';
 
@@ -52,6 +53,9 @@ describe('createIntegrations', () => {
       expect(t.description.length, t.name).toBeGreaterThan(20);
     }
     expect(integrations.tools.find((t) => t.name === 'fetch_text')!.parameters).toMatchObject({ properties: { url: { type: 'string' } }, required: ['url'] });
+    // Compile-time: an integration tool is a chat Tool as it stands (the ToolRegistry takes it unadapted).
+    const asChatTools: readonly Tool[] = integrations.tools;
+    expect(asChatTools).toHaveLength(9);
   });
 
   it('configuredTools leaves out the integrations that are not set up', async () => {

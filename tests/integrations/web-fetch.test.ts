@@ -197,6 +197,15 @@ describe('fetch_text: what the server sends', () => {
     expect(Date.now() - start).toBeLessThan(3_000);
   });
 
+  it('times out on a page that stops in the middle', async () => {
+    const { fetchTool, base } = await setup('VEGA_HTTP_TIMEOUT_S=0.3\n');
+    site!.route('GET /half', (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.write('the first half…');
+    });
+    await expect(run(fetchTool, `${base}/half`)).rejects.toMatchObject({ code: 'TIMEOUT', message: expect.stringMatching(/stopped sending its answer for 0\.3 s/) });
+  });
+
   it('explains 404, 403 and 429 with Retry-After', async () => {
     const { fetchTool, base } = await setup();
     site!.route('GET /gone', text(404, 'text/html', 'nope'));
