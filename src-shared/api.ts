@@ -32,6 +32,13 @@ export interface VegaApi {
     get(): Promise<CallResult<'config:get'>>;
     set(p: CallParams<'config:set'>): Promise<CallResult<'config:set'>>;
   };
+  readonly sso: {
+    status(): Promise<CallResult<'sso:status'>>;
+    /** Get a code to show; Vega then waits for the approval in the background (watch `status`). */
+    start(p: CallParams<'sso:start'>): Promise<CallResult<'sso:start'>>;
+    cancel(p: CallParams<'sso:cancel'>): Promise<CallResult<'sso:cancel'>>;
+    signOut(p: CallParams<'sso:signOut'>): Promise<CallResult<'sso:signOut'>>;
+  };
   readonly app: {
     info(): Promise<CallResult<'app:info'>>;
     logs(p?: CallParams<'app:logs'>): Promise<CallResult<'app:logs'>>;
@@ -41,8 +48,14 @@ export interface VegaApi {
 
 /** How a bridge moves one call and one subscription; both hosts' clients supply these two. */
 export interface Transport {
-  invoke(channel: CallName, params: unknown): Promise<Envelope<unknown>>;
+  /** `requestId` follows the call into the host's logs and outbound requests. */
+  invoke(channel: CallName, params: unknown, requestId?: string): Promise<Envelope<unknown>>;
   subscribe<E extends EventName>(event: E, cb: (payload: EventPayloads[E]) => void): Unsubscribe;
+}
+
+/** A request id made where the call starts, in the window (Web Crypto in both the page and Node). */
+export function newRequestId(): string {
+  return globalThis.crypto.randomUUID();
 }
 
 /** Build the VegaApi over a transport: the one place that maps methods to channels. */
@@ -50,7 +63,7 @@ export function createVegaApi(t: Transport): VegaApi {
   const call =
     <C extends CallName>(channel: C) =>
     async (params?: CallParams<C>): Promise<CallResult<C>> => {
-      const env = await t.invoke(channel, params ?? {});
+      const env = await t.invoke(channel, params ?? {}, newRequestId());
       if (env.ok) return env.value as CallResult<C>;
       const code = (ERROR_CODES as readonly string[]).includes(env.error.code) ? (env.error.code as ErrorCode) : 'INTERNAL';
       throw new VegaError(code, env.error.message);
@@ -80,6 +93,7 @@ export function createVegaApi(t: Transport): VegaApi {
       onSnapshot: (cb) => t.subscribe('resources:snapshot', cb),
     },
     config: { get: call('config:get'), set: call('config:set') },
+    sso: { status: call('sso:status'), start: call('sso:start'), cancel: call('sso:cancel'), signOut: call('sso:signOut') },
     app: { info: call('app:info'), logs: call('app:logs'), exportDiagnostics: call('app:exportDiagnostics') },
   };
 }

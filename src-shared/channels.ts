@@ -26,6 +26,10 @@ export const CALL_NAMES = [
   'app:info',
   'app:logs',
   'app:exportDiagnostics',
+  'sso:status',
+  'sso:start',
+  'sso:cancel',
+  'sso:signOut',
 ] as const;
 export type CallName = (typeof CALL_NAMES)[number];
 

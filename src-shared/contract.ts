@@ -13,6 +13,8 @@ export { CALL_NAMES, EVENT_NAMES, isCallName, isEventName, type CallName, type E
  */
 
 const provider = z.enum(PROVIDERS);
+/** A request id from a client: short and plain, since it is logged and sent on as a header. */
+export const REQUEST_ID = z.string().regex(/^[\w.-]{1,64}$/);
 const text = z.string().min(1).max(MAX_MESSAGE_CHARS);
 const short = z.string().max(200);
 
@@ -41,9 +43,46 @@ export interface AppInfo {
   readonly platform: string;
 }
 
+export const SSO_PROVIDERS = ['oidc', 'github'] as const;
+export type SsoProviderId = (typeof SSO_PROVIDERS)[number];
+
+/** What the window may know about a sign-in: never a token. */
+export interface SsoStatusValue {
+  readonly provider: SsoProviderId;
+  readonly configured: boolean;
+  readonly signedIn: boolean;
+  readonly expiresAt: string | null;
+  readonly scope: string | null;
+  readonly pending: boolean;
+}
+
+/** The code to show the person, and where they enter it. */
+export interface DeviceCodeValue {
+  readonly userCode: string;
+  readonly verificationUri: string;
+  readonly verificationUriComplete?: string;
+  readonly expiresIn: number;
+  readonly interval: number;
+}
+
+/** Per integration since start: the dashboard's traffic figures for each. */
+export interface IntegrationStatsValue {
+  readonly id: string;
+  readonly calls: number;
+  readonly failures: number;
+  readonly latencyMs: { readonly p50: number; readonly p95: number };
+  readonly lastStatus: 'ok' | 'error' | null;
+  readonly lastHttpStatus: number | null;
+  readonly lastError: string | null;
+  readonly lastCallAt: string | null;
+  readonly rateLimit?: { readonly limit: number | null; readonly remaining: number | null; readonly resetAt: string | null; readonly resource: string | null };
+}
+
 export interface ProvidersReport {
+  /** LLM providers, then integrations. */
   readonly providers: readonly ProviderHealth[];
   readonly loadedModels: readonly LoadedModel[];
+  readonly integrations?: readonly IntegrationStatsValue[];
 }
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
@@ -59,7 +98,7 @@ export interface LogLine {
 
 const logQuery = z.strictObject({
   level: z.enum(LOG_LEVELS).optional(),
-  requestId: z.string().regex(/^[\w.-]{1,64}$/).optional(),
+  requestId: REQUEST_ID.optional(),
   limit: z.number().int().min(1).max(1000).optional(),
 });
 export type LogQuery = z.input<typeof logQuery>;
@@ -108,6 +147,10 @@ export const CALLS = {
   'app:info': { params: z.strictObject({}), result: null as unknown as AppInfo },
   'app:logs': { params: logQuery, result: null as unknown as readonly LogLine[] },
   'app:exportDiagnostics': { params: z.strictObject({}), result: null as unknown as { path: string } },
+  'sso:status': { params: z.strictObject({}), result: null as unknown as readonly SsoStatusValue[] },
+  'sso:start': { params: z.strictObject({ provider: z.enum(SSO_PROVIDERS) }), result: null as unknown as DeviceCodeValue },
+  'sso:cancel': { params: z.strictObject({ provider: z.enum(SSO_PROVIDERS) }), result: null as unknown as { cancelled: true } },
+  'sso:signOut': { params: z.strictObject({ provider: z.enum(SSO_PROVIDERS) }), result: null as unknown as { signedOut: true } },
 } as const satisfies { readonly [C in CallName]: { readonly params: z.ZodType; readonly result: unknown } };
 
 export type CallParams<C extends CallName> = z.input<(typeof CALLS)[C]['params']>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Envelope, EventName, EventPayloads } from './contract.js';
+import { REQUEST_ID, type Envelope, type EventName, type EventPayloads } from './contract.js';
 
 /**
  * Frames of the contract over one WebSocket (the web host). IPC needs no
@@ -9,6 +9,7 @@ export const ClientFrame = z.strictObject({
   id: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
   channel: z.string().max(64),
   params: z.unknown(),
+  requestId: REQUEST_ID.optional(),
 });
 export type ClientFrame = z.infer<typeof ClientFrame>;
 

@@ -1,5 +1,6 @@
 import { ResourceManager, type ResourceManagerOptions } from '../engine/resource-manager.js';
 import { createChat, type ChatModule } from '../chat/index.js';
+import { createIntegrations, type Integrations, type IntegrationsOptions } from '../integrations/index.js';
 import { coreHandlers } from './core-handlers.js';
 import { EventHub } from './events.js';
 import type { Handlers } from './router.js';
@@ -9,6 +10,8 @@ export interface VegaAppOptions extends ResourceManagerOptions {
   readonly host: 'electron' | 'web';
   /** Dashboard tick, ms (1 s; tests may go faster). */
   readonly tickMs?: number;
+  /** Test seams of the integrations (resolver, stand-in base URLs). */
+  readonly integrations?: IntegrationsOptions;
 }
 
 /** Everything both hosts share: the engine, the services, the contract's handlers and events. */
@@ -17,6 +20,7 @@ export interface VegaApp {
   readonly events: EventHub;
   readonly handlers: Handlers;
   readonly chat: ChatModule;
+  readonly integrations: Integrations;
   readonly host: 'electron' | 'web';
 }
 
@@ -28,10 +32,38 @@ export async function createVegaApp(opts: VegaAppOptions): Promise<VegaApp> {
   const rm = await ResourceManager.create(opts);
   const events = new EventHub();
   const chat = await createChat(rm, events);
+  const integrations = createIntegrations(rm, opts.integrations);
+  // Every integration is a tool for the model, offered only while it is set up.
+  for (const tool of integrations.tools) {
+    chat.tools.register({
+      ...tool,
+      available: async () => (await integrations.configuredTools()).includes(tool),
+    });
+  }
+  const { sso } = integrations;
   const handlers: Handlers = {
     ...coreHandlers(rm, opts.host, APP_VERSION),
     ...chat.handlers,
-    'resources:providers': () => chat.providers(),
+    'sso:status': () => sso.status(),
+    'sso:start': async ({ provider }) => {
+      const code = await sso.start(provider);
+      // The approval happens in the browser; polling for it runs here, and
+      // its outcome shows in `sso:status` (and in the log, when it fails).
+      sso.wait(provider).catch((err: unknown) => rm.logger.warn({ provider }, `Sign-in did not complete: ${err instanceof Error ? err.message : String(err)}`));
+      return code;
+    },
+    'sso:cancel': ({ provider }) => {
+      sso.cancel(provider);
+      return { cancelled: true };
+    },
+    'sso:signOut': async ({ provider }) => {
+      await sso.signOut(provider);
+      return { signedOut: true };
+    },
+    'resources:providers': async () => {
+      const [llm, integrationHealth] = await Promise.all([chat.providers(), integrations.health()]);
+      return { ...llm, providers: [...llm.providers, ...integrationHealth], integrations: integrations.stats() };
+    },
   };
   // One snapshot per second, pushed; the window of per-second rates closes
   // on this tick whether or not anyone is watching.
@@ -41,5 +73,5 @@ export async function createVegaApp(opts: VegaAppOptions): Promise<VegaApp> {
   }, opts.tickMs ?? 1000);
   timer.unref();
   rm.registerCleanup('dashboard-ticker', () => clearInterval(timer), { phase: 'background' });
-  return { rm, events, handlers, chat, host: opts.host };
+  return { rm, events, handlers, chat, integrations, host: opts.host };
 }

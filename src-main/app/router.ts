@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
-import { CALLS, isCallName, type CallName, type CallResult, type Envelope } from '../../src-shared/contract.js';
+import { CALLS, REQUEST_ID, isCallName, type CallName, type CallResult, type Envelope } from '../../src-shared/contract.js';
 import { VegaError, toErrorValue } from '../../src-shared/errors.js';
 import type { Logger } from '../engine/logger.js';
 
@@ -22,7 +22,7 @@ export async function dispatchCall(
   handlers: Handlers,
   channel: unknown,
   params: unknown,
-  ctx: Omit<CallContext, 'requestId'> & { requestId?: string },
+  ctx: Omit<CallContext, 'requestId'> & { requestId?: unknown },
   logger?: Logger,
 ): Promise<Envelope<unknown>> {
   if (!isCallName(channel)) {
@@ -34,7 +34,9 @@ export async function dispatchCall(
     const where = issue?.path.length ? ` at ${issue.path.join('.')}` : '';
     return { ok: false, error: { code: 'BAD_REQUEST', message: `Invalid ${channel} payload${where}: ${issue?.message ?? 'rejected'}.` } };
   }
-  const full: CallContext = { host: ctx.host, requestId: ctx.requestId ?? randomUUID() };
+  // A client's id is kept only if it is plain: it goes into logs and headers.
+  const requestId = REQUEST_ID.safeParse(ctx.requestId).success ? (ctx.requestId as string) : randomUUID();
+  const full: CallContext = { host: ctx.host, requestId };
   try {
     const handler = handlers[channel] as Handler<CallName>;
     return { ok: true, value: await handler(parsed.data as never, full) };

@@ -17,6 +17,8 @@ export interface Tool {
   /** Changes something outside Vega (switches a light, posts a message): waits for the person's yes. */
   readonly stateChanging: boolean;
   run(args: Record<string, unknown>, ctx: ToolContext): Promise<string>;
+  /** Whether it can work now (its integration is set up); absent means always. */
+  available?(): Promise<boolean>;
 }
 
 const TOOL_NAME = /^[A-Za-z0-9_-]{1,64}$/;
@@ -43,7 +45,10 @@ export class ToolRegistry {
     return this.#tools.size;
   }
 
-  specs(): LlmToolSpec[] {
-    return [...this.#tools.values()].map((t) => ({ name: t.name, description: t.description, parameters: t.parameters }));
+  /** What to offer the model this turn: only tools that can work now, so it never picks one that must fail. */
+  async specs(): Promise<LlmToolSpec[]> {
+    const tools = [...this.#tools.values()];
+    const ready = await Promise.all(tools.map((t) => (t.available ? t.available().catch(() => false) : true)));
+    return tools.filter((_, i) => ready[i]).map((t) => ({ name: t.name, description: t.description, parameters: t.parameters }));
   }
 }

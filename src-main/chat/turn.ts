@@ -141,7 +141,8 @@ export class Turn {
     try {
       const provider = providers[providerId];
       if (!provider) throw new VegaError('BAD_REQUEST', `Unknown provider "${providerId}".`);
-      const parts = provider.stream({ model, messages: toLlmMessages(systemPrompt, conv.messages), tools: offerTools ? tools.specs() : undefined, signal: this.signal, requestId: this.requestId });
+      const offered = offerTools ? await tools.specs() : [];
+      const parts = provider.stream({ model, messages: toLlmMessages(systemPrompt, conv.messages), tools: offered.length ? offered : undefined, signal: this.signal, requestId: this.requestId });
       for await (const part of parts) {
         if (part.type === 'token') {
           ttftMs ??= performance.now() - t0;

@@ -44,12 +44,12 @@ export interface IpcBridgeOptions {
 /** Register every contract call; the returned function removes them again. */
 export function registerIpcHandlers({ ipcMain, handlers, getWindow, logger }: IpcBridgeOptions): () => void {
   for (const channel of CALL_NAMES) {
-    ipcMain.handle(channel, (event, params) => {
+    ipcMain.handle(channel, (event, params, requestId?: unknown) => {
       if (!isTrustedSender(event, getWindow())) {
         logger.warn({ channel }, 'Refused a call from an untrusted sender');
         return FORBIDDEN;
       }
-      return dispatchCall(handlers, channel, params, { host: 'electron' }, logger);
+      return dispatchCall(handlers, channel, params, { host: 'electron', requestId }, logger);
     });
   }
   return () => {

@@ -17,9 +17,9 @@ import type { IpcRendererSurface, PreloadSurface } from './surface.js';
  */
 export function ipcTransport(ipc: IpcRendererSurface): Transport {
   return {
-    invoke: (channel, params) =>
+    invoke: (channel, params, requestId) =>
       isCallName(channel)
-        ? (ipc.invoke(channel, params) as Promise<Envelope<unknown>>)
+        ? (ipc.invoke(channel, params, requestId) as Promise<Envelope<unknown>>)
         : Promise.resolve({ ok: false, error: { code: 'UNKNOWN_CHANNEL', message: `There is no channel named ${JSON.stringify(String(channel).slice(0, 64))}.` } }),
     subscribe: (event, cb) => {
       if (!isEventName(event)) throw new TypeError(`There is no event named ${JSON.stringify(String(event).slice(0, 64))}.`);

@@ -95,7 +95,7 @@ export function createGitHub(rm: ResourceManager, opts: GitHubOptions = {}): Int
     return [...head, ...(shown.length ? ['', `${issue.comments} comments:`, ...shown] : [])].join('\n') + more;
   }
 
-  const limit = z.number().int().min(1).max(20).optional().describe('How many results (default 5).');
+  const limit = z.coerce.number().int().min(1).max(20).optional().describe('How many results (default 5).');
   const tools = [
     defineTool({
       name: 'github_search_repositories',
@@ -112,7 +112,7 @@ export function createGitHub(rm: ResourceManager, opts: GitHubOptions = {}): Int
     defineTool({
       name: 'github_read_issue',
       description: 'Read a GitHub issue or pull request with its comments.',
-      schema: z.object({ owner: NAME.describe('Repository owner, e.g. "nodejs".'), repo: NAME.describe('Repository name, e.g. "undici".'), number: z.number().int().min(1).describe('Issue or PR number.') }),
+      schema: z.object({ owner: NAME.describe('Repository owner, e.g. "nodejs".'), repo: NAME.describe('Repository name, e.g. "undici".'), number: z.coerce.number().int().min(1).describe('Issue or PR number.') }),
       run: ({ owner, repo, number }, ctx) => stats.track(() => readIssue(owner, repo, number, ctx)),
     }),
   ];

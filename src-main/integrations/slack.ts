@@ -108,7 +108,7 @@ export function createSlack(rm: ResourceManager, opts: SlackOptions = {}): Integ
     defineTool({
       name: 'slack_list_channels',
       description: 'List the Slack channels the bot can see, with their ids and whether the bot is a member.',
-      schema: z.object({ limit: z.number().int().min(1).max(MAX_CHANNELS).optional().describe('How many channels (default 100).') }),
+      schema: z.object({ limit: z.coerce.number().int().min(1).max(MAX_CHANNELS).optional().describe('How many channels (default 100).') }),
       run: ({ limit }, ctx) => stats.track(() => listChannels(limit ?? 100, ctx)),
     }),
     defineTool({

@@ -13,7 +13,8 @@ export interface ToolDefinition<S extends z.ZodType> {
 /**
  * A tool from one zod schema: the JSON schema the model sees and the check
  * of what it sends back come from the same definition, so they cannot drift.
- * The model's arguments are untrusted input like any other.
+ * The model's arguments are untrusted input like any other. Numeric
+ * arguments use z.coerce: small local models often send "5" for 5.
  */
 export function defineTool<S extends z.ZodType>(def: ToolDefinition<S>): IntegrationTool {
   const { $schema: _drop, ...parameters } = z.toJSONSchema(def.schema) as Record<string, unknown>;

@@ -55,7 +55,7 @@ export function createWebSearch(rm: ResourceManager): Integration & { search(que
     description: 'Search the web. Returns titles, URLs and snippets; read a result in full with fetch_text.',
     schema: z.object({
       query: z.string().min(1).max(500).describe('What to search for.'),
-      limit: z.number().int().min(1).max(10).optional().describe('How many results (default 5).'),
+      limit: z.coerce.number().int().min(1).max(10).optional().describe('How many results (default 5).'),
     }),
     run: async ({ query, limit }, ctx) => {
       const results = await stats.track(() => search(query, limit ?? 5, ctx));

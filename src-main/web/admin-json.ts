@@ -1,3 +1,4 @@
+import type { IntegrationStatsValue } from '../../src-shared/contract.js';
 import type { HealthReport, ManagerStats, OriginSnapshot, ResourceSnapshot } from '../../src-shared/resources.js';
 
 /**
@@ -49,7 +50,7 @@ function originJson(o: OriginSnapshot): object {
   };
 }
 
-export function statsJson(s: ResourceSnapshot, timestamp: string): object {
+export function statsJson(s: ResourceSnapshot, timestamp: string, integrations: readonly IntegrationStatsValue[] = []): object {
   const c = s.configCache;
   return {
     resource_manager: managerJson(s.manager),
@@ -71,6 +72,17 @@ export function statsJson(s: ResourceSnapshot, timestamp: string): object {
       time_to_first_token_ms: s.llm.ttftMs,
       last_tokens_per_second: s.llm.lastTokensPerSecond,
     },
+    integrations: integrations.map((i) => ({
+      id: i.id,
+      calls: i.calls,
+      failures: i.failures,
+      latency_ms: i.latencyMs,
+      last_status: i.lastStatus,
+      last_http_status: i.lastHttpStatus,
+      last_error: i.lastError,
+      last_call_at: i.lastCallAt,
+      ...(i.rateLimit ? { rate_limit: { limit: i.rateLimit.limit, remaining: i.rateLimit.remaining, reset_at: i.rateLimit.resetAt, resource: i.rateLimit.resource } } : {}),
+    })),
     process: {
       rss_bytes: s.process.rss,
       heap_used_bytes: s.process.heapUsed,

@@ -47,7 +47,7 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
 
   const routes: Record<string, Route> = {
     'GET /admin/resources/health': (_req, res) => sendJson(res, 200, healthJson(rm.health())),
-    'GET /admin/resources/stats': (_req, res) => sendJson(res, 200, statsJson(rm.snapshot(), new Date().toISOString())),
+    'GET /admin/resources/stats': (_req, res) => sendJson(res, 200, statsJson(rm.snapshot(), new Date().toISOString(), app.integrations.stats())),
     'POST /admin/resources/cache/invalidate': (_req, res) => {
       rm.config.invalidate();
       rm.logger.info('Configuration cache invalidated');

@@ -2,7 +2,7 @@ import type { Transport, Unsubscribe } from '../../src-shared/api.js';
 import type { CallName, Envelope, EventName, EventPayloads } from '../../src-shared/contract.js';
 
 /**
- * The contract over one WebSocket (the web host): `{id, channel, params}` out,
+ * The contract over one WebSocket (the web host): `{id, channel, params, requestId?}` out,
  * `{id, ok, value|error}` and `{event, payload}` back. Server-side
  * subscription is implicit (every socket gets every event), so listeners are
  * kept here and simply survive reconnects.
@@ -107,11 +107,11 @@ export class WsTransport implements Transport {
     this.#failAll(failure('INTERNAL', 'The connection to Vega was closed.'));
   }
 
-  invoke(channel: CallName, params: unknown): Promise<Envelope<unknown>> {
+  invoke(channel: CallName, params: unknown, requestId?: string): Promise<Envelope<unknown>> {
     if (this.#status === 'unauthorized') return Promise.resolve(failure('UNAUTHORIZED', 'Not signed in to Vega: open the address printed by `npm run serve`, or paste the key.'));
     if (this.#closed) return Promise.resolve(failure('INTERNAL', 'The connection to Vega was closed.'));
     const id = this.#nextId++;
-    const frame = JSON.stringify({ id, channel, params: params ?? {} });
+    const frame = JSON.stringify({ id, channel, params: params ?? {}, ...(requestId ? { requestId } : {}) });
     // Measured in UTF-16 units, an upper bound's cheap stand-in for bytes.
     if (frame.length * 3 > MAX_FRAME_BYTES && new TextEncoder().encode(frame).length > MAX_FRAME_BYTES) {
       return Promise.resolve(failure('PAYLOAD_TOO_LARGE', 'That is too large to send to Vega in one message.'));

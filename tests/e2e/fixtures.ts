@@ -31,6 +31,9 @@ export interface VegaServer {
   output(): string;
   /** Stop the host and start it again on the same port, data and key. */
   restart(): Promise<void>;
+  /** The two halves of restart, to look at the window in between. */
+  stopHost(): Promise<void>;
+  startHost(): Promise<void>;
 }
 
 /** A long-enough answer to watch it stream: word by word, numbered. */
@@ -149,10 +152,16 @@ export function useVegaServer(opts: { standin?: OllamaStandInOptions; env?: Reco
       standin,
       dataDir,
       output: () => started.output(),
-      restart: async () => {
+      stopHost: async () => {
         if (proc) await stopHost(proc);
+      },
+      startHost: async () => {
         started = await startHost(env, dataDir);
         proc = started.proc;
+      },
+      restart: async () => {
+        await server.stopHost();
+        await server.startHost();
       },
     });
   });

@@ -126,10 +126,10 @@ describe('the built bundles', () => {
     };
     vm.runInNewContext(code, sandbox, { filename: 'preload/index.cjs' });
     expect([...exposed.keys()]).toEqual(['vega']);
-    const vega = exposed.get('vega') as { invoke(channel: string, params: unknown): Promise<unknown> };
-    return vega.invoke('app:info', {}).then((v) => {
+    const vega = exposed.get('vega') as { invoke(channel: string, params: unknown, requestId?: string): Promise<unknown> };
+    return vega.invoke('app:info', {}, 'req-1').then((v) => {
       expect(v).toMatchObject({ ok: true, value: 'ok' });
-      expect(invoked).toEqual([['app:info', {}]]);
+      expect(invoked).toEqual([['app:info', {}, 'req-1']]);
     });
   });
 });

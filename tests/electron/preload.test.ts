@@ -59,8 +59,9 @@ describe('the preload', () => {
     expect(Object.fromEntries(Object.entries(api).map(([ns, m]) => [ns, Object.keys(m as object).sort()]))).toEqual(vegaApiMethodSet());
     expect(await api.app.info()).toBe('answer to app:info');
     expect(await api.chat.get({ conversationId: 'c1' })).toBe('answer to chat:get');
-    expect(ipc.invoke).toHaveBeenCalledWith('app:info', {});
-    expect(ipc.invoke).toHaveBeenCalledWith('chat:get', { conversationId: 'c1' });
+    // Each call carries a request id made in the page, which main keeps for logs and headers.
+    expect(ipc.invoke).toHaveBeenCalledWith('app:info', {}, expect.stringMatching(/^[0-9a-f-]{36}$/));
+    expect(ipc.invoke).toHaveBeenCalledWith('chat:get', { conversationId: 'c1' }, expect.stringMatching(/^[0-9a-f-]{36}$/));
     const err = await api.config.get().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(VegaError);
     expect(err).toMatchObject({ code: 'CONFIG_UNAVAILABLE', message: 'no .env' });

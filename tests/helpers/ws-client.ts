@@ -23,11 +23,11 @@ export async function connectApi(url: string, token: string): Promise<{ api: Veg
     } else rawWaiters.shift()?.(frame);
   });
   const transport: Transport = {
-    invoke: (channel, params) =>
+    invoke: (channel, params, requestId) =>
       new Promise((resolve) => {
         const id = next++;
         pending.set(id, resolve);
-        ws.send(JSON.stringify({ id, channel, params }));
+        ws.send(JSON.stringify({ id, channel, params, requestId }));
       }),
     subscribe<E extends EventName>(event: E, cb: (p: EventPayloads[E]) => void) {
       let set = listeners.get(event);

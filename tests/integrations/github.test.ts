@@ -32,9 +32,9 @@ describe('GitHub', () => {
     expect(issues).toContain('octo/hello#1 [issue, open] It breaks — mona, 2 comments');
   });
 
-  it('reads an issue with its comments', async () => {
+  it('reads an issue with its comments (a number sent as a string is accepted)', async () => {
     const g = await setup();
-    const out = await tool(g, 'github_read_issue').run({ owner: 'octo', repo: 'hello', number: 1 }, ctx());
+    const out = await tool(g, 'github_read_issue').run({ owner: 'octo', repo: 'hello', number: '1' }, ctx());
     expect(out).toContain('octo/hello#1: It breaks [issue, open]');
     expect(out).toContain('labels: bug');
     expect(out).toContain('Steps to reproduce…');

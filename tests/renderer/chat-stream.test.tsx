@@ -141,4 +141,17 @@ describe('chat stream rendering', () => {
     fireEvent.keyDown(window, { key: 'Escape' });
     await waitFor(() => expect(fake.calls.find((c) => c.channel === 'chat:stop')?.params).toEqual({ conversationId: 'c1' }));
   });
+
+  it('Ctrl+N starts a new chat, created on its first message', async () => {
+    const fake = await openChat();
+    fireEvent.keyDown(window, { key: 'n', ctrlKey: true });
+    expect(await screen.findByRole('heading', { name: 'How can I help?' })).toBeTruthy();
+    expect(screen.queryByText('What is a pool?')).toBeNull();
+    const box = screen.getByRole('textbox', { name: 'Message' });
+    expect(document.activeElement).toBe(box);
+    fireEvent.change(box, { target: { value: 'fresh start' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Send' }));
+    await waitFor(() => expect(fake.calls.find((c) => c.channel === 'chat:send')?.params).toEqual({ conversationId: 'new1', text: 'fresh start' }));
+    expect(fake.calls.find((c) => c.channel === 'chat:create')?.params).toMatchObject({ provider: 'ollama', model: 'llama3.2' });
+  });
 });

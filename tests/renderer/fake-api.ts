@@ -39,7 +39,7 @@ export function fakeApi(conversations: Conversation[] = []): FakeApi {
     if (!c) throw new Error(`no conversation ${id}`);
     return c;
   };
-  const api: VegaApi = {
+  const known = {
     chat: {
       list: rec('chat:list', () => conversations.map(({ messages: _m, ...s }) => s)),
       get: rec('chat:get', (p: { conversationId: string }) => byId(p.conversationId)),
@@ -53,11 +53,11 @@ export function fakeApi(conversations: Conversation[] = []): FakeApi {
       confirmTool: rec('chat:confirmTool', () => ({ ok: true })),
       export: rec('chat:export', () => ({ filename: 'x.md', content: '' })),
       models: rec('chat:models', () => [{ name: 'llama3.2:latest' }]),
-      onEvent: (cb) => {
+      onEvent: (cb: (e: ChatEvent) => void) => {
         chatListeners.add(cb);
-        return () => chatListeners.delete(cb);
+        return () => void chatListeners.delete(cb);
       },
-    },
+    } satisfies VegaApi['chat'],
     resources: {
       snapshot: rec('resources:snapshot', () => {
         throw new Error('the dashboard must not poll snapshots');
@@ -66,21 +66,28 @@ export function fakeApi(conversations: Conversation[] = []): FakeApi {
       providers: rec('resources:providers', () => ({ providers: [], loadedModels: [] })),
       requests: rec('resources:requests', () => []),
       invalidateCache: rec('resources:invalidateCache', () => ({ invalidated: true as const })),
-      onSnapshot: (cb) => {
+      onSnapshot: (cb: (s: ResourceSnapshot) => void) => {
         snapListeners.add(cb);
-        return () => snapListeners.delete(cb);
+        return () => void snapListeners.delete(cb);
       },
-    },
+    } satisfies VegaApi['resources'],
     config: {
       get: rec('config:get', () => []),
       set: rec('config:set', () => ({ saved: true, errors: {} })),
-    },
+    } satisfies VegaApi['config'],
     app: {
       info: rec('app:info', () => ({ version: '0.0.0', host: 'web' as const, dataDir: '/tmp', platform: 'linux' })),
       logs: rec('app:logs', () => []),
       exportDiagnostics: rec('app:exportDiagnostics', () => ({ path: '/tmp/diag.zip' })),
-    },
+    } satisfies VegaApi['app'],
   };
+  // Namespaces the window does not use are not faked: any call to them fails loudly.
+  const api = new Proxy(known, {
+    get: (target, key) =>
+      key in target
+        ? target[key as keyof typeof target]
+        : new Proxy({}, { get: (_t, method) => () => Promise.reject(new Error(`fake VegaApi: ${String(key)}.${String(method)} is not faked`)) }),
+  }) as unknown as VegaApi;
   return {
     api,
     calls,

@@ -7,7 +7,7 @@ export class FakeSocket implements SocketLike {
   onmessage: ((ev: MessageEvent) => void) | null = null;
   onclose: ((ev: CloseEvent) => void) | null = null;
   onerror: ((ev: Event) => void) | null = null;
-  readonly sent: { id: number; channel: string; params: unknown }[] = [];
+  readonly sent: { id: number; channel: string; params: unknown; requestId?: string }[] = [];
   closedWith: number | null = null;
 
   constructor(

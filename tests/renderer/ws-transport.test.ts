@@ -30,6 +30,15 @@ describe('WsTransport', () => {
     await expect(reply).resolves.toEqual({ ok: true, value: [] });
   });
 
+  it("carries the call's request id in the frame", async () => {
+    const { t, f } = transport();
+    f.last().open();
+    void t.invoke('chat:stop', { conversationId: 'c1' }, 'req-123');
+    expect(f.last().sent[0]).toMatchObject({ channel: 'chat:stop', requestId: 'req-123' });
+    void createVegaApi(t).chat.list();
+    expect(f.last().sent[1]).toMatchObject({ channel: 'chat:list', requestId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+  });
+
   it("turns an error reply into the API's VegaError", async () => {
     const { t, f } = transport();
     const api = createVegaApi(t);
