@@ -6,6 +6,7 @@ import type { ResourceManager } from '../engine/resource-manager.js';
 import type { LlmProvider } from '../providers/llm.js';
 import { OllamaProvider } from '../providers/ollama.js';
 import { OpenAIProvider } from '../providers/openai.js';
+import { coalesceTokens } from './coalesce.js';
 import { ChatService } from './service.js';
 import { ToolRegistry } from './tools.js';
 import type { ToolLimits } from './turn.js';
@@ -40,7 +41,7 @@ export async function createChat(rm: ResourceManager, events: EventHub, opts: Ch
     logger: rm.logger,
     providers: llmProviders,
     tools,
-    emit: (e) => events.emit('chat:event', e),
+    emit: coalesceTokens((e) => events.emit('chat:event', e)),
     llm: rm.llm,
     defaultModel: async () => (await rm.config.get()).string('VEGA_MODEL') || 'llama3.2',
     toolLimits: opts.toolLimits,

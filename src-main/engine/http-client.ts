@@ -1,6 +1,6 @@
 import type { ConnectionOptions } from 'node:tls';
 import { performance } from 'node:perf_hooks';
-import { Agent, DecoratorHandler, buildConnector, interceptors, type Dispatcher } from 'undici';
+import { Agent, DecoratorHandler, Pool, buildConnector, interceptors, type Dispatcher } from 'undici';
 import type { RecentRequest } from '../../src-shared/resources.js';
 import type { HttpMetrics, OriginCounters } from './metrics.js';
 
@@ -28,6 +28,12 @@ export interface PooledClient {
   readonly agent: Agent;
   /** Sockets this client opened: Node's own fetch publishes on the same diagnostics channels. */
   readonly sockets: WeakSet<object>;
+  /**
+   * Close gracefully for up to `graceMs`, then cut what is still open. The
+   * Agent forgets its pools as soon as close() starts, so a destroy() on the
+   * Agent after the grace would reach nothing: the pools are kept here.
+   */
+  close(graceMs: number): Promise<void>;
 }
 
 // Idle sockets are closed after 4 s unless the server says otherwise: below
@@ -48,7 +54,13 @@ export function createPooledClient(settings: HttpSettings, metrics: HttpMetrics)
       callback(err as null, socket as NonNullable<typeof socket>);
     });
   const keepAliveMaxMs = settings.keepAliveS * 1000;
+  const pools = new Map<string, Pool>();
   const agent = new Agent({
+    factory: (origin, opts) => {
+      const pool = new Pool(origin, opts);
+      pools.set(String(origin), pool);
+      return pool;
+    },
     connections: settings.maxConnections,
     connect: settings.wrapConnect ? settings.wrapConnect(connector) : connector,
     allowH2: settings.http2,
@@ -70,7 +82,15 @@ export function createPooledClient(settings: HttpSettings, metrics: HttpMetrics)
     }),
     metricsInterceptor(metrics),
   );
-  return { dispatcher, agent, sockets };
+  const close = async (graceMs: number): Promise<void> => {
+    const graceful = agent.close();
+    let timer: NodeJS.Timeout | undefined;
+    const cut = new Promise<'cut'>((resolve) => (timer = setTimeout(resolve, graceMs, 'cut')));
+    const outcome = await Promise.race([graceful, cut]);
+    clearTimeout(timer);
+    if (outcome === 'cut') await Promise.all([...pools.values()].map((p) => p.destroy()));
+  };
+  return { dispatcher, agent, sockets, close };
 }
 
 interface Handler {
@@ -172,11 +192,22 @@ function headerValue(headers: Dispatcher.DispatchOptions['headers'], name: strin
   return null;
 }
 
+// Parsing a URL per request costs more than the rest of the bookkeeping; a
+// process talks to few origins, so their normal forms are remembered.
+const originCache = new Map<string, string>();
+
 export function normaliseOrigin(origin: string | URL | undefined): string {
   if (origin === undefined) return 'unknown';
-  try {
-    return new URL(origin).origin;
-  } catch {
-    return String(origin);
+  const key = String(origin);
+  let normal = originCache.get(key);
+  if (normal === undefined) {
+    try {
+      normal = new URL(key).origin;
+    } catch {
+      normal = key;
+    }
+    if (originCache.size >= 1_000) originCache.clear();
+    originCache.set(key, normal);
   }
+  return normal;
 }

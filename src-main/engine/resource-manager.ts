@@ -233,13 +233,14 @@ export class ResourceManager {
     this.#closed = true;
     this.config.close();
     this.#eventLoop.disable();
-    // Let in-flight requests finish briefly, then cut whatever is left.
-    const graceful = this.#pool.agent.close();
-    const cut = new Promise<'cut'>((resolve) => setTimeout(resolve, 1_000, 'cut').unref());
-    if ((await Promise.race([graceful, cut])) === 'cut') await this.#pool.agent.destroy();
+    // In-flight requests get a moment to finish (the llm phase has already
+    // stopped the streams); whatever is still open then is cut.
+    await this.#pool.close(POOL_GRACE_MS);
     this.#metrics.close();
   }
 }
+
+const POOL_GRACE_MS = 200;
 
 const IDLE_POOL = { connected: 0, free: 0, pending: 0, queued: 0, running: 0, size: 0 } as const;
 

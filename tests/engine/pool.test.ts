@@ -135,3 +135,22 @@ describe('one client for the life of the process', () => {
     expect(st.httpInFlight).toBe(0);
   });
 });
+
+describe('shutdown with a request still streaming', () => {
+  it('cuts it after a short grace: the server sees the socket closed', async () => {
+    server = await startCountingServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      const timer = setInterval(() => res.write('tick\n'), 20);
+      res.on('close', () => clearInterval(timer));
+    });
+    engine = await tempEngine();
+    const res = await request(`${server.url}/stream`, { dispatcher: engine.rm.httpClient() });
+    const reading = res.body.text().catch((err: unknown) => err);
+    await eventually(() => server!.open() === 1, 2_000, 'the stream to open');
+    const t0 = performance.now();
+    await engine.rm.shutdown();
+    expect(performance.now() - t0).toBeLessThan(1_000);
+    await eventually(() => server!.open() === 0, 2_000, 'the streaming socket to close');
+    expect(await reading).toBeInstanceOf(Error);
+  });
+});
