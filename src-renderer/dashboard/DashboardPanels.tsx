@@ -8,11 +8,12 @@ import { HealthPanel } from './HealthPanel.js';
 import { LatencyChart } from './LatencyChart.js';
 import { LoadedModels } from './LoadedModels.js';
 import { ProcessChart } from './ProcessChart.js';
+import { RecentRequests } from './RecentRequests.js';
 import { downsample, windowSlice, type RingBuffer } from './ring-buffer.js';
 import { RpsChart } from './RpsChart.js';
 import { ALL_ORIGINS, originsIn } from './series.js';
 import { StatsStrip } from './StatsStrip.js';
-import { useProviders } from './use-providers.js';
+import { useHostStatus } from './use-host-status.js';
 
 /** Drawn points per chart at most, whatever the window. */
 export const MAX_POINTS = 300;
@@ -29,7 +30,7 @@ export function DashboardPanels({ buffer, version }: { buffer: RingBuffer<Resour
   const api = useApi();
   const [windowMin, setWindowMin] = useState<WindowMinutes>(5);
   const [origin, setOrigin] = useState<string>(ALL_ORIGINS);
-  const providers = useProviders(api);
+  const providers = useHostStatus(api);
 
   // The buffer mutates in place: `version` is its change signal.
   const points = useMemo(() => downsample(windowSlice(buffer, windowMin * 60_000), MAX_POINTS), [buffer, version, windowMin]);
@@ -63,6 +64,7 @@ export function DashboardPanels({ buffer, version }: { buffer: RingBuffer<Resour
             <ProcessChart points={points} />
             <HealthPanel status={latest.health} health={providers.health} providers={providers.report?.providers ?? NO_PROVIDERS} error={providers.error} />
             <LoadedModels models={providers.report?.loadedModels ?? NO_MODELS} />
+            <RecentRequests requests={providers.requests} />
           </div>
         </>
       )}

@@ -49,3 +49,16 @@ describe('electron-builder.yml', () => {
     });
   });
 });
+
+describe('npm run dist without an Electron binary', () => {
+  it('stops at once with one sentence and a non-zero exit', async () => {
+    const { spawnSync } = await import('node:child_process');
+    // An override that points nowhere stands for "the download is impossible" on any machine.
+    const r = spawnSync(process.execPath, ['scripts/dist.mjs'], { cwd: root, encoding: 'utf8', env: { ...process.env, ELECTRON_OVERRIDE_DIST_PATH: path.join(root, 'no-such-electron') }, timeout: 20_000 });
+    expect(r.status).toBe(1);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^npm run dist needs the Electron binary to package Vega, and it is not here \(.+\); .+\.$/);
+    expect(r.stderr).not.toMatch(/\bat .+:\d+:\d+/);
+  });
+});

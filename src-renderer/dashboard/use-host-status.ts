@@ -1,24 +1,26 @@
 import { useEffect, useState } from 'react';
 import type { VegaApi } from '../../src-shared/api.js';
 import type { ProvidersReport } from '../../src-shared/contract.js';
-import type { HealthReport } from '../../src-shared/resources.js';
+import type { HealthReport, RecentRequest } from '../../src-shared/resources.js';
 import { errorValue } from '../chat/use-chat.js';
 
-export interface ProvidersState {
+export interface HostStatus {
   readonly report: ProvidersReport | null;
   readonly health: HealthReport | null;
+  readonly requests: readonly RecentRequest[] | null;
   readonly error: string | null;
 }
 
 const EVERY_MS = 10_000;
 
 /**
- * Provider health and loaded models are calls, not pushed: asked once when
- * the dashboard opens and every 10 s while it (and the window) is visible.
- * Probing providers costs requests, so nothing asks while nobody looks.
+ * Provider health, loaded models and the recent-requests table are calls,
+ * not pushed: asked once when the dashboard opens and every 10 s while it
+ * (and the window) is visible. Probing providers costs requests, so nothing
+ * asks while nobody looks.
  */
-export function useProviders(api: VegaApi): ProvidersState {
-  const [state, setState] = useState<ProvidersState>({ report: null, health: null, error: null });
+export function useHostStatus(api: VegaApi): HostStatus {
+  const [state, setState] = useState<HostStatus>({ report: null, health: null, requests: null, error: null });
   useEffect(() => {
     let live = true;
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -27,11 +29,12 @@ export function useProviders(api: VegaApi): ProvidersState {
       timer = undefined;
       running = true;
       if (document.visibilityState === 'visible') {
-        const [report, health] = await Promise.allSettled([api.resources.providers(), api.resources.health()]);
+        const [report, health, requests] = await Promise.allSettled([api.resources.providers(), api.resources.health(), api.resources.requests({ limit: 12 })]);
         if (!live) return;
         setState((s) => ({
           report: report.status === 'fulfilled' ? report.value : s.report,
           health: health.status === 'fulfilled' ? health.value : s.health,
+          requests: requests.status === 'fulfilled' ? requests.value : s.requests,
           error: report.status === 'rejected' ? errorValue(report.reason).message : null,
         }));
       }
