@@ -67,6 +67,13 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
         // 401 before any work: the body is not even read.
         if (!keyMatches(header(req, 'x-api-key'), apiKey)) throw new HttpError(401, 'UNAUTHORIZED', 'Missing or wrong X-API-Key header.');
         if (!route) throw new HttpError(404, 'NOT_FOUND', `No route ${req.method} ${url.pathname}.`);
+        const started = performance.now();
+        res.once('finish', () => {
+          const line = { requestId, method: req.method, path: url.pathname, status: res.statusCode, ms: Math.round(performance.now() - started) };
+          // Reads are polled by scripts and dashboards; actions are worth a line each.
+          if (req.method === 'GET') rm.logger.debug(line, `${req.method} ${url.pathname} ${res.statusCode}`);
+          else rm.logger.info(line, `${req.method} ${url.pathname} ${res.statusCode}`);
+        });
         await route(req, res, requestId);
         return;
       }
