@@ -1,5 +1,4 @@
 // First: the API makes request ids with crypto.randomUUID.
-import './api/polyfills.js';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { getConnection } from './api/connection.js';

@@ -53,9 +53,20 @@ export interface Transport {
   subscribe<E extends EventName>(event: E, cb: (payload: EventPayloads[E]) => void): Unsubscribe;
 }
 
-/** A request id made where the call starts, in the window (Web Crypto in both the page and Node). */
+/**
+ * A request id made where the call starts, in the window. randomUUID exists
+ * only in secure contexts (https, localhost); the web host opened over plain
+ * http on a LAN address lacks it, so the same v4 UUID is built from
+ * getRandomValues, which every context has.
+ */
 export function newRequestId(): string {
-  return globalThis.crypto.randomUUID();
+  const c = globalThis.crypto;
+  if (typeof c.randomUUID === 'function') return c.randomUUID();
+  const b = c.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6]! & 0x0f) | 0x40;
+  b[8] = (b[8]! & 0x3f) | 0x80;
+  const h = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
 /** Build the VegaApi over a transport: the one place that maps methods to channels. */

@@ -39,6 +39,7 @@ export class HistoryStore {
   readonly #summaries = new Map<string, ConversationSummary>();
   readonly #files = new Map<string, FileInfo>();
   readonly #loaded = new Map<string, Loaded>();
+  readonly #reading = new Map<string, Promise<Loaded>>();
   readonly #queues = new Map<string, Promise<unknown>>();
   #indexTimer: NodeJS.Timeout | undefined;
   #indexWrite: Promise<void> = Promise.resolve();
@@ -182,13 +183,27 @@ export class HistoryStore {
     while (this.#loaded.size > LOADED_LIMIT) this.#loaded.delete(this.#loaded.keys().next().value!);
   }
 
-  async #loadEntry(id: string): Promise<Loaded> {
-    if (!this.#summaries.has(id)) throw notFound();
+  /**
+   * The conversation's state, read from disk once: callers that arrive while
+   * it is being read share that read, so an append never lands in a copy that
+   * a second, concurrent read is about to replace.
+   */
+  #loadEntry(id: string): Promise<Loaded> {
+    if (!this.#summaries.has(id)) return Promise.reject(notFound());
     const cached = this.#loaded.get(id);
     if (cached) {
       this.#remember(id, cached);
-      return cached;
+      return Promise.resolve(cached);
     }
+    let reading = this.#reading.get(id);
+    if (!reading) {
+      reading = this.#readEntry(id).finally(() => this.#reading.delete(id));
+      this.#reading.set(id, reading);
+    }
+    return reading;
+  }
+
+  async #readEntry(id: string): Promise<Loaded> {
     const buf = await readFile(this.#file(id)).catch((err: NodeJS.ErrnoException) => {
       if (err.code === 'ENOENT') throw notFound();
       throw err;

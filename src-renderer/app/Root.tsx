@@ -1,4 +1,4 @@
-import { useRef } from 'react';
+import { useState } from 'react';
 import type { Connection } from '../api/connection.js';
 import { ApiProvider, useConnectionStatus } from '../api/context.js';
 import { App } from './App.js';
@@ -14,12 +14,13 @@ import { ToastProvider } from './Toasts.js';
  */
 export function Root({ connection }: { connection: Connection }) {
   const status = useConnectionStatus(connection);
-  const shown = useRef(false);
-  if (status === 'open') shown.current = true;
+  const [shown, setShown] = useState(false);
+  // Remembered from earlier renders (React's "adjust state while rendering").
+  if (status === 'open' && !shown) setShown(true);
 
   let body;
   if (status === 'unauthorized') body = <SignIn onKey={connection.signIn} />;
-  else if (!shown.current) body = <Splash />;
+  else if (!shown && status !== 'open') body = <Splash />;
   else body = <App />;
 
   return (

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { ModelInfo, ProviderId } from '../../src-shared/chat.js';
 import { useApi } from '../api/context.js';
-import { errorValue } from './use-chat.js';
+import { errorValue } from '../api/errors.js';
 
 interface Props {
   provider: ProviderId;

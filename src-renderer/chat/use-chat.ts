@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import type { VegaApi } from '../../src-shared/api.js';
 import type { ChatEvent, ConversationSummary, ProviderId } from '../../src-shared/chat.js';
-import { VegaError, type VegaErrorValue } from '../../src-shared/errors.js';
+import { errorValue } from '../api/errors.js';
 import { chatReducer, initialChatState, isBusy } from './chat-state.js';
 
 export interface ChatSettings {
@@ -9,11 +9,6 @@ export interface ChatSettings {
   /** '' means the host's default model (VEGA_MODEL). */
   readonly model: string;
   readonly systemPrompt: string;
-}
-
-export function errorValue(err: unknown): VegaErrorValue {
-  if (err instanceof VegaError) return { code: err.code, message: err.message };
-  return { code: 'INTERNAL', message: err instanceof Error && err.message ? err.message : 'Something went wrong.' };
 }
 
 /** Deliver pushed items at most once per frame: many tokens a second become one render. */

@@ -3,7 +3,7 @@ import { Area, AreaChart, CartesianGrid, Tooltip, XAxis, YAxis } from 'recharts'
 import type { ConfigCacheStatsValue, ResourceSnapshot } from '../../src-shared/resources.js';
 import { useApi } from '../api/context.js';
 import { useToast } from '../app/Toasts.js';
-import { errorValue } from '../chat/use-chat.js';
+import { errorValue } from '../api/errors.js';
 import { ChartCard, Figure } from './ChartCard.js';
 import { color, useAxisProps, useChartTheme } from './chart-theme.js';
 import { duration, integer } from './format.js';

@@ -30,7 +30,7 @@ export function DashboardPanels({ buffer, version }: { buffer: RingBuffer<Resour
   const api = useApi();
   const [windowMin, setWindowMin] = useState<WindowMinutes>(5);
   const [origin, setOrigin] = useState<string>(ALL_ORIGINS);
-  const providers = useHostStatus(api);
+  const host = useHostStatus(api);
 
   // The buffer mutates in place: `version` is its change signal.
   const points = useMemo(() => downsample(windowSlice(buffer, windowMin * 60_000), MAX_POINTS), [buffer, version, windowMin]);
@@ -62,9 +62,9 @@ export function DashboardPanels({ buffer, version }: { buffer: RingBuffer<Resour
             <LatencyChart points={points} origin={shownOrigin} />
             <CacheChart points={points} />
             <ProcessChart points={points} />
-            <HealthPanel status={latest.health} health={providers.health} providers={providers.report?.providers ?? NO_PROVIDERS} error={providers.error} />
-            <LoadedModels models={providers.report?.loadedModels ?? NO_MODELS} />
-            <RecentRequests requests={providers.requests} />
+            <HealthPanel status={latest.health} health={host.health} providers={host.report?.providers ?? NO_PROVIDERS} error={host.error} />
+            <LoadedModels models={host.report?.loadedModels ?? NO_MODELS} />
+            <RecentRequests requests={host.requests} />
           </div>
         </>
       )}

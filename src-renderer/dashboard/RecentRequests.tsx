@@ -8,7 +8,7 @@ function statusTone(r: RecentRequest): string {
   return 'good';
 }
 
-/** The last outbound requests of the one pooled client, with the request id that ties each to its call and log lines. */
+/** The last outbound requests of the one pooled client (the host sends newest first), with the request id that ties each to its call and log lines. */
 export const RecentRequests = memo(function RecentRequests({ requests }: { requests: readonly RecentRequest[] | null }) {
   return (
     <div className="card requests-card wide" role="group" aria-labelledby="requests-title">
@@ -32,7 +32,7 @@ export const RecentRequests = memo(function RecentRequests({ requests }: { reque
               </tr>
             </thead>
             <tbody>
-              {[...requests].reverse().map((r, i) => (
+              {requests.map((r, i) => (
                 <tr key={`${r.at}-${i}`}>
                   <td className="mono">{clock(r.at)}</td>
                   <td className="mono ellipsis" title={`${r.method} ${r.origin}${r.path}`}>

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import type { VegaApi } from '../../src-shared/api.js';
 import type { ProvidersReport } from '../../src-shared/contract.js';
 import type { HealthReport, RecentRequest } from '../../src-shared/resources.js';
-import { errorValue } from '../chat/use-chat.js';
+import { errorValue } from '../api/errors.js';
 
 export interface HostStatus {
   readonly report: ProvidersReport | null;

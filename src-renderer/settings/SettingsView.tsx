@@ -2,7 +2,7 @@ import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react
 import type { ConfigEntry } from '../../src-shared/contract.js';
 import { useApi } from '../api/context.js';
 import { useToast } from '../app/Toasts.js';
-import { errorValue } from '../chat/use-chat.js';
+import { errorValue } from '../api/errors.js';
 import { SettingField } from './SettingField.js';
 
 /** Settings grouped for reading; keys not listed here land in "Other". */

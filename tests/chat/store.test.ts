@@ -44,6 +44,19 @@ const msg = (id: string, content: string, role: ChatMessage['role'] = 'user'): C
 const fileOf = (id: string) => path.join(dir, `${id}.jsonl`);
 
 describe('HistoryStore', () => {
+  it('a read and an append that race on a cold conversation share one load (nothing is lost)', async () => {
+    const s1 = await HistoryStore.open(dir, logger());
+    await s1.create(header('r1'));
+    await s1.append('r1', messageRecord(msg('m1', 'before the restart')));
+    await s1.flush();
+    const s2 = await HistoryStore.open(dir, logger());
+    // As after a restart, when the window re-reads the open chat while a message is sent.
+    const [read] = await Promise.all([s2.load('r1'), s2.append('r1', messageRecord(msg('m2', 'sent while reconnecting')))]);
+    const after = await s2.load('r1');
+    expect(after).toBe(read);
+    expect(after.messages.map((m) => m.content)).toEqual(['before the restart', 'sent while reconnecting']);
+  });
+
   it('writes one JSONL file per conversation and reads it back after a reopen', async () => {
     const s1 = await HistoryStore.open(dir, logger());
     await s1.create(header('a1', 'First'));

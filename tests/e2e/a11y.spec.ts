@@ -57,7 +57,7 @@ for (const colorScheme of ['light', 'dark'] as const) {
   test(`dashboard: no serious or critical axe violation (${colorScheme})`, async ({ page }) => {
     await page.emulateMedia({ colorScheme });
     // Tall enough for every card in one picture.
-    await page.setViewportSize({ width: 1440, height: 1560 });
+    await page.setViewportSize({ width: 1440, height: 1900 });
     await chatWithAnswer(page);
     await dashboardWithHistory(page);
     expect(await seriousViolations(page)).toEqual([]);

