@@ -1,5 +1,6 @@
 import type { CallName, CallParams, CallResult, Envelope, EventName, EventPayloads } from './contract.js';
 import { VegaError, ERROR_CODES, type ErrorCode } from './errors.js';
+import { expandSnapshot, type ResourceSnapshot } from './resources.js';
 
 export type Unsubscribe = () => void;
 
@@ -26,7 +27,8 @@ export interface VegaApi {
     providers(): Promise<CallResult<'resources:providers'>>;
     requests(p?: CallParams<'resources:requests'>): Promise<CallResult<'resources:requests'>>;
     invalidateCache(): Promise<CallResult<'resources:invalidateCache'>>;
-    onSnapshot(cb: (s: EventPayloads['resources:snapshot']) => void): Unsubscribe;
+    /** One per second, pushed. */
+    onSnapshot(cb: (s: ResourceSnapshot) => void): Unsubscribe;
   };
   readonly config: {
     get(): Promise<CallResult<'config:get'>>;
@@ -101,7 +103,7 @@ export function createVegaApi(t: Transport): VegaApi {
       providers: call('resources:providers'),
       requests: call('resources:requests'),
       invalidateCache: call('resources:invalidateCache'),
-      onSnapshot: (cb) => t.subscribe('resources:snapshot', cb),
+      onSnapshot: (cb) => t.subscribe('resources:snapshot', (wire) => cb(expandSnapshot(wire))),
     },
     config: { get: call('config:get'), set: call('config:set') },
     sso: { status: call('sso:status'), start: call('sso:start'), cancel: call('sso:cancel'), signOut: call('sso:signOut') },

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ID, MAX_MESSAGE_CHARS, PROVIDERS, type ChatEvent, type ChatMessage, type Conversation, type ConversationSummary, type LoadedModel, type ModelInfo, type ProviderHealth } from './chat.js';
 import type { ConfigKind, ConfigKey } from './config-keys.js';
-import type { HealthReport, RecentRequest, ResourceSnapshot } from './resources.js';
+import type { HealthReport, RecentRequest, ResourceSnapshot, ResourceSnapshotWire } from './resources.js';
 import { CALL_NAMES, EVENT_NAMES, isCallName, isEventName, type CallName, type EventName } from './channels.js';
 
 export { CALL_NAMES, EVENT_NAMES, isCallName, isEventName, type CallName, type EventName };
@@ -159,7 +159,7 @@ export type CallResult<C extends CallName> = (typeof CALLS)[C]['result'];
 /** Events pushed from main. */
 export interface EventPayloads {
   'chat:event': ChatEvent;
-  'resources:snapshot': ResourceSnapshot;
+  'resources:snapshot': ResourceSnapshotWire;
 }
 // Every event name has a payload type, and no payload lacks a name.
 type _EventsInStep = [EventName] extends [keyof EventPayloads] ? ([keyof EventPayloads] extends [EventName] ? true : never) : never;

@@ -133,3 +133,50 @@ export interface CleanupStepReport {
 
 export const CLEANUP_PHASES = ['llm', 'resources', 'background'] as const;
 export type CleanupPhase = (typeof CLEANUP_PHASES)[number];
+
+/**
+ * The per-second snapshot as it crosses to the window: the origins as
+ * columns, so twenty origins do not repeat twenty sets of key names
+ * (rows cost ~300 bytes an origin, columns ~70).
+ */
+export interface ResourceSnapshotWire extends Omit<ResourceSnapshot, 'origins'> {
+  readonly origins: OriginColumns;
+}
+
+const POOL_KEYS = ['connected', 'free', 'pending', 'queued', 'running', 'size'] as const;
+const COUNT_KEYS = ['requests', 'failed', 'inFlight', 'connectionsOpened', 'connectionsClosed', 'rps'] as const;
+const LATENCY_KEYS = ['p50', 'p95', 'p99'] as const;
+
+export type OriginColumns = { readonly origin: readonly string[] } & {
+  readonly [K in (typeof POOL_KEYS)[number] | (typeof COUNT_KEYS)[number] | `window_${(typeof LATENCY_KEYS)[number]}` | `total_${(typeof LATENCY_KEYS)[number]}`]: readonly number[];
+};
+
+export function compactSnapshot(s: ResourceSnapshot): ResourceSnapshotWire {
+  const col = <T>(f: (o: OriginSnapshot) => T): T[] => s.origins.map(f);
+  const cols: Record<string, readonly (number | string)[]> = { origin: col((o) => o.origin) };
+  for (const k of POOL_KEYS) cols[k] = col((o) => o.pool[k]);
+  for (const k of COUNT_KEYS) cols[k] = col((o) => o[k]);
+  for (const k of LATENCY_KEYS) {
+    cols[`window_${k}`] = col((o) => o.windowMs[k]);
+    cols[`total_${k}`] = col((o) => o.totalMs[k]);
+  }
+  return { ...s, origins: cols as unknown as OriginColumns };
+}
+
+export function expandSnapshot(w: ResourceSnapshotWire): ResourceSnapshot {
+  const c = w.origins;
+  const at = (k: keyof OriginColumns, i: number): number => (c[k] as readonly number[])[i] ?? 0;
+  const origins = c.origin.map((origin, i): OriginSnapshot => ({
+    origin,
+    pool: { connected: at('connected', i), free: at('free', i), pending: at('pending', i), queued: at('queued', i), running: at('running', i), size: at('size', i) },
+    requests: at('requests', i),
+    failed: at('failed', i),
+    inFlight: at('inFlight', i),
+    connectionsOpened: at('connectionsOpened', i),
+    connectionsClosed: at('connectionsClosed', i),
+    rps: at('rps', i),
+    windowMs: { p50: at('window_p50', i), p95: at('window_p95', i), p99: at('window_p99', i) },
+    totalMs: { p50: at('total_p50', i), p95: at('total_p95', i), p99: at('total_p99', i) },
+  }));
+  return { ...w, origins };
+}

@@ -143,17 +143,11 @@ export async function run(opts: BenchOptions): Promise<SectionResult> {
       rows.push(check(label, `median ${fmtMs(ms)} (${trials.map((t) => Math.round(t.shutdownMs)).join(', ')} ms); server saw ${trials[0]!.serverOpenBefore} open`, '≤ 250 ms', ms <= 250));
       rows.push(check(`${label}: sockets left open (server side, 1 s after)`, `${left}${trials.some((t) => t.streamOutlivedShutdown) ? ' (the stream kept delivering after shutdown returned)' : ''}`, '0', left === 0));
       if (withStream && left > 0) {
-        notes.push(
-          `shutdown: after rm.shutdown() returned, the in-flight stream was still open and still delivering data (${left} socket left on the server). Cause: #closePool() calls agent.close() and, after the 1 s grace, agent.destroy(); but undici's Agent.close() clears its map of per-origin pools at once (Agent[kClose] → this[kClients].clear()), so the later destroy() finds no pool and is a no-op. ` +
-            "Suggested fix (engine, not done here): keep the per-origin dispatchers (Agent's `factory` option can record each Pool it makes) and destroy those after the grace, or call agent.destroy() instead of close() once the grace is over without calling close() first (e.g. wait for the metrics' inFlight to reach 0, bounded, then close).",
-        );
+        notes.push(`shutdown: after rm.shutdown() returned, ${left} socket was still open on the server: the pool's close (200 ms grace, then destroy of every per-origin pool) did not reach it.`);
       }
       if (withStream && ms > 250) {
         const pool = (s.httpPoolStepMs as number[])[0];
-        notes.push(
-          `shutdown: with a response still streaming, rm.shutdown() takes ~${Math.round(ms)} ms, nearly all of it the 'http-pool' step (${pool} ms): #closePool() calls agent.close(), which waits for in-flight requests, and only destroys the agent after a fixed 1 000 ms grace. ` +
-            'Nothing in the engine aborts a stream it does not own, so any raw pooled stream (an integration, a download) holds shutdown for the full second. Suggested fix (engine, not done here): let the llm-phase owners abort their streams (providers already get the step\'s AbortSignal), shorten the pool grace to ~100-200 ms, or track in-flight requests in the metrics interceptor and destroy at once when only long streams remain.',
-        );
+        notes.push(`shutdown: with a response still streaming, rm.shutdown() took ~${Math.round(ms)} ms, ${pool} ms of it the 'http-pool' step (in-flight requests get a 200 ms grace before they are cut).`);
       }
     }
     if (chatAvailable()) {

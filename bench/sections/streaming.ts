@@ -213,7 +213,7 @@ export async function run(opts: BenchOptions): Promise<SectionResult> {
           notes.push(
             `streaming: at full speed the stand-in bursts ${TOKENS} tokens at ~${fmtRate(cs.standInWriteRate as number)} tokens/s (one NDJSON line per write), far above any real model; the chat path (NDJSON parse → turn → event → one WebSocket frame per token → the client's parse, all on this process's one thread) delivers ~${fmtRate(rate)} tokens/s, ` +
               `so during the burst tokens queue and the lag grows to the end of the stream (p99 ${fmtMs(cs.latencyP99Ms as number)}). The latency is queueing, not a per-token delay: paced at 1 ms per token the same path adds only the figure in the 'paced' rows. ` +
-              'A CPU profile of this path shows the largest single cost is the socket write of each one-token WebSocket frame. Suggested fix (web host / chat, not done here): coalesce the tokens that arrive together (one NDJSON chunk, or one event-loop turn) into one token event and one frame; slow streams keep one frame per token and bursts stop queueing.',
+              'Tokens that arrive in one event-loop turn already leave as one event and one frame; what remains is the parse, the event and the frame on this one thread, plus the client, during a burst no real model produces.',
           );
         }
       } else {

@@ -1,3 +1,4 @@
+import { compactSnapshot } from '../../src-shared/resources.js';
 import { ResourceManager, type ResourceManagerOptions } from '../engine/resource-manager.js';
 import { createChat, type ChatModule } from '../chat/index.js';
 import { createIntegrations, type Integrations, type IntegrationsOptions } from '../integrations/index.js';
@@ -69,7 +70,7 @@ export async function createVegaApp(opts: VegaAppOptions): Promise<VegaApp> {
   // on this tick whether or not anyone is watching.
   const timer = setInterval(() => {
     const snap = rm.tick();
-    if (events.listenerCount('resources:snapshot')) events.emit('resources:snapshot', snap);
+    if (events.listenerCount('resources:snapshot')) events.emit('resources:snapshot', compactSnapshot(snap));
   }, opts.tickMs ?? 1000);
   timer.unref();
   rm.registerCleanup('dashboard-ticker', () => clearInterval(timer), { phase: 'background' });
