@@ -8,7 +8,6 @@ import { request } from 'undici';
 import type { CleanupStepReport } from '../../src-shared/resources.js';
 import { tempEngine } from '../../tests/helpers/engine.js';
 import { startApp } from '../lib/app.js';
-import { chatAvailable, NOT_RUN } from '../lib/chat.js';
 import { RemoteServers } from '../lib/remote.js';
 import { fmtMs, median, round, sleep, waitFor } from '../lib/stats.js';
 import { check, info, type BenchOptions, type Row, type SectionResult } from '../lib/types.js';
@@ -150,21 +149,16 @@ export async function run(opts: BenchOptions): Promise<SectionResult> {
         notes.push(`shutdown: with a response still streaming, rm.shutdown() took ~${Math.round(ms)} ms, ${pool} ms of it the 'http-pool' step (in-flight requests get a 200 ms grace before they are cut).`);
       }
     }
-    if (chatAvailable()) {
-      const ollama = await remote.call<{ id: number; url: string }>({ op: 'ollama', tokens: 2_000, tokenDelayMs: 20 });
-      const trials: Trial[] = [];
-      for (let i = 0; i < reps; i++) trials.push(await appTrial(remote, ollama, srv!));
-      const s = summarise(trials);
-      figures.appIdle100PlusChatTurn = s;
-      const ms = s.shutdownMsMedian as number;
-      const left = Math.max(...trials.map((t) => t.serverOpenAfter));
-      const label = `shutdown · app (web host, then engine), ${IDLE} idle sockets + a chat turn streaming`;
-      rows.push(check(label, `median ${fmtMs(ms)} (${trials.map((t) => Math.round(t.shutdownMs)).join(', ')} ms); server saw ${trials[0]!.serverOpenBefore} open`, '≤ 250 ms', ms <= 250));
-      rows.push(check(`${label}: sockets left open (both servers, 1.5 s after)`, String(left), '0', left === 0));
-    } else {
-      figures.appIdle100PlusChatTurn = NOT_RUN;
-      rows.push(info(`shutdown · app, ${IDLE} idle sockets + a chat turn streaming`, NOT_RUN));
-    }
+    const ollama = await remote.call<{ id: number; url: string }>({ op: 'ollama', tokens: 2_000, tokenDelayMs: 20 });
+    const trials: Trial[] = [];
+    for (let i = 0; i < reps; i++) trials.push(await appTrial(remote, ollama, srv!));
+    const s = summarise(trials);
+    figures.appIdle100PlusChatTurn = s;
+    const ms = s.shutdownMsMedian as number;
+    const left = Math.max(...trials.map((t) => t.serverOpenAfter));
+    const label = `shutdown · app (web host, then engine), ${IDLE} idle sockets + a chat turn streaming`;
+    rows.push(check(label, `median ${fmtMs(ms)} (${trials.map((t) => Math.round(t.shutdownMs)).join(', ')} ms); server saw ${trials[0]!.serverOpenBefore} open`, '≤ 250 ms', ms <= 250));
+    rows.push(check(`${label}: sockets left open (both servers, 1.5 s after)`, String(left), '0', left === 0));
   } finally {
     await remote.close();
   }

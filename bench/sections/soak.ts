@@ -6,7 +6,6 @@
 import { readdirSync, readlinkSync } from 'node:fs';
 import { request } from 'undici';
 import { startApp, type BenchApp } from '../lib/app.js';
-import { chatAvailable, NOT_RUN } from '../lib/chat.js';
 import { RemoteServers } from '../lib/remote.js';
 import { fmtBytes, fullGc, round, waitFor } from '../lib/stats.js';
 import { check, info, type BenchOptions, type Row, type SectionResult } from '../lib/types.js';
@@ -88,7 +87,6 @@ export async function run(opts: BenchOptions): Promise<SectionResult> {
   const nReq = q ? 2_000 : 20_000;
   const nTurns = q ? 50 : 1_000;
   const deadline = Date.now() + (q ? 30_000 : 300_000);
-  const withChat = chatAvailable();
   const { connectApi } = await import('../../tests/helpers/ws-client.js');
   const remote = await RemoteServers.start();
   const rows: Row[] = [];
@@ -97,23 +95,23 @@ export async function run(opts: BenchOptions): Promise<SectionResult> {
   let client: Client | undefined;
   try {
     const [srv] = await remote.listen(false);
-    const ollama = withChat ? await remote.call<{ id: number; url: string }>({ op: 'ollama', tokens: 20 }) : undefined;
+    const ollama = await remote.call<{ id: number; url: string }>({ op: 'ollama', tokens: 20 });
     const url = `${srv!.url}/api/generate`;
     await fullGc();
     const fdBase = fdSockets();
-    b = await startApp(ollama?.url ?? 'http://127.0.0.1:9');
+    b = await startApp(ollama.url);
     client = await connectApi(b.host.url, b.host.apiKey);
 
     // Warm-up: pool sockets, JIT, the chat store's first files.
     await pooled(b, url, 500, deadline);
-    if (withChat) await chatTurns(client, 10, deadline);
+    await chatTurns(client, 10, deadline);
     await fullGc();
     const before = mem();
     const t0 = Date.now();
     const reqDone = await pooled(b, url, nReq, deadline);
     const reqS = (Date.now() - t0) / 1000;
     const t1 = Date.now();
-    const turns = withChat ? await chatTurns(client, nTurns, deadline) : { done: 0, failed: 0 };
+    const turns = await chatTurns(client, nTurns, deadline);
     const turnS = (Date.now() - t1) / 1000;
     await fullGc();
     const after = mem();
@@ -123,7 +121,7 @@ export async function run(opts: BenchOptions): Promise<SectionResult> {
     await client.close();
     client = undefined;
     await b.close();
-    const ids = [srv!.id, ...(ollama ? [ollama.id] : [])];
+    const ids = [srv!.id, ollama.id];
     await waitFor(async () => (await remote.countsOf(ids)).every((c) => c.open === 0), 2_000);
     const serverOpen = (await remote.countsOf(ids)).reduce((n, c) => n + c.open, 0);
     await waitFor(() => fdSockets() <= fdBase, 1_000);
@@ -134,7 +132,7 @@ export async function run(opts: BenchOptions): Promise<SectionResult> {
     const heapGrowth = after.heapUsed - before.heapUsed;
     const figures = {
       requests: { planned: nReq, done: reqDone, seconds: round(reqS, 2), perSecond: round(reqDone / reqS, 0) },
-      chatTurns: withChat ? { planned: nTurns, done: turns.done, failed: turns.failed, seconds: round(turnS, 2), perSecond: round(turns.done / turnS, 1) } : NOT_RUN,
+      chatTurns: { planned: nTurns, done: turns.done, failed: turns.failed, seconds: round(turnS, 2), perSecond: round(turns.done / turnS, 1) },
       heapUsedBefore: before.heapUsed,
       heapUsedAfter: after.heapUsed,
       heapGrowthBytes: heapGrowth,
@@ -148,19 +146,15 @@ export async function run(opts: BenchOptions): Promise<SectionResult> {
       fdSocketsLeftAfterShutdown: fdLeft,
       serverSocketsLeftAfterShutdown: serverOpen,
     };
-    const what = `${reqDone.toLocaleString('en-US')} pooled requests${withChat ? ` + ${turns.done} chat turns` : ''}`;
+    const what = `${reqDone.toLocaleString('en-US')} pooled requests + ${turns.done} chat turns`;
     rows.push(
-      info(`soak · ${what}`, `${round(reqDone / reqS, 0).toLocaleString('en-US')} req/s over ${round(reqS, 1)} s${withChat ? `; ${round(turns.done / turnS, 1)} turns/s over ${round(turnS, 1)} s${turns.failed ? `, ${turns.failed} failed` : ''}` : ''}; ${stats.connectionsOpened} connections opened by the pool`),
+      info(`soak · ${what}`, `${round(reqDone / reqS, 0).toLocaleString('en-US')} req/s over ${round(reqS, 1)} s; ${round(turns.done / turnS, 1)} turns/s over ${round(turnS, 1)} s${turns.failed ? `, ${turns.failed} failed` : ''}; ${stats.connectionsOpened} connections opened by the pool`),
       check(`soak · heap growth after forced GC (${what})`, `${fmtBytes(heapGrowth)} (${fmtBytes(before.heapUsed)} → ${fmtBytes(after.heapUsed)})`, '≤ 10 MB', heapGrowth <= 10 * 1024 * 1024),
       info('soak · RSS after forced GC', `${fmtBytes(before.rss)} → ${fmtBytes(after.rss)} (${fmtBytes(after.rss - before.rss)})`),
       check('soak · sockets left after shutdown, server side', String(serverOpen), '0', serverOpen === 0),
       check('soak · sockets left after shutdown, /proc/self/fd', `${fdLeft} (baseline ${fdBase}, ${fdDuring} while running)`, '0', fdLeft <= 0),
     );
-    if (!withChat) {
-      rows.push(info('soak · chat turns', NOT_RUN));
-      notes.push('soak: the chat turns were not run (chat not available); only the pooled requests were.');
-    }
-    if (reqDone < nReq || (withChat && turns.done + turns.failed < nTurns)) notes.push(`soak: stopped at the time bound before finishing (${reqDone}/${nReq} requests, ${turns.done + turns.failed}/${nTurns} turns).`);
+    if (reqDone < nReq || turns.done + turns.failed < nTurns) notes.push(`soak: stopped at the time bound before finishing (${reqDone}/${nReq} requests, ${turns.done + turns.failed}/${nTurns} turns).`);
     return { name: 'soak', figures, rows, notes };
   } finally {
     await client?.close();

@@ -10,7 +10,6 @@
 import { Pool } from 'undici';
 import { connectApi } from '../../tests/helpers/ws-client.js';
 import { startApp } from '../lib/app.js';
-import { chatAvailable, NOT_RUN } from '../lib/chat.js';
 import { RemoteServers } from '../lib/remote.js';
 import { tokenEnds } from '../lib/reply.js';
 import { epochMs, fmtMs, fmtRate, median, percentile, round, waitFor } from '../lib/stats.js';
@@ -140,14 +139,6 @@ function summary(ms: Measured[], writtenRates: number[]): Record<string, unknown
 }
 
 export async function run(opts: BenchOptions): Promise<SectionResult> {
-  if (!chatAvailable()) {
-    return {
-      name: 'streaming',
-      figures: { status: NOT_RUN },
-      rows: [info('streaming · tokens/s through chat → web host → WebSocket', NOT_RUN), info('streaming · added latency per token', NOT_RUN)],
-      notes: ['streaming: not run, the chat service (src-main/chat/index.ts) is still the placeholder or tests/helpers/ollama-standin.ts is missing.'],
-    };
-  }
   const runs = opts.quick ? 2 : 5;
   const pacedTokens = opts.quick ? 300 : 2_000;
   const remote = await RemoteServers.start();
