@@ -8,6 +8,7 @@ import './styles/app.css';
 import './styles/chat.css';
 import './styles/dashboard.css';
 import './styles/settings.css';
+import './styles/logs.css';
 
 const el = document.getElementById('root');
 if (!el) throw new Error('index.html has no #root');

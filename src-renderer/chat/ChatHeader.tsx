@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import type { ProviderId } from '../../src-shared/chat.js';
+import { ExportMenu } from './ExportMenu.js';
 import { ModelPicker } from './ModelPicker.js';
 import { SystemPromptPanel } from './SystemPromptPanel.js';
 import type { ChatController } from './use-chat.js';
@@ -9,7 +10,7 @@ import type { ChatController } from './use-chat.js';
 const PROVIDER_LABELS: Record<ProviderId, string> = { ollama: 'Ollama', openai: 'OpenAI-compatible' };
 const PROVIDERS = Object.keys(PROVIDER_LABELS) as ProviderId[];
 
-/** Title, provider, model and system prompt of the open conversation (or of the next one). */
+/** Title, provider, model and system prompt of the open conversation (or of the next one); export once it exists. */
 export function ChatHeader({ chat }: { chat: ChatController }) {
   const { settings, current } = chat;
   const [promptOpen, setPromptOpen] = useState(false);
@@ -32,6 +33,7 @@ export function ChatHeader({ chat }: { chat: ChatController }) {
           <button type="button" className={`btn ghost small${settings.systemPrompt ? ' has-value' : ''}`} aria-expanded={promptOpen} onClick={() => setPromptOpen((o) => !o)}>
             System prompt
           </button>
+          {chat.state.conversationId !== null && <ExportMenu conversationId={chat.state.conversationId} />}
         </div>
       </div>
       {promptOpen && (

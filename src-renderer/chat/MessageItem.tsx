@@ -1,6 +1,8 @@
 import { memo, useState } from 'react';
 import type { ChatMessage } from '../../src-shared/chat.js';
 import { Icon } from '../app/Icon.js';
+import { useNavigation } from '../app/navigation.js';
+import { RequestId } from '../app/RequestId.js';
 import { copyText } from './CodeBlock.js';
 import { Markdown } from './Markdown.js';
 import { MessageEditor } from './MessageEditor.js';
@@ -25,6 +27,7 @@ interface Props {
  */
 export const MessageItem = memo(function MessageItem({ message: m, streaming, last, busy, onEdit, onRegenerate, onConfirmTool }: Props) {
   const [editing, setEditing] = useState(false);
+  const nav = useNavigation();
 
   if (m.role === 'tool') {
     return (
@@ -77,6 +80,7 @@ export const MessageItem = memo(function MessageItem({ message: m, streaming, la
             {m.partial && !m.error && <span className="badge warn">Stopped</span>}
             {m.model && <span className="msg-model">{m.model}</span>}
             {m.stats && <MessageStats stats={m.stats} />}
+            {m.requestId && <RequestId id={m.requestId} onPick={nav?.openLogs} />}
             <span className="msg-actions">
               <button type="button" className="icon-btn" aria-label="Copy answer" title="Copy" onClick={() => void copyText(m.content)}>
                 <Icon name="copy" size={14} />

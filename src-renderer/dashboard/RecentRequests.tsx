@@ -1,5 +1,7 @@
 import { memo } from 'react';
 import type { RecentRequest } from '../../src-shared/resources.js';
+import { RequestId } from '../app/RequestId.js';
+import { useNavigation } from '../app/navigation.js';
 import { bytes, clock, millis, shortOrigin } from './format.js';
 
 function statusTone(r: RecentRequest): string {
@@ -8,8 +10,13 @@ function statusTone(r: RecentRequest): string {
   return 'good';
 }
 
-/** The last outbound requests of the one pooled client (the host sends newest first), with the request id that ties each to its call and log lines. */
+/**
+ * The last outbound requests of the one pooled client (the host sends newest
+ * first), with the request id that ties each to its call and log lines:
+ * clicking it opens the Logs view filtered by it.
+ */
 export const RecentRequests = memo(function RecentRequests({ requests }: { requests: readonly RecentRequest[] | null }) {
+  const nav = useNavigation();
   return (
     <div className="card requests-card wide" role="group" aria-labelledby="requests-title">
       <div className="card-head">
@@ -44,7 +51,7 @@ export const RecentRequests = memo(function RecentRequests({ requests }: { reque
                   </td>
                   <td>{millis(r.ms)}</td>
                   <td>{bytes(r.bytes)}</td>
-                  <td className="mono muted">{r.requestId ? r.requestId.slice(0, 8) : '–'}</td>
+                  <td className="mono muted">{r.requestId ? <RequestId id={r.requestId} onPick={nav?.openLogs} /> : '–'}</td>
                 </tr>
               ))}
             </tbody>

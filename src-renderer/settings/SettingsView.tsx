@@ -4,6 +4,7 @@ import { useApi } from '../api/context.js';
 import { useToast } from '../app/Toasts.js';
 import { errorValue } from '../api/errors.js';
 import { SettingField } from './SettingField.js';
+import { SsoSection } from './SsoSection.js';
 
 /** Settings grouped for reading; keys not listed here land in "Other". */
 const GROUPS: readonly { title: string; match: RegExp }[] = [
@@ -14,7 +15,7 @@ const GROUPS: readonly { title: string; match: RegExp }[] = [
 ];
 
 /**
- * Every configuration key with its meaning, default and source. Secrets are
+ * Sign-in, then every configuration key with its meaning, default and source. Secrets are
  * never sent here: the field shows whether one is stored and takes a new one.
  * Save sends only the keys that changed; errors come back per key.
  */
@@ -26,6 +27,8 @@ export function SettingsView() {
   const [edits, setEdits] = useState<Record<string, string>>({});
   const [errors, setErrors] = useState<Readonly<Record<string, string>>>({});
   const [saving, setSaving] = useState(false);
+  // Bumped on each save: the sign-in section asks again (a client id may just have been set).
+  const [savedCount, setSavedCount] = useState(0);
 
   const load = useCallback(async () => {
     try {
@@ -60,6 +63,7 @@ export function SettingsView() {
       setErrors(result.errors);
       if (result.saved) {
         setEdits({});
+        setSavedCount((n) => n + 1);
         toast('Settings saved', 'success');
         await load();
       }
@@ -70,12 +74,9 @@ export function SettingsView() {
     }
   };
 
-  if (loadError) return <p className="banner error" role="alert">{loadError}</p>;
-  if (!entries) return <p className="loading">Loading settings…</p>;
-
   const groups = GROUPS.map((g, i) => ({
     title: g.title,
-    entries: entries.filter((e) => g.match.test(e.key) && !GROUPS.slice(0, i).some((p) => p.match.test(e.key))),
+    entries: (entries ?? []).filter((e) => g.match.test(e.key) && !GROUPS.slice(0, i).some((p) => p.match.test(e.key))),
   })).filter((g) => g.entries.length > 0);
 
   return (
@@ -94,6 +95,14 @@ export function SettingsView() {
           </button>
         </div>
       </div>
+      {/* Sign-in has its own buttons (type="button"): Save never submits anything of it. */}
+      <SsoSection configVersion={savedCount} />
+      {loadError && (
+        <p className="banner error" role="alert">
+          {loadError}
+        </p>
+      )}
+      {!loadError && !entries && <p className="loading">Loading settings…</p>}
       {groups.map((g) => (
         <fieldset key={g.title} className="settings-group card">
           <legend>{g.title}</legend>
