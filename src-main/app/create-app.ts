@@ -4,7 +4,9 @@ import { createChat, type ChatModule } from '../chat/index.js';
 import { createIntegrations, type Integrations, type IntegrationsOptions } from '../integrations/index.js';
 import { coreHandlers } from './core-handlers.js';
 import { EventHub } from './events.js';
-import type { Handlers } from './router.js';
+import type { Handler, Handlers } from './router.js';
+import type { CallName } from '../../src-shared/contract.js';
+import { VegaError } from '../../src-shared/errors.js';
 import { APP_VERSION } from './version.js';
 
 export interface VegaAppOptions extends ResourceManagerOptions {
@@ -31,7 +33,7 @@ export interface VegaApp {
  */
 export async function createVegaApp(opts: VegaAppOptions): Promise<VegaApp> {
   const rm = await ResourceManager.create(opts);
-  const events = new EventHub();
+  const events = new EventHub((p) => rm.redactDeep(p));
   const chat = await createChat(rm, events);
   const integrations = createIntegrations(rm, opts.integrations);
   // Every integration is a tool for the model, offered only while it is set up.
@@ -74,5 +76,17 @@ export async function createVegaApp(opts: VegaAppOptions): Promise<VegaApp> {
   }, opts.tickMs ?? 1000);
   timer.unref();
   rm.registerCleanup('dashboard-ticker', () => clearInterval(timer), { phase: 'background' });
-  return { rm, events, handlers, chat, integrations, host: opts.host };
+  return { rm, events, handlers: redacting(handlers, rm), chat, integrations, host: opts.host };
+}
+
+/** Every answer and error message leaves main with known secrets replaced. */
+function redacting(handlers: Handlers, rm: ResourceManager): Handlers {
+  const wrap = (h: Handler<CallName>): Handler<CallName> => async (params, ctx) => {
+    try {
+      return rm.redactDeep(await h(params as never, ctx));
+    } catch (err) {
+      throw err instanceof VegaError ? new VegaError(err.code, rm.redact(err.message), { cause: err }) : err;
+    }
+  };
+  return Object.fromEntries(Object.entries(handlers).map(([c, h]) => [c, wrap(h as Handler<CallName>)])) as unknown as Handlers;
 }

@@ -8,6 +8,12 @@ type Listener<E extends EventName> = (payload: EventPayloads[E]) => void;
  */
 export class EventHub {
   readonly #listeners = new Map<EventName, Set<Listener<never>>>();
+  readonly #redact: <T>(payload: T) => T;
+
+  /** `redact` cleans every payload once before any host sees it (secrets stay in main). */
+  constructor(redact: <T>(payload: T) => T = (p) => p) {
+    this.#redact = redact;
+  }
 
   on<E extends EventName>(event: E, listener: Listener<E>): () => void {
     let set = this.#listeners.get(event);
@@ -18,7 +24,8 @@ export class EventHub {
 
   emit<E extends EventName>(event: E, payload: EventPayloads[E]): void {
     const set = this.#listeners.get(event);
-    if (!set) return;
+    if (!set?.size) return;
+    payload = this.#redact(payload);
     for (const l of set) {
       try {
         (l as Listener<E>)(payload);

@@ -26,7 +26,7 @@ export async function dispatchCall(
   logger?: Logger,
 ): Promise<Envelope<unknown>> {
   if (!isCallName(channel)) {
-    return { ok: false, error: { code: 'UNKNOWN_CHANNEL', message: `There is no channel named ${JSON.stringify(String(channel).slice(0, 64))}.` } };
+    return { ok: false, error: { code: 'UNKNOWN_CHANNEL', message: `There is no channel named ${typeof channel === 'string' ? JSON.stringify(channel.slice(0, 64)) : `of type ${typeof channel}`}.` } };
   }
   const parsed = CALLS[channel].params.safeParse(params ?? {});
   if (!parsed.success) {

@@ -39,6 +39,7 @@ export async function createChat(rm: ResourceManager, events: EventHub, opts: Ch
   const service = await ChatService.open({
     dir: ChatService.dirFor(rm.dataDir),
     logger: rm.logger,
+    redact: (text) => rm.redact(text),
     providers: llmProviders,
     tools,
     emit: coalesceTokens((e) => events.emit('chat:event', e)),

@@ -17,6 +17,8 @@ export interface ChatServiceOptions {
   /** Where the conversation files live: `<dataDir>/conversations`. */
   readonly dir: string;
   readonly logger: Logger;
+  /** Replaces known secrets in what is written to the history. */
+  readonly redact?: (text: string) => string;
   readonly providers: Readonly<Record<ProviderId, LlmProvider>>;
   readonly tools: ToolRegistry;
   readonly emit: (e: ChatEvent) => void;
@@ -78,7 +80,7 @@ export class ChatService {
   }
 
   static async open(o: ChatServiceOptions): Promise<ChatService> {
-    return new ChatService(await HistoryStore.open(o.dir, o.logger), o);
+    return new ChatService(await HistoryStore.open(o.dir, o.logger, o.redact), o);
   }
 
   static dirFor(dataDir: string): string {

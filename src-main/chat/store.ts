@@ -46,13 +46,17 @@ export class HistoryStore {
   /** Files scanned at start because the index did not vouch for them (tests check a warm start scans none). */
   scannedAtStart = 0;
 
-  private constructor(dir: string, logger: Logger) {
+  readonly #redact: (line: string) => string;
+
+  private constructor(dir: string, logger: Logger, redact: (line: string) => string) {
     this.dir = dir;
     this.#logger = logger;
+    this.#redact = redact;
   }
 
-  static async open(dir: string, logger: Logger): Promise<HistoryStore> {
-    const store = new HistoryStore(dir, logger);
+  /** `redact` cleans each line before it is written: a server's error may quote a key. */
+  static async open(dir: string, logger: Logger, redact: (line: string) => string = (l) => l): Promise<HistoryStore> {
+    const store = new HistoryStore(dir, logger, redact);
     await mkdir(dir, { recursive: true });
     await store.#rebuildIndex();
     return store;
@@ -114,7 +118,7 @@ export class HistoryStore {
         await truncate(file, entry.validBytes);
         entry.size = entry.validBytes;
       }
-      const text = records.map((r) => JSON.stringify(r) + '\n').join('');
+      const text = this.#redact(records.map((r) => JSON.stringify(r) + '\n').join(''));
       const fh = await open(file, 'a');
       let st: FileInfo;
       try {

@@ -57,6 +57,8 @@ export class ConfigCache {
   #loads = 0;
   #lastError: Error | null = null;
   #everLoaded = false;
+  /** invalidate() was called and no load has happened since. */
+  #dropped = false;
   #closed = false;
 
   constructor(opts: ConfigCacheOptions) {
@@ -90,12 +92,14 @@ export class ConfigCache {
     return this.#current;
   }
 
-  /** Drop the cached copy: the next get is a miss and reads the file again. */
+  /**
+   * Drop the cached copy: the next get is a miss and reads the file again.
+   * The copy is still kept as the fallback: invalidating while the file is
+   * broken must not silently revert every setting to its default.
+   */
   invalidate(): void {
     this.#fresh = false;
-    this.#current = undefined;
-    this.#currentPromise = undefined;
-    this.#lastError = null;
+    this.#dropped = true;
     this.#clearTimer();
   }
 
@@ -114,7 +118,7 @@ export class ConfigCache {
       misses: this.#misses,
       hitRate: total === 0 ? 0 : Math.round((this.#hits / total) * 10000) / 100,
       cacheAgeSeconds: this.#current ? Math.round((Date.now() - this.#loadedAt) / 100) / 10 : null,
-      cached: this.#current !== undefined,
+      cached: this.#current !== undefined && !this.#dropped,
       loads: this.#loads,
       degraded: this.degraded,
       lastError: this.#lastError?.message ?? null,
@@ -179,6 +183,7 @@ export class ConfigCache {
       this.#loadedAt = Date.now();
     }
     this.#fresh = true;
+    this.#dropped = false;
     this.#clearTimer();
     if (this.#closed) return;
     this.#timer = setTimeout(() => {

@@ -70,10 +70,12 @@ export function createPooledClient(settings: HttpSettings, metrics: HttpMetrics)
     bodyTimeout: settings.timeoutMs,
   });
   const dispatcher = agent.compose(
-    // Idempotent requests are retried once when a kept-alive socket turns out
-    // to be dead; status codes are never retried (an error page is an answer).
+    // Idempotent requests are retried when a kept-alive socket turns out to
+    // be dead. Back-to-back requests alternate between two pooled sockets, so
+    // a server that dropped both needs two retries; status codes are never
+    // retried (an error page is an answer).
     interceptors.retry({
-      maxRetries: 1,
+      maxRetries: 2,
       minTimeout: 20,
       maxTimeout: 200,
       methods: ['GET', 'HEAD', 'OPTIONS'],

@@ -36,6 +36,20 @@ export class SecretScrubber {
     for (const s of this.#secrets) if (text.includes(s)) text = text.split(s).join('[redacted]');
     return text;
   }
+
+  /** The same for every string inside a value headed out of main (an event, a call's answer). */
+  scrubDeep<T>(value: T): T {
+    return this.#secrets.length ? (this.#deep(value) as T) : value;
+  }
+
+  #deep(v: unknown): unknown {
+    if (typeof v === 'string') return this.scrub(v);
+    if (Array.isArray(v)) return v.map((x) => this.#deep(x));
+    if (v && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, this.#deep(x)]));
+    }
+    return v;
+  }
 }
 
 export interface LoggerOptions {
@@ -53,6 +67,8 @@ export interface VegaLogger {
   /** The folder of the rotated files vega.1.log, vega.2.log, … (the highest is current). */
   readonly dir: string;
   flush(): void;
+  /** Flush and close the file; lines logged afterwards go to the console only. */
+  close(): void;
 }
 
 /** Rotation: 10 MiB a file, the current one and 4 before it. */
@@ -67,7 +83,9 @@ export async function createLogger(opts: LoggerOptions): Promise<VegaLogger> {
   const scrubber = new SecretScrubber();
   // Synchronous writes: a line logged just before a crash is on disk.
   const fileStream = await roll({ file: path.join(dir, 'vega'), extension: '.log', size: `${Math.max(1, Math.round((opts.fileBytes ?? LOG_FILE_BYTES) / 1024))}k`, limit: { count: LOG_FILES_KEPT - 1 }, sync: true, mkdir: true });
-  const streams: pino.StreamEntry[] = [{ level: 'trace', stream: scrubbed(fileStream, scrubber) }];
+  let fileOpen = true;
+  const toFile = { write: (line: string) => void (fileOpen && fileStream.write(line)) };
+  const streams: pino.StreamEntry[] = [{ level: 'trace', stream: scrubbed(toFile, scrubber) }];
   if (opts.console) {
     streams.push({ level: 'trace', stream: scrubbed(pretty({ sync: true, colorize: process.stdout.isTTY, ignore: 'pid,hostname,phase,step', singleLine: true, translateTime: 'HH:MM:ss' }), scrubber) });
   }
@@ -75,7 +93,18 @@ export async function createLogger(opts: LoggerOptions): Promise<VegaLogger> {
     { level: opts.level ?? 'info', redact: { paths: REDACT_PATHS, censor: '[redacted]' }, base: undefined },
     pino.multistream(streams),
   );
-  return { logger, scrubber, dir, flush: () => fileStream.flushSync() };
+  return {
+    logger,
+    scrubber,
+    dir,
+    flush: () => fileOpen && fileStream.flushSync(),
+    close: () => {
+      if (!fileOpen) return;
+      fileStream.flushSync();
+      fileOpen = false;
+      fileStream.end();
+    },
+  };
 }
 
 function scrubbed(stream: { write(chunk: string): unknown }, scrubber: SecretScrubber): { write(line: string): void } {

@@ -121,6 +121,18 @@ export class ResourceManager {
     return this.#log.dir;
   }
 
+  /**
+   * Replace known secrets in text or in any value leaving main: a server may
+   * echo a key back in its error ("Incorrect API key provided: sk-…").
+   */
+  redact(text: string): string {
+    return this.#log.scrubber.scrub(text);
+  }
+
+  redactDeep<T>(value: T): T {
+    return this.#log.scrubber.scrubDeep(value);
+  }
+
   /** Keep a secret that is not in the config (a generated key, a token) out of every log line. */
   addSecret(value: string): void {
     this.#log.scrubber.add(value);
@@ -128,7 +140,8 @@ export class ResourceManager {
 
   shutdown(): Promise<CleanupStepReport[]> {
     this.#shutdownAt ??= Date.now();
-    return this.lifecycle.shutdown().finally(() => this.#log.flush());
+    // The log file is the last thing closed, so every shutdown line is in it.
+    return this.lifecycle.shutdown().finally(() => this.#log.close());
   }
 
   get closed(): boolean {

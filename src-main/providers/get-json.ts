@@ -20,7 +20,7 @@ export async function getJson(dispatcher: Dispatcher, url: URL, ctx: ServerConte
   try {
     res = await request(url, { method: 'GET', dispatcher, signal, headers: { accept: 'application/json', ...opts.headers }, headersTimeout: opts.timeoutMs, bodyTimeout: opts.timeoutMs });
     if (res.statusCode < 200 || res.statusCode > 299) {
-      const text = errorField(await readErrorText(res.body));
+      const text = errorField(await readErrorText(res.body, ctx));
       throw opts.onStatus?.(res.statusCode, text) ?? new VegaError('PROVIDER_ERROR', `${ctx.name}: ${text} (HTTP ${res.statusCode})`);
     }
     const text = await res.body.text();

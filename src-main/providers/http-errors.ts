@@ -10,9 +10,11 @@ export interface ServerContext {
   readonly startHint: string;
   readonly timeoutS: number;
   readonly timeoutKey: string;
+  /** Replaces known secrets: a server may quote the key it refused ("Incorrect API key provided: sk-…"). */
+  readonly redact: (text: string) => string;
 }
 
-const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL', 'ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL', 'ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'UND_ERR_REQ_RETRY']);
 
 export function errorCode(err: unknown): string | undefined {
   const e = err as { code?: unknown; cause?: { code?: unknown }; errors?: { code?: unknown }[] } | null;
@@ -56,8 +58,12 @@ export function transportError(err: unknown, ctx: ServerContext, phase: { header
 
 const ERROR_BODY_LIMIT = 64 * 1024;
 
-/** Read an error response's body (bounded) and always consume it, so the socket is released. */
-export async function readErrorText(body: Dispatcher.ResponseData['body']): Promise<string> {
+/**
+ * Read an error response's body (bounded) and always consume it, so the
+ * socket is released. The text becomes part of an error a person sees, so
+ * known secrets are taken out of it here, where it enters Vega.
+ */
+export async function readErrorText(body: Dispatcher.ResponseData['body'], ctx: Pick<ServerContext, 'redact'>): Promise<string> {
   let text = '';
   try {
     for await (const chunk of body) {
@@ -66,7 +72,7 @@ export async function readErrorText(body: Dispatcher.ResponseData['body']): Prom
   } catch {
     // A body that fails while we read an error page adds nothing to the error.
   }
-  return text.slice(0, ERROR_BODY_LIMIT);
+  return ctx.redact(text.slice(0, ERROR_BODY_LIMIT));
 }
 
 /** The `error` field of an error body: a string (Ollama) or `{message}` (OpenAI). */

@@ -41,7 +41,7 @@ export class OllamaProvider implements LlmProvider {
     return {
       base,
       timeoutMs: timeoutS * 1000,
-      ctx: { name: 'Ollama', url, startHint: "start it with 'ollama serve'", timeoutS, timeoutKey: 'VEGA_LLM_TIMEOUT_S' },
+      ctx: { name: 'Ollama', url, startHint: "start it with 'ollama serve'", timeoutS, timeoutKey: 'VEGA_LLM_TIMEOUT_S', redact: (t: string) => this.#rm.redact(t) },
     };
   }
 
@@ -66,7 +66,7 @@ export class OllamaProvider implements LlmProvider {
         throw transportError(err, ctx, phase);
       }
       phase.headers = true;
-      if (res.statusCode !== 200) throw httpError(res.statusCode, errorField(await readErrorText(res.body)), req.model);
+      if (res.statusCode !== 200) throw httpError(res.statusCode, errorField(await readErrorText(res.body, ctx)), req.model);
       const decoder = new NdjsonDecoder();
       const calls: LlmToolCall[] = [];
       let stats: StreamStats | undefined;

@@ -48,6 +48,7 @@ export class OpenAIProvider implements LlmProvider {
         startHint: 'start it (in LM Studio: Developer → Start Server) or correct OPENAI_BASE_URL',
         timeoutS,
         timeoutKey: 'VEGA_LLM_TIMEOUT_S',
+        redact: (t: string) => this.#rm.redact(t),
       },
     };
   }
@@ -82,7 +83,7 @@ export class OpenAIProvider implements LlmProvider {
         throw transportError(err, s.ctx, phase);
       }
       phase.headers = true;
-      if (res.statusCode !== 200) throw httpError(res.statusCode, errorField(await readErrorText(res.body)), req.model, s.ctx);
+      if (res.statusCode !== 200) throw httpError(res.statusCode, errorField(await readErrorText(res.body, s.ctx)), req.model, s.ctx);
 
       const events: EventSourceMessage[] = [];
       const parser = createParser({ onEvent: (e) => events.push(e) });

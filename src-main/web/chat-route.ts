@@ -60,18 +60,18 @@ export async function handleChatRoute(app: VegaApp, req: IncomingMessage, res: S
     }
     const message = await completion.done;
     if (failure) throw asHttpError(failure);
-    sendJson(res, 200, answer(message, conversationId));
+    sendJson(res, 200, app.rm.redactDeep(answer(message, conversationId)));
     return;
   }
 
   res.writeHead(200, { 'content-type': 'application/x-ndjson; charset=utf-8', 'cache-control': 'no-store' });
   try {
     for await (const token of completion) res.write(`${JSON.stringify({ response: token, done: false })}\n`);
-    res.end(`${JSON.stringify({ ...answer(await completion.done, conversationId), response: '', done: true })}\n`);
+    res.end(`${JSON.stringify(app.rm.redactDeep({ ...answer(await completion.done, conversationId), response: '', done: true }))}\n`);
   } catch (err) {
     // Headers are gone: the failure is the last line, after the partial answer.
     await completion.done;
-    res.end(`${JSON.stringify({ error: toErrorValue(err), conversation_id: conversationId, done: true })}\n`);
+    res.end(`${JSON.stringify(app.rm.redactDeep({ error: toErrorValue(err), conversation_id: conversationId, done: true }))}\n`);
   }
 }
 

@@ -47,7 +47,7 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
 
   const routes: Record<string, Route> = {
     'GET /admin/resources/health': (_req, res) => sendJson(res, 200, healthJson(rm.health())),
-    'GET /admin/resources/stats': (_req, res) => sendJson(res, 200, statsJson(rm.snapshot(), new Date().toISOString(), app.integrations.stats())),
+    'GET /admin/resources/stats': (_req, res) => sendJson(res, 200, rm.redactDeep(statsJson(rm.snapshot(), new Date().toISOString(), app.integrations.stats()))),
     'POST /admin/resources/cache/invalidate': (_req, res) => {
       rm.config.invalidate();
       rm.logger.info('Configuration cache invalidated');
@@ -80,7 +80,7 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
       if ((req.method === 'GET' || req.method === 'HEAD') && opts.staticDir && (await serveStatic(opts.staticDir, url.pathname, res))) return;
       throw new HttpError(404, 'NOT_FOUND', `No route ${req.method} ${url.pathname}.`);
     } catch (err) {
-      if (err instanceof HttpError) sendError(res, err.status, err.code, err.message);
+      if (err instanceof HttpError) sendError(res, err.status, err.code, rm.redact(err.message));
       else {
         rm.logger.error({ err, requestId }, 'web host request failed');
         sendError(res, 500, 'INTERNAL', 'Something went wrong inside Vega; the log has the details.');

@@ -100,12 +100,10 @@ for (const how of ['fin', 'reset'] as Kill[]) {
 }
 
 describe('back-to-back GETs on a server that drops kept-alive sockets', () => {
-  // KNOWN LIMITATION (reported): awaited back-to-back requests alternate between two pooled
-  // sockets (the body ends a tick before undici frees its socket). When both are dead, the one
-  // retry lands on the second dead socket and the GET fails: 5 of 20 here, every run. Spaced
-  // requests (the case above) always succeed. Remove `.fails` once a retry after a socket error
-  // is guaranteed a fresh connection (or may retry as often as there are idle sockets).
-  it.fails('20 of 20 succeed', async () => {
+  // Awaited back-to-back requests alternate between two pooled sockets (the body ends a tick
+  // before undici frees its socket). When both are dead, a single retry would land on the second
+  // dead socket; the engine retries twice, so the third try gets a fresh connection.
+  it('20 of 20 succeed', async () => {
     flaky = await startFlakyServer({ staleKeepAlive: true, how: 'reset' });
     engine = await tempEngine();
     let failed = 0;
@@ -115,7 +113,7 @@ describe('back-to-back GETs on a server that drops kept-alive sockets', () => {
 });
 
 describe('a server that resets sockets mid-request', () => {
-  it('GET: the first attempt is reset, the retry succeeds — 20 of 20; both attempts reset → one clear error after exactly two tries', async () => {
+  it('GET: the first attempt is reset, the retry succeeds — 20 of 20; all three attempts reset → one clear error after exactly three tries', async () => {
     flaky = await startFlakyServer({ how: 'reset' });
     const r = await rig(`OLLAMA_HOST=${flaky.url}\n`);
     for (let i = 0; i < 20; i++) {
@@ -126,14 +124,14 @@ describe('a server that resets sockets mid-request', () => {
     expect(flaky.arrivals.filter((a) => a.fate === 'answered')).toHaveLength(20);
 
     const before = flaky.arrivals.length;
-    flaky.set({ killNext: 2 });
+    flaky.set({ killNext: 3 });
     const err = await r.chat.service.models('ollama').then(
       () => undefined,
       (e: unknown) => e as { code: string; message: string },
     );
     expect(err?.code).toBe('PROVIDER_UNREACHABLE');
     expect(err?.message).not.toMatch(RAW_TRANSPORT_TEXT);
-    expect(flaky.arrivals.length - before).toBe(2);
+    expect(flaky.arrivals.length - before).toBe(3);
     // And it recovers at once.
     expect((await r.chat.service.models('ollama')).length).toBe(1);
   });
@@ -162,12 +160,11 @@ describe('a server that resets sockets mid-request', () => {
     expect((await r.answer('again')).content).toBe('You said: again');
   });
 
-  // KNOWN BUG (reported): a GET whose body is cut after the headers goes through the retry
-  // interceptor, which cannot resume without range support and throws UND_ERR_REQ_RETRY;
-  // http-errors.ts does not map that code, so undici's own text reaches the person:
-  // "Ollama failed: server does not support the range header and the payload was partially consumed".
-  // Remove `.fails` once src-main/providers/http-errors.ts maps it.
-  it.fails('a GET reset after its headers: a clear error, not undici\'s text', async () => {
+  // Guards a bug this suite found (since fixed): a GET whose body is cut after the headers goes through the retry interceptor, which cannot
+  // resume without range support and throws UND_ERR_REQ_RETRY; http-errors.ts does not map that
+  // code, so undici's own text reaches the person: "Ollama failed: server does not support the range
+  // header and the payload was partially consumed".
+  it('a GET reset after its headers: a clear error, not undici\'s text', async () => {
     flaky = await startFlakyServer({ how: 'reset', cutMidBody: true });
     const r = await rig(`OLLAMA_HOST=${flaky.url}\n`);
     const err = await r.chat.service.models('ollama').then(
@@ -207,7 +204,7 @@ describe('a slow server', () => {
     expect(results.every((r) => !r.ok && r.code === 'UND_ERR_HEADERS_TIMEOUT')).toBe(true);
     // The fast origin finished before the first slow request even timed out.
     expect(fastDoneAt).toBeLessThan(Math.min(...results.map((r) => r.ms)));
-    expect(Math.max(...fastTimes)).toBeLessThan(250);
+    expect(Math.max(...fastTimes)).toBeLessThan(500);
     // 8 requests over 4 connections: two rounds. undici's timers tick coarsely (a 300 ms
     // headers timeout fires after ~1 s), so a round is bounded by 1.3 s, not 0.3 s.
     expect(Math.max(...results.map((r) => r.ms))).toBeLessThan(2 * 1_300 + 400);
@@ -248,7 +245,8 @@ describe('a slow server', () => {
     expect(slow.error?.message).toContain('VEGA_LLM_TIMEOUT_S');
     expect(slowMs).toBeGreaterThanOrEqual(950);
     expect(slowMs).toBeLessThan(3_000);
-    expect(Math.max(...fastAnswers)).toBeLessThan(900);
+    // All five answers from the other provider came while the first was still waiting.
+    expect(Math.max(...fastAnswers)).toBeLessThan(Math.min(slowMs, 950));
     ollama.set({ stallBeforeFirstToken: false });
     await chat.service.send(slowConv.id, 'now?');
     expect((await within(5_000, chat.service.running(slowConv.id)!.done)).content).toBe('You said: now?');
