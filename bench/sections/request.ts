@@ -168,7 +168,7 @@ export async function run(opts: BenchOptions): Promise<SectionResult> {
         }
         if (vsFloor > 1.3) {
           notes.push(
-            `${tag}: the bare Pool is ${fmtX(vsFloor)} the engine's pooled client (target ≤ 1.3×). The engine's dispatcher is an Agent (a per-origin lookup) composed with two interceptors: retry (a RetryHandler around every request, so a dead kept-alive socket is retried once) and metrics (timing, bytes and the recent-requests table). That bookkeeping, a few µs a request, is the gap; on a loopback round trip of ~100 µs it shows, against a real model's milliseconds it does not.`,
+            `${tag}: the bare Pool is ${fmtX(vsFloor)} the engine's pooled client (target ≤ 1.3×). The engine's dispatcher is an Agent (a per-origin lookup) composed with two interceptors: retry (a RetryHandler around every request, so a dead kept-alive socket is retried) and metrics (timing, bytes and the recent-requests table). That bookkeeping, a few µs a request, is the gap; on a loopback round trip of ~100 µs it shows, against a real model's milliseconds it does not.`,
           );
         }
         if (vsFetch < 3) {
