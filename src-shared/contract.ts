@@ -75,7 +75,17 @@ export interface IntegrationStatsValue {
   readonly lastHttpStatus: number | null;
   readonly lastError: string | null;
   readonly lastCallAt: string | null;
-  readonly rateLimit?: { readonly limit: number | null; readonly remaining: number | null; readonly resetAt: string | null; readonly resource: string | null };
+  /** GitHub only: the rate-limit headers of the last response. */
+  readonly rateLimit?: RateLimitValue;
+}
+
+export interface RateLimitValue {
+  readonly limit: number | null;
+  readonly remaining: number | null;
+  /** ISO 8601: when the quota is refilled. */
+  readonly resetAt: string | null;
+  /** GitHub's bucket the numbers belong to ('core', 'search', …). */
+  readonly resource: string | null;
 }
 
 export interface ProvidersReport {

@@ -10,7 +10,7 @@ import { tempEngine } from '../../tests/helpers/engine.js';
 import { startApp } from '../lib/app.js';
 import { RemoteServers } from '../lib/remote.js';
 import { fmtMs, median, round, sleep, waitFor } from '../lib/stats.js';
-import { check, info, type BenchOptions, type Row, type SectionResult } from '../lib/types.js';
+import { check, type BenchOptions, type Row, type SectionResult } from '../lib/types.js';
 
 const IDLE = 100;
 

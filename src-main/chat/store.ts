@@ -216,26 +216,14 @@ export class HistoryStore {
     if (validBytes < buf.length) {
       this.#logger.warn({ conversationId: id, bytes: buf.length - validBytes }, 'History: skipping a torn last line (an interrupted write)');
     }
-    let state: ConversationState | undefined;
-    const lines = buf.subarray(0, validBytes).toString('utf8').split('\n');
-    for (let i = 0; i < lines.length; i++) {
-      const line = lines[i]!;
-      if (!line) continue;
-      let r: StoreRecord;
+    const state = replay(id, buf.subarray(0, validBytes).toString('utf8'), (line, lineNo) => {
       try {
-        r = JSON.parse(line) as StoreRecord;
+        return JSON.parse(line) as StoreRecord;
       } catch {
-        this.#logger.warn({ conversationId: id, line: i + 1 }, 'History: skipping a damaged line');
-        continue;
+        this.#logger.warn({ conversationId: id, line: lineNo }, 'History: skipping a damaged line');
+        return undefined;
       }
-      if (!state) {
-        if (r.type !== 'header') throw damaged(id);
-        state = new ConversationState({ ...r, id });
-      } else if (r.type !== 'header') {
-        state.apply(r);
-      }
-    }
-    if (!state) throw damaged(id);
+    });
     const entry: Loaded = { state, validBytes, size: buf.length };
     this.#remember(id, entry);
     this.#summaries.set(id, state.summary());
@@ -272,28 +260,15 @@ export class HistoryStore {
   async #scanSummary(id: string): Promise<ConversationSummary> {
     const buf = await readFile(this.#file(id));
     const validBytes = buf.lastIndexOf(0x0a) + 1;
-    let state: ConversationState | undefined;
-    for (const line of buf.subarray(0, validBytes).toString('utf8').split('\n')) {
-      if (!line) continue;
-      const m = state && MESSAGE_PREFIX.exec(line);
-      if (state && m) {
-        state.apply({ type: 'message', id: m[1]!, at: m[2]!, message: { id: m[1]! } as ChatMessage });
-        continue;
-      }
-      let r: StoreRecord;
+    const state = replay(id, buf.subarray(0, validBytes).toString('utf8'), (line, _lineNo, started) => {
+      const m = started && MESSAGE_PREFIX.exec(line);
+      if (m) return { type: 'message', id: m[1]!, at: m[2]!, message: { id: m[1]! } as ChatMessage };
       try {
-        r = JSON.parse(line) as StoreRecord;
+        return JSON.parse(line) as StoreRecord;
       } catch {
-        continue;
+        return undefined;
       }
-      if (!state) {
-        if (r.type !== 'header') throw damaged(id);
-        state = new ConversationState({ ...r, id });
-      } else if (r.type !== 'header') {
-        state.apply(r);
-      }
-    }
-    if (!state) throw damaged(id);
+    });
     return state.summary();
   }
 
@@ -355,4 +330,27 @@ async function syncDir(dir: string): Promise<void> {
   } catch {
     // Windows cannot open a directory for syncing.
   }
+}
+
+/**
+ * Replay a file's complete lines into its state: the header first, then each
+ * change in order. `parse` turns a line into a record, or undefined to skip it.
+ */
+function replay(id: string, text: string, parse: (line: string, lineNo: number, started: boolean) => StoreRecord | undefined): ConversationState {
+  let state: ConversationState | undefined;
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (!line) continue;
+    const r = parse(line, i + 1, state !== undefined);
+    if (!r) continue;
+    if (!state) {
+      if (r.type !== 'header') throw damaged(id);
+      state = new ConversationState({ ...r, id });
+    } else if (r.type !== 'header') {
+      state.apply(r);
+    }
+  }
+  if (!state) throw damaged(id);
+  return state;
 }

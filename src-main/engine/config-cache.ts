@@ -2,6 +2,7 @@ import { watch, type FSWatcher } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { VegaError } from '../../src-shared/errors.js';
+import type { ConfigCacheStatsValue } from '../../src-shared/resources.js';
 import { Config } from './config.js';
 import { parseEnvText } from './env-file.js';
 
@@ -21,17 +22,7 @@ export interface ConfigCacheOptions {
   readonly onError?: (err: Error) => void;
 }
 
-export interface ConfigCacheStats {
-  readonly hits: number;
-  readonly misses: number;
-  /** Percent, two decimals, as in the seed. */
-  readonly hitRate: number;
-  readonly cacheAgeSeconds: number | null;
-  readonly cached: boolean;
-  readonly loads: number;
-  readonly degraded: boolean;
-  readonly lastError: string | null;
-}
+export type ConfigCacheStats = ConfigCacheStatsValue;
 
 /**
  * A TTL cache over the .env file. A hit is a flag check and a resolved

@@ -1,4 +1,5 @@
 import type { ProviderHealth } from '../../src-shared/chat.js';
+import type { IntegrationStatsValue, RateLimitValue } from '../../src-shared/contract.js';
 
 /** The integrations Vega has; the ids name them in health, stats and logs. */
 export type IntegrationId = 'web-fetch' | 'web-search' | 'home-assistant' | 'github' | 'slack' | 'sso';
@@ -22,30 +23,11 @@ export interface IntegrationTool {
   run(args: unknown, ctx: ToolContext): Promise<string>;
 }
 
-export interface RateLimitInfo {
-  readonly limit: number | null;
-  readonly remaining: number | null;
-  /** ISO 8601: when the quota is refilled. */
-  readonly resetAt: string | null;
-  /** GitHub's bucket the numbers belong to ('core', 'search', …). */
-  readonly resource: string | null;
-}
+export type RateLimitInfo = RateLimitValue;
 
 /** Per integration, since start. A call is one tool run or sign-in step, however many requests it took (redirects, a 429 retry, an issue's comments). */
-export interface IntegrationStats {
+export interface IntegrationStats extends IntegrationStatsValue {
   readonly id: IntegrationId;
-  readonly calls: number;
-  readonly failures: number;
-  readonly latencyMs: { readonly p50: number; readonly p95: number };
-  /** 'ok' / 'error' of the last call, null before the first. */
-  readonly lastStatus: 'ok' | 'error' | null;
-  /** HTTP status of the last response received, null when none arrived. */
-  readonly lastHttpStatus: number | null;
-  /** The last failure's message (never a token). */
-  readonly lastError: string | null;
-  readonly lastCallAt: string | null;
-  /** GitHub only: the rate-limit headers of the last response. */
-  readonly rateLimit?: RateLimitInfo;
 }
 
 /** One integration: its tools, a bounded health probe and its counters. */

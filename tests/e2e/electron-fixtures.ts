@@ -1,11 +1,13 @@
 import { _electron, type ElectronApplication } from '@playwright/test';
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { ElectronBinary } from '../../scripts/electron-binary.mjs';
 import { CONFIG_KEYS } from '../../src-shared/config-keys.js';
+import { buildOnce, ROOT } from './build-once.js';
+
+export { ROOT };
 
 /**
  * Helpers for tests/e2e/electron.spec.ts: build and launch the real Electron
@@ -14,8 +16,6 @@ import { CONFIG_KEYS } from '../../src-shared/config-keys.js';
  * found an Electron binary, so a machine without one never builds or launches.
  */
 
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const BUILT = ['out/main/index.cjs', 'out/preload/index.cjs', 'out/renderer/index.html'].map((p) => path.join(ROOT, p));
 
 /**
  * The app to launch. Normally the Electron binary (scripts/electron-binary.mjs)
@@ -38,37 +38,6 @@ function isExecutableFile(file: string): boolean {
     return true;
   } catch {
     return false;
-  }
-}
-
-/**
- * Build once if a bundle is missing or older than the sources. Same lock as
- * the browser specs' fixture (tests/e2e/fixtures.ts), so the two never build
- * at the same time.
- */
-export function ensureElectronBuild(): void {
-  const lock = path.join(ROOT, 'out/.e2e-build-lock');
-  mkdirSync(path.dirname(lock), { recursive: true });
-  const deadline = Date.now() + 180_000;
-  for (;;) {
-    try {
-      mkdirSync(lock);
-      break;
-    } catch {
-      if (Date.now() > deadline || Date.now() - statSync(lock).mtimeMs > 180_000) {
-        rmSync(lock, { recursive: true, force: true });
-        continue;
-      }
-      spawnSync(process.execPath, ['-e', 'setTimeout(()=>{},250)']);
-    }
-  }
-  try {
-    const args = BUILT.every((f) => existsSync(f)) ? ['scripts/build.mjs', '--if-stale', '--quiet'] : ['scripts/build.mjs', '--quiet'];
-    const r = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8', timeout: 170_000 });
-    if (r.status !== 0) throw new Error(`Build failed:\n${r.stdout}\n${r.stderr}`);
-    for (const f of BUILT) if (!existsSync(f)) throw new Error(`${f} is missing after the build`);
-  } finally {
-    rmdirSync(lock);
   }
 }
 
@@ -159,7 +128,7 @@ export async function launchVega(opts: { executablePath: string; ollamaUrl: stri
   // A packaged app carries its own main (in the asar); the Electron binary is given ours.
   let build: { dir: string; main: string } | undefined;
   if (!opts.packaged) {
-    ensureElectronBuild();
+    buildOnce(['out/main/index.cjs', 'out/preload/index.cjs', 'out/renderer/index.html']);
     build = snapshotBuild();
   }
   const dir = mkdtempSync(path.join(os.tmpdir(), 'vega-e2e-electron-'));

@@ -1,10 +1,10 @@
 import { test, expect, type Page } from '@playwright/test';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { buildOnce, ROOT } from './build-once.js';
 import { startOllamaStandIn, type OllamaStandIn, type OllamaStandInOptions } from '../helpers/ollama-standin.js';
 
 /**
@@ -14,9 +14,6 @@ import { startOllamaStandIn, type OllamaStandIn, type OllamaStandInOptions } fro
  * host over its WebSocket exactly as a person's browser would.
  */
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const SERVE = path.join(ROOT, 'out/web/serve.mjs');
-const RENDERER = path.join(ROOT, 'out/renderer/index.html');
 export const SCREENSHOTS = path.join(ROOT, 'test-results/screenshots');
 
 export interface VegaServer {
@@ -53,34 +50,6 @@ function freePort(): Promise<number> {
       s.close(() => resolve(port));
     });
   });
-}
-
-/** Build once if the bundles are missing or older than the sources; a lock keeps parallel workers from building together. */
-function ensureBuilt(): void {
-  const lock = path.join(ROOT, 'out/.e2e-build-lock');
-  mkdirSync(path.dirname(lock), { recursive: true });
-  const deadline = Date.now() + 180_000;
-  for (;;) {
-    try {
-      mkdirSync(lock);
-      break;
-    } catch {
-      // Another worker builds; a lock older than the deadline is stale.
-      if (Date.now() > deadline || Date.now() - statSync(lock).mtimeMs > 180_000) {
-        rmSync(lock, { recursive: true, force: true });
-        continue;
-      }
-      spawnSync(process.execPath, ['-e', 'setTimeout(()=>{},250)']);
-    }
-  }
-  try {
-    const args = existsSync(SERVE) && existsSync(RENDERER) ? ['scripts/build.mjs', '--if-stale', '--quiet'] : ['scripts/build.mjs', '--quiet'];
-    const r = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8', timeout: 170_000 });
-    if (r.status !== 0) throw new Error(`Build failed:\n${r.stdout}\n${r.stderr}`);
-    if (!existsSync(SERVE)) throw new Error(`${SERVE} is missing after the build`);
-  } finally {
-    rmdirSync(lock);
-  }
 }
 
 /**
@@ -139,7 +108,7 @@ export function useVegaServer(opts: { standin?: OllamaStandInOptions; env?: Reco
 
   test.beforeAll(async () => {
     test.setTimeout(240_000);
-    ensureBuilt();
+    buildOnce(['out/web/serve.mjs', 'out/renderer/index.html']);
     build = snapshotBuild();
     const serve = path.join(build, 'web/serve.mjs');
     const standin = await startOllamaStandIn({ models: ['llama3.2'], ...opts.standin });

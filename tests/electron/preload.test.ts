@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { exposeVega } from '../../src-main/electron/preload-api.js';
 import type { IpcRendererSurface } from '../../src-main/electron/surface.js';
-import { createVegaApi, type Transport, type VegaApi } from '../../src-shared/api.js';
+import { createVegaApi, type Transport } from '../../src-shared/api.js';
 import type { ChatEvent } from '../../src-shared/contract.js';
 import { VegaError } from '../../src-shared/errors.js';
 import { createFakeElectron, FakeIpcMain, FakeRenderer } from './fake-electron.js';
