@@ -15,7 +15,8 @@ function platformExecutable(platform = process.platform) {
   return 'electron';
 }
 
-function executable(file) {
+/** An existing file we may run (on Windows, existing is enough). */
+export function executable(file) {
   try {
     if (!statSync(file).isFile()) return false;
     if (process.platform !== 'win32') accessSync(file, constants.X_OK);

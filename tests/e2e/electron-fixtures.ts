@@ -1,9 +1,9 @@
 import { _electron, type ElectronApplication } from '@playwright/test';
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { ElectronBinary } from '../../scripts/electron-binary.mjs';
+import { executable, type ElectronBinary } from '../../scripts/electron-binary.mjs';
 import { CONFIG_KEYS } from '../../src-shared/config-keys.js';
 import { buildOnce, ROOT } from './build-once.js';
 
@@ -26,19 +26,9 @@ export { ROOT };
 export function electronTarget(binary: ElectronBinary, env: NodeJS.ProcessEnv = process.env): { ok: true; path: string; packaged: boolean } | { ok: false; reason: string } {
   const app = env.VEGA_E2E_APP;
   if (app) {
-    return isExecutableFile(app) ? { ok: true, path: path.resolve(app), packaged: true } : { ok: false, reason: `VEGA_E2E_APP is set, but ${app} is not an executable file` };
+    return executable(app) ? { ok: true, path: path.resolve(app), packaged: true } : { ok: false, reason: `VEGA_E2E_APP is set, but ${app} is not an executable file` };
   }
   return binary.ok ? { ok: true, path: binary.path, packaged: false } : { ok: false, reason: `Electron binary not available: ${binary.reason}` };
-}
-
-function isExecutableFile(file: string): boolean {
-  try {
-    if (!statSync(file).isFile()) return false;
-    if (process.platform !== 'win32') accessSync(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /**
