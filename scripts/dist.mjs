@@ -5,10 +5,10 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { electronBinary } from './electron-binary.mjs';
+import { electronBinaryOrFetch } from './electron-binary.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const bin = electronBinary();
+const bin = electronBinaryOrFetch();
 if (!bin.ok) {
   console.error(`npm run dist needs the Electron binary to package Vega, and it is not here (${bin.reason}); run it on a machine that can download Electron, or set ELECTRON_OVERRIDE_DIST_PATH.`);
   process.exit(1);

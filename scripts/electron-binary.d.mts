@@ -2,3 +2,4 @@
 export type ElectronBinary = { readonly ok: true; readonly path: string } | { readonly ok: false; readonly reason: string };
 export function electronBinary(opts?: { env?: NodeJS.ProcessEnv; electronDir?: string }): ElectronBinary;
 export function executable(file: string): boolean;
+export function electronBinaryOrFetch(env?: NodeJS.ProcessEnv): ElectronBinary;

@@ -2,6 +2,7 @@
 // index.js finds it, but WITHOUT requiring that package: its index.js starts a
 // download when the binary is missing, and our build machines have no
 // internet. Returns { ok: true, path } or { ok: false, reason }.
+import { spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -48,4 +49,20 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const r = electronBinary();
   console.log(r.ok ? r.path : `Electron binary not available: ${r.reason}`);
   process.exit(r.ok ? 0 : 1);
+}
+
+/**
+ * Electron 42+ installs without its binary and fetches it on first launch.
+ * Try that once, bounded, so `npm start` and `npm run dist` work on a
+ * connected machine; offline the download fails at once and the reason says
+ * so. VEGA_NO_ELECTRON_DOWNLOAD=1 (or an override path) skips it.
+ */
+export function electronBinaryOrFetch(env = process.env) {
+  const found = electronBinary({ env });
+  if (found.ok || env.ELECTRON_OVERRIDE_DIST_PATH || env.VEGA_NO_ELECTRON_DOWNLOAD === '1') return found;
+  console.log('Fetching the Electron binary (once; VEGA_NO_ELECTRON_DOWNLOAD=1 skips this)...');
+  const r = spawnSync(process.execPath, [path.join(root, 'node_modules', 'electron', 'install.js')], { cwd: root, encoding: 'utf8', timeout: 300_000 });
+  if (r.status === 0) return electronBinary({ env });
+  const why = r.error?.message ?? `${r.stderr ?? ''}`.split('\n').find((l) => /error/i.test(l)) ?? `exit ${r.status}`;
+  return { ok: false, reason: `${found.reason}; the download failed: ${why.trim().slice(0, 200)}` };
 }

@@ -5,7 +5,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { electronBinary } from './electron-binary.mjs';
+import { electronBinaryOrFetch } from './electron-binary.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -48,28 +48,11 @@ function runForwarding(cmd, args, env) {
   });
 }
 
-/**
- * Electron 42+ installs without its binary and fetches it on first launch.
- * Try that once, bounded, so `npm start` on a connected machine opens the
- * window; offline it fails at once and the web host takes over.
- */
-function fetchElectron() {
-  console.log('Fetching the Electron binary (first start only)...');
-  const r = spawnSync(process.execPath, [path.join(root, 'node_modules', 'electron', 'install.js')], { cwd: root, encoding: 'utf8', timeout: 300_000 });
-  if (r.status === 0) return { ok: true };
-  const why = r.error?.message ?? `${r.stderr ?? ''}`.split('\n').find((l) => /error/i.test(l)) ?? `exit ${r.status}`;
-  return { ok: false, reason: why.trim().slice(0, 200) };
-}
-
 function main() {
   const built = spawnSync(process.execPath, [path.join(root, 'scripts', 'build.mjs'), '--if-stale'], { cwd: root, stdio: 'inherit' });
   if (built.status !== 0) process.exit(built.status ?? 1);
 
-  let electron = electronBinary();
-  if (!electron.ok && !process.env.ELECTRON_OVERRIDE_DIST_PATH && process.env.VEGA_NO_ELECTRON_DOWNLOAD !== '1') {
-    const fetched = fetchElectron();
-    electron = fetched.ok ? electronBinary() : { ok: false, reason: `${electron.reason}; the download failed: ${fetched.reason}` };
-  }
+  const electron = electronBinaryOrFetch();
   if (electron.ok) {
     // The project folder: Electron reads package.json's "main" (out/main/index.cjs).
     runForwarding(electron.path, [root], process.env);
