@@ -126,6 +126,9 @@ export function createGitHub(rm: ResourceManager, opts: GitHubOptions = {}): Int
     probe: async (signal) => {
       await get('rate_limit', {}, signal);
     },
+    // Anonymous use is the model's choice in a chat; the dashboard alone does
+    // not call GitHub until a token is set or the person has signed in.
+    shouldProbe: async () => (await rm.config.get()).has('GITHUB_TOKEN') || Boolean(await opts.signedInToken?.(AbortSignal.timeout(2_000))),
     stats: () => stats.snapshot(),
   };
 }

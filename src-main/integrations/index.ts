@@ -97,7 +97,7 @@ async function checkHealth(i: Integration, bound: number): Promise<ProviderHealt
     return { ...base, configured: false, reachable: false, latencyMs: null, lastError: messageOf(err) };
   }
   if (!configured) return { ...base, configured, reachable: false, latencyMs: null, lastError: null };
-  if (!i.probe) return { ...base, configured, reachable: true, latencyMs: null, lastError: null };
+  if (!i.probe || (i.shouldProbe && !(await i.shouldProbe().catch(() => false)))) return { ...base, configured, reachable: true, latencyMs: null, lastError: null };
   const signal = AbortSignal.timeout(bound);
   const start = performance.now();
   let timer: NodeJS.Timeout | undefined;

@@ -38,6 +38,8 @@ export interface Integration {
   configured(): Promise<boolean>;
   /** A cheap request that shows the service answers; must honour `signal` (the caller bounds it to 2 s either way). Absent: nothing to probe. */
   probe?(signal: AbortSignal): Promise<void>;
+  /** Whether to probe now; absent means always. Vega contacts no service the person has not set up. */
+  shouldProbe?(): Promise<boolean>;
   stats(): IntegrationStats;
 }
 

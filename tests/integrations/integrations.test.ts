@@ -71,7 +71,7 @@ describe('createIntegrations', () => {
   });
 
   it('health: each integration configured, reachable, with latency', async () => {
-    const { integrations, gh } = await world();
+    const { integrations, gh } = await world('GITHUB_TOKEN=ghp_standin_token');
     const health = await integrations.health();
     expect(health.map((h) => h.id)).toEqual(['web-fetch', 'web-search', 'home-assistant', 'github', 'slack', 'sso']);
     for (const h of health) {
@@ -84,6 +84,13 @@ describe('createIntegrations', () => {
     const ghStats = integrations.stats().find((s) => s.id === 'github')!;
     expect(ghStats.calls).toBe(0);
     expect(ghStats.rateLimit?.remaining).toBe(4999);
+  });
+
+  it('health does not call GitHub until a token is set or the person signed in', async () => {
+    const { integrations, gh } = await world();
+    const github = (await integrations.health()).find((h) => h.id === 'github');
+    expect(github).toMatchObject({ configured: true, reachable: true, latencyMs: null, lastError: null });
+    expect(gh.requests).toEqual([]);
   });
 
   it('health: not configured, unauthorized (reachable) and down (unreachable) are told apart', async () => {
