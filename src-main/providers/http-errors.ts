@@ -16,6 +16,9 @@ export interface ServerContext {
 
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL', 'ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'UND_ERR_REQ_RETRY']);
 
+/** The connection was made and then dropped, as opposed to refused. */
+const DROPPED = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'UND_ERR_REQ_RETRY']);
+
 export function errorCode(err: unknown): string | undefined {
   const e = err as { code?: unknown; cause?: { code?: unknown }; errors?: { code?: unknown }[] } | null;
   const code = e?.code ?? e?.cause?.code ?? e?.errors?.[0]?.code;
@@ -51,7 +54,10 @@ export function transportError(err: unknown, ctx: ServerContext, phase: { header
   }
   if (code && UNREACHABLE.has(code)) {
     if (phase.headers) return new VegaError('PROVIDER_ERROR', `${ctx.name} closed the connection in the middle of the answer — check its log; the part received is kept.`, { cause: err });
-    return new VegaError('PROVIDER_UNREACHABLE', `${ctx.name} is not reachable at ${ctx.url} — ${ctx.startHint}`, { cause: err });
+    // Refused or unresolvable: nothing listens there. A reset or closed
+    // socket means something answered and hung up (a restart, a proxy).
+    if (!DROPPED.has(code)) return new VegaError('PROVIDER_UNREACHABLE', `${ctx.name} is not reachable at ${ctx.url} — ${ctx.startHint}`, { cause: err });
+    return new VegaError('PROVIDER_UNREACHABLE', `${ctx.name} at ${ctx.url} closed the connection before answering — send again; if it keeps happening, ${ctx.startHint}`, { cause: err });
   }
   return new VegaError('PROVIDER_ERROR', `${ctx.name} failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
 }

@@ -9,6 +9,9 @@ import { dispatchCall } from '../app/router.js';
 // A client that stops reading must not make us buffer without bound:
 // snapshots are skipped past this much unsent data (the next one replaces them).
 const SKIP_SNAPSHOTS_ABOVE = 1024 * 1024;
+// A socket whose peer vanished without closing (a sleeping laptop, a cut
+// network) answers no ping: it is dropped after one missed beat, with its listeners.
+const HEARTBEAT_MS = 30_000;
 
 /**
  * The contract over one WebSocket: calls are `{id, channel, params}` frames
@@ -19,9 +22,22 @@ export class WsBridge {
   readonly #wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });
   readonly #app: VegaApp;
 
-  constructor(app: VegaApp) {
+  readonly #alive = new WeakMap<WebSocket, boolean>();
+  readonly #heartbeat: NodeJS.Timeout;
+
+  constructor(app: VegaApp, heartbeatMs = HEARTBEAT_MS) {
     this.#app = app;
     this.#wss.on('connection', (ws) => this.#attach(ws));
+    this.#heartbeat = setInterval(() => {
+      for (const ws of this.#wss.clients) {
+        if (this.#alive.get(ws) === false) ws.terminate();
+        else {
+          this.#alive.set(ws, false);
+          ws.ping();
+        }
+      }
+    }, heartbeatMs);
+    this.#heartbeat.unref();
   }
 
   get clients(): number {
@@ -43,6 +59,8 @@ export class WsBridge {
         send({ event, payload } as ServerFrame);
       }),
     );
+    this.#alive.set(ws, true);
+    ws.on('pong', () => this.#alive.set(ws, true));
     ws.on('close', () => unsubscribe.forEach((u) => u()));
     ws.on('error', () => ws.terminate());
     ws.on('message', async (data, isBinary) => {
@@ -67,6 +85,7 @@ export class WsBridge {
 
   /** Close every socket with "going away" and stop accepting. */
   close(): Promise<void> {
+    clearInterval(this.#heartbeat);
     for (const ws of this.#wss.clients) ws.close(1001, 'Vega is shutting down');
     return new Promise((resolve) => {
       const timer = setTimeout(() => {

@@ -13,13 +13,13 @@ export interface TempWebHost {
 }
 
 /** The web host in-process on a free loopback port, over a temp data dir and .env. */
-export async function tempWebHost(envText = '', opts: { staticDir?: string; tickMs?: number } = {}): Promise<TempWebHost> {
+export async function tempWebHost(envText = '', opts: { staticDir?: string; tickMs?: number; heartbeatMs?: number } = {}): Promise<TempWebHost> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'vega-web-'));
   const envFile = path.join(dir, '.env');
   const key = 'test-key-0123456789';
   writeFileSync(envFile, `VEGA_API_KEY=${key}\n${envText}`);
   const app = await createVegaApp({ host: 'web', envFile, env: { VEGA_DATA_DIR: path.join(dir, 'data') }, tickMs: opts.tickMs });
-  const host = await startWebHost({ app, port: 0, host: '127.0.0.1', staticDir: opts.staticDir });
+  const host = await startWebHost({ app, port: 0, host: '127.0.0.1', staticDir: opts.staticDir, heartbeatMs: opts.heartbeatMs });
   return {
     app,
     host,

@@ -85,3 +85,41 @@ describe('the contract over one WebSocket', () => {
     expect(await code).toBe(1001);
   });
 });
+
+describe('the WebSocket door', () => {
+  it('drops a socket whose peer stopped answering pings, and its listeners', async () => {
+    const w2 = await tempWebHost('', { heartbeatMs: 100 });
+    try {
+      const c = await connectApi(w2.host.url, w2.key);
+      expect(w2.app.events.listenerCount('chat:event')).toBe(1);
+      // A peer that vanished: its socket reads nothing, so no pong comes back.
+      (c.ws as unknown as { _socket: { pause(): void } })._socket.pause();
+      await eventually(() => w2.app.events.listenerCount('chat:event') === 0, 3_000, 'the dead socket to be dropped');
+      const alive = await connectApi(w2.host.url, w2.key);
+      await new Promise((r) => setTimeout(r, 400));
+      expect(w2.app.events.listenerCount('chat:event')).toBe(1);
+      await alive.close();
+      c.ws.terminate();
+    } finally {
+      await w2.dispose();
+    }
+  });
+
+  it('refuses a page from another site even with the right token', async () => {
+    const w2 = await tempWebHost();
+    try {
+      const status = await new Promise<number | 'open'>((resolve) => {
+        const ws = new WebSocket(`${w2.host.url.replace('http', 'ws')}/ws?token=${w2.key}`, { headers: { origin: 'http://evil.example' } });
+        ws.once('open', () => {
+          ws.close();
+          resolve('open');
+        });
+        ws.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+        ws.once('error', () => undefined);
+      });
+      expect(status).toBe(403);
+    } finally {
+      await w2.dispose();
+    }
+  });
+});
