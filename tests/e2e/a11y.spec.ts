@@ -1,6 +1,5 @@
-import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
-import { expect, lastAnswer, openApp, screenshot, sendMessage, test, useVegaServer } from './fixtures.js';
+import { expect, lastAnswer, openApp, screenshot, sendMessage, test, useVegaServer, seriousViolations } from './fixtures.js';
 
 // Accessibility (axe-core) and screenshots of both views in both themes.
 const ANSWER = [
@@ -23,13 +22,6 @@ const ANSWER = [
 const server = useVegaServer({ standin: { reply: () => ANSWER, tokenDelayMs: 2 } });
 
 test.describe.configure({ mode: 'serial' });
-
-async function seriousViolations(page: Page) {
-  const result = await new AxeBuilder({ page }).analyze();
-  return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
-}
 
 async function chatWithAnswer(page: Page) {
   await openApp(page, server);

@@ -1,9 +1,8 @@
-import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { existsSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { countingReply, expect, lastAnswer, openApp, screenshot, sendMessage, test, useVegaServer } from './fixtures.js';
+import { countingReply, expect, lastAnswer, openApp, screenshot, sendMessage, test, useVegaServer, seriousViolations } from './fixtures.js';
 
 // The Logs view, request ids followed from the window to the log, diagnostics,
 // and the Sign-in section, against the real web host.
@@ -65,13 +64,6 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await idp?.close();
 });
-
-async function seriousViolations(page: Page) {
-  const result = await new AxeBuilder({ page }).analyze();
-  return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
-}
 
 /** Send a message, wait for the whole answer, and return the request id it carries. */
 async function answeredRequestId(page: Page, text: string): Promise<string> {
