@@ -5,7 +5,7 @@ import type { ResourceSnapshot } from '../../src-shared/resources.js';
 import { ApiProvider } from '../../src-renderer/api/context.js';
 import { ToastProvider } from '../../src-renderer/app/Toasts.js';
 import { DashboardView } from '../../src-renderer/dashboard/DashboardView.js';
-import { fakeApi } from './fake-api.js';
+import { fakeApi, resourceSnapshot } from './fake-api.js';
 
 // Recharts sizes charts with ResizeObserver, which jsdom lacks: a no-op is enough here.
 const hadRO = 'ResizeObserver' in globalThis;
@@ -22,45 +22,13 @@ afterAll(() => {
 });
 afterEach(cleanup);
 
+/** The fake API's snapshot with the figures a test varies. */
 function snap(t: number, over: Partial<{ hits: number; misses: number; clients: number }> = {}): ResourceSnapshot {
-  const lat = { p50: 12, p95: 40, p99: 80 };
+  const base = resourceSnapshot(t);
   return {
-    t,
-    manager: {
-      httpClientsCreated: over.clients ?? 1,
-      httpRequestsMade: 42,
-      httpRequestsFailed: 0,
-      httpInFlight: 0,
-      scopedInUse: 0,
-      connectionsOpened: 2,
-      connectionsClosed: 0,
-      connectionLimit: 100,
-      configCacheHits: over.hits ?? 9,
-      configCacheMisses: over.misses ?? 1,
-      configCacheHitRate: 90,
-      cleanupTasksRegistered: 4,
-      startupTime: 0,
-      shutdownTime: null,
-      uptimeSeconds: 75,
-    },
-    origins: [
-      {
-        origin: 'http://127.0.0.1:11434',
-        pool: { connected: 2, free: 1, pending: 0, queued: 0, running: 1, size: 2 },
-        requests: 42,
-        failed: 0,
-        inFlight: 1,
-        connectionsOpened: 2,
-        connectionsClosed: 0,
-        rps: 3,
-        windowMs: lat,
-        totalMs: lat,
-      },
-    ],
-    configCache: { hits: over.hits ?? 9, misses: over.misses ?? 1, hitRate: 90, cacheAgeSeconds: 12, cached: true, loads: 1, degraded: false, lastError: null },
-    llm: { turns: 3, failed: 0, tokens: 300, ttftMs: lat, lastTokensPerSecond: 55.5 },
-    process: { rss: 90 * 1024 * 1024, heapUsed: 20 * 1024 * 1024, heapTotal: 34 * 1024 * 1024, eventLoopDelayP50Ms: 1, eventLoopDelayP99Ms: 4 },
-    health: 'healthy',
+    ...base,
+    manager: { ...base.manager, httpClientsCreated: over.clients ?? base.manager.httpClientsCreated },
+    configCache: { ...base.configCache, hits: over.hits ?? base.configCache.hits, misses: over.misses ?? base.configCache.misses },
   };
 }
 
