@@ -111,6 +111,16 @@ export interface LlmStats {
   readonly lastTokensPerSecond: number;
 }
 
+/** One process of the Electron app (main, renderer, GPU, utility), as Electron measures it. */
+export interface AppProcess {
+  readonly pid: number;
+  readonly type: string;
+  /** Percent of one core since the last tick. */
+  readonly cpuPercent: number;
+  /** Working set, bytes. */
+  readonly memory: number;
+}
+
 /** One tick of the dashboard: cheap to build, small to send. */
 export interface ResourceSnapshot {
   /** Epoch milliseconds. */
@@ -121,6 +131,8 @@ export interface ResourceSnapshot {
   readonly llm: LlmStats;
   readonly process: ProcessStats;
   readonly health: HealthStatus;
+  /** Every process of the app; only the Electron host has them. */
+  readonly appProcesses?: readonly AppProcess[];
 }
 
 export interface CleanupStepReport {

@@ -1,4 +1,4 @@
-import { compactSnapshot } from '../../src-shared/resources.js';
+import { compactSnapshot, type AppProcess } from '../../src-shared/resources.js';
 import { ResourceManager, type ResourceManagerOptions } from '../engine/resource-manager.js';
 import { createChat, type ChatModule } from '../chat/index.js';
 import { createIntegrations, type Integrations, type IntegrationsOptions } from '../integrations/index.js';
@@ -15,6 +15,8 @@ export interface VegaAppOptions extends ResourceManagerOptions {
   readonly tickMs?: number;
   /** Test seams of the integrations (resolver, stand-in base URLs). */
   readonly integrations?: IntegrationsOptions;
+  /** The host's view of all its processes (Electron's app.getAppMetrics), added to each tick. */
+  readonly appProcesses?: () => readonly AppProcess[];
 }
 
 /** Everything both hosts share: the engine, the services, the contract's handlers and events. */
@@ -72,7 +74,9 @@ export async function createVegaApp(opts: VegaAppOptions): Promise<VegaApp> {
   // on this tick whether or not anyone is watching.
   const timer = setInterval(() => {
     const snap = rm.tick();
-    if (events.listenerCount('resources:snapshot')) events.emit('resources:snapshot', compactSnapshot(snap));
+    if (!events.listenerCount('resources:snapshot')) return;
+    const appProcesses = opts.appProcesses?.();
+    events.emit('resources:snapshot', compactSnapshot(appProcesses ? { ...snap, appProcesses } : snap));
   }, opts.tickMs ?? 1000);
   timer.unref();
   rm.registerCleanup('dashboard-ticker', () => clearInterval(timer), { phase: 'background' });

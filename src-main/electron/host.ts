@@ -44,7 +44,14 @@ export async function startElectronHost(electron: ElectronSurface, opts: Electro
     // Electron's per-user folder; VEGA_DATA_DIR (env or .env) still wins inside the engine.
     const userData = app.getPath('userData');
     // A packaged app has no meaningful working directory: settings live beside the data.
-    vega = await createVegaApp({ console: !app.isPackaged, defaultEnvFile: path.join(userData, '.env'), ...opts.appOptions, host: 'electron', dataDir: opts.appOptions?.dataDir ?? userData });
+    vega = await createVegaApp({
+      console: !app.isPackaged,
+      defaultEnvFile: path.join(userData, '.env'),
+      appProcesses: () => app.getAppMetrics().map((m) => ({ pid: m.pid, type: m.type, cpuPercent: Math.round(m.cpu.percentCPUUsage * 10) / 10, memory: m.memory.workingSetSize * 1024 })),
+      ...opts.appOptions,
+      host: 'electron',
+      dataDir: opts.appOptions?.dataDir ?? userData,
+    });
   } catch (err) {
     // Without this box a double-clicked app would just vanish.
     electron.dialog.showErrorBox('Vega could not start', err instanceof Error ? err.message : String(err));

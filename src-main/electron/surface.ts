@@ -62,8 +62,18 @@ export interface AppSurface {
   whenReady(): Promise<void>;
   getPath(name: 'userData'): string;
   requestSingleInstanceLock(): boolean;
+  getAppMetrics(): readonly ProcessMetricSurface[];
   quit(): void;
   exit(exitCode?: number): void;
+}
+
+/** The part of Electron's ProcessMetric the dashboard shows. */
+export interface ProcessMetricSurface {
+  readonly pid: number;
+  readonly type: string;
+  readonly cpu: { readonly percentCPUUsage: number };
+  /** Kilobytes. */
+  readonly memory: { readonly workingSetSize: number };
 }
 
 /** An `ipcMain.handle` event: who sent the call. */

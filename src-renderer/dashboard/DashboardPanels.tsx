@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'react';
 import type { ResourceSnapshot } from '../../src-shared/resources.js';
 import { useApi } from '../api/context.js';
+import { AppProcesses } from './AppProcesses.js';
 import { CacheChart } from './CacheChart.js';
 import { ConnectionsChart } from './ConnectionsChart.js';
 import { DashboardToolbar, type WindowMinutes } from './DashboardToolbar.js';
@@ -62,6 +63,7 @@ export function DashboardPanels({ buffer, version }: { buffer: RingBuffer<Resour
             <LatencyChart points={points} origin={shownOrigin} />
             <CacheChart points={points} />
             <ProcessChart points={points} />
+            {latest.appProcesses?.length ? <AppProcesses processes={latest.appProcesses} /> : null}
             <HealthPanel status={latest.health} health={host.health} providers={host.report?.providers ?? NO_PROVIDERS} error={host.error} />
             <LoadedModels models={host.report?.loadedModels ?? NO_MODELS} />
             <RecentRequests requests={host.requests} />

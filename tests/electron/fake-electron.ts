@@ -16,6 +16,7 @@ import type {
   ShellSurface,
   WebContentsSurface,
   WindowSurface,
+  ProcessMetricSurface,
 } from '../../src-main/electron/surface.js';
 
 /**
@@ -269,6 +270,14 @@ export class FakeApp extends Emitter implements AppSurface {
   }
   requestSingleInstanceLock(): boolean {
     return this.lock;
+  }
+  /** What getAppMetrics reports: a browser and a renderer process, as Electron would. */
+  metrics: ProcessMetricSurface[] = [
+    { pid: 100, type: 'Browser', cpu: { percentCPUUsage: 1.25 }, memory: { workingSetSize: 81_920 } },
+    { pid: 101, type: 'Tab', cpu: { percentCPUUsage: 0.5 }, memory: { workingSetSize: 40_960 } },
+  ];
+  getAppMetrics(): ProcessMetricSurface[] {
+    return this.metrics;
   }
   /** As in Electron: before-quit first; only if nobody prevents it does the app quit. */
   quit(): void {

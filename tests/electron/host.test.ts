@@ -1,3 +1,4 @@
+import type { ResourceSnapshot } from '../../src-shared/resources.js';
 import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -70,6 +71,17 @@ describe('the Electron host, wired on the fake surface', () => {
     expect(seen).toHaveLength(1);
     // A closed window's page is no trusted sender any more.
     await expect(h.api.app.info()).rejects.toMatchObject({ code: 'FORBIDDEN_SENDER' });
+  });
+
+  it("each snapshot carries every app process from Electron's getAppMetrics", async () => {
+    h = await startFakeHost({ tickMs: 20 });
+    const snaps: ResourceSnapshot[] = [];
+    h.api.resources.onSnapshot((s) => snaps.push(s));
+    await new Promise((r) => setTimeout(r, 120));
+    expect(snaps.at(-1)?.appProcesses).toEqual([
+      { pid: 100, type: 'Browser', cpuPercent: 1.3, memory: 81_920 * 1024 },
+      { pid: 101, type: 'Tab', cpuPercent: 0.5, memory: 40_960 * 1024 },
+    ]);
   });
 
   it('closing the last window quits through the same cleanup, exiting 0', async () => {

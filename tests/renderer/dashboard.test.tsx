@@ -64,6 +64,28 @@ describe('resource dashboard', () => {
     await waitFor(() => expect(fake.calls.filter((c) => c.channel === 'resources:providers')).toHaveLength(1));
   });
 
+  it('shows every app process where the host reports them (Electron), and no card where it does not', async () => {
+    const { fake } = mount();
+    await screen.findByRole('region', { name: 'Resource dashboard' });
+    act(() => fake.snapshot(snap(3_000_000)));
+    await screen.findByRole('heading', { name: 'Process', level: 3 });
+    expect(screen.queryByRole('heading', { name: 'App processes' })).toBeNull();
+    act(() =>
+      fake.snapshot({
+        ...snap(3_001_000),
+        appProcesses: [
+          { pid: 100, type: 'Browser', cpuPercent: 1.3, memory: 80 * 1024 * 1024 },
+          { pid: 101, type: 'Tab', cpuPercent: 0.5, memory: 40 * 1024 * 1024 },
+        ],
+      }),
+    );
+    const card = await screen.findByRole('group', { name: 'App processes' });
+    expect(card.textContent).toContain('Browser');
+    expect(card.textContent).toContain('Tab');
+    expect(card.textContent).toContain('1.3 %');
+    expect(card.querySelectorAll('tbody tr')).toHaveLength(2);
+  });
+
   it('keeps collecting while hidden and shows the history when opened', async () => {
     const { fake, view } = mount(false);
     act(() => {
