@@ -161,6 +161,18 @@ class CountingHandler extends Decorator {
   }
 }
 
+/**
+ * Where a request's id is not sent as a header (web fetch: a page the model
+ * chose is told nothing), the request is tagged for the table by an option
+ * that undici carries to the interceptors but never puts on the wire.
+ */
+export const REQUEST_ID: unique symbol = Symbol('vega.requestId');
+type TaggedOptions = { [REQUEST_ID]?: string };
+
+export function withRequestId<T extends object>(opts: T, requestId: string | undefined): T {
+  return requestId ? { ...opts, [REQUEST_ID]: requestId } : opts;
+}
+
 function metricsInterceptor(metrics: HttpMetrics): Dispatcher.DispatcherComposeInterceptor {
   return (dispatch) => (opts, handler) => {
     const origin = normaliseOrigin(opts.origin);
@@ -169,7 +181,7 @@ function metricsInterceptor(metrics: HttpMetrics): Dispatcher.DispatcherComposeI
       origin,
       // The query is dropped: it may carry tokens, and the table needs only the route.
       path: (opts.path ?? '/').split('?')[0] ?? '/',
-      requestId: headerValue(opts.headers, 'x-request-id'),
+      requestId: (opts as TaggedOptions)[REQUEST_ID] ?? headerValue(opts.headers, 'x-request-id'),
     });
     try {
       return dispatch(opts, counting);

@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { request, type Dispatcher } from 'undici';
 import { VegaError } from '../../src-shared/errors.js';
+import { withRequestId } from '../engine/http-client.js';
 import type { ResourceManager } from '../engine/resource-manager.js';
 
 /**
@@ -27,6 +28,8 @@ export interface OpenOptions {
   readonly signal: AbortSignal;
   /** The chat turn's id, sent as x-request-id: the engine's request table and the service's log can then be matched to the turn. */
   readonly requestId?: string;
+  /** False for pages the model chose (web fetch): the id still tags the request in the table, but is not sent. */
+  readonly sendRequestId?: boolean;
 }
 
 export interface Reply {
@@ -54,13 +57,20 @@ export function deadline(rm: ResourceManager, signal?: AbortSignal, factor = 2):
 /** Start a request on the pooled client. The body is the caller's to read or discard. */
 export async function open(rm: ResourceManager, service: ServiceInfo, opts: OpenOptions): Promise<Dispatcher.ResponseData> {
   try {
-    return await request(opts.url, {
-      dispatcher: rm.httpClient(),
-      method: opts.method ?? 'GET',
-      headers: opts.requestId ? { ...opts.headers, 'x-request-id': opts.requestId } : opts.headers,
-      body: opts.body,
-      signal: opts.signal,
-    });
+    const send = opts.requestId && opts.sendRequestId !== false;
+    return await request(
+      opts.url,
+      withRequestId(
+        {
+          dispatcher: rm.httpClient(),
+          method: opts.method ?? 'GET',
+          headers: send ? { ...opts.headers, 'x-request-id': opts.requestId } : opts.headers,
+          body: opts.body,
+          signal: opts.signal,
+        },
+        opts.requestId,
+      ),
+    );
   } catch (err) {
     throw transportError(err, service, opts.url, opts.signal, rm.httpSettings.timeoutMs / 1000);
   }

@@ -55,6 +55,7 @@ export function createWebFetch(rm: ResourceManager, opts: WebFetchOptions = {}):
           url: target,
           signal,
           requestId,
+          sendRequestId: false,
           headers: {
             host: url.host,
             'user-agent': 'Vega/0.1 (desktop assistant; web fetch)',

@@ -43,6 +43,13 @@ describe('fetch_text: reading a page', () => {
     expect(out).not.toContain('Home | About');
   });
 
+  it('tells the page nothing of Vega's request id, yet the request table carries it', async () => {
+    const { fetchTool, base } = await setup();
+    await run(fetchTool, `${base}/`);
+    expect(site!.requests[0]?.headers['x-request-id']).toBeUndefined();
+    expect(engine!.rm.recentRequests()[0]).toMatchObject({ requestId: 'test-request', status: 200 });
+  });
+
   it('connects to the checked address with the name in the Host header, resolving once', async () => {
     const { fetchTool, base, resolver } = await setup();
     await run(fetchTool, `${base}/`);
