@@ -43,7 +43,7 @@ describe('fetch_text: reading a page', () => {
     expect(out).not.toContain('Home | About');
   });
 
-  it('tells the page nothing of Vega's request id, yet the request table carries it', async () => {
+  it("tells the page nothing of Vega's request id, yet the request table carries it", async () => {
     const { fetchTool, base } = await setup();
     await run(fetchTool, `${base}/`);
     expect(site!.requests[0]?.headers['x-request-id']).toBeUndefined();
