@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { countingReply, expect, lastAnswer, openApp, sendMessage, test, useVegaServer } from './fixtures.js';
+import { chartPoints, countingReply, expect, lastAnswer, openApp, sendMessage, test, useVegaServer } from './fixtures.js';
 
 // The resource dashboard, fed by the real host's one-per-second snapshots.
 const server = useVegaServer({ standin: { reply: countingReply(10), tokenDelayMs: 5 } });
@@ -13,13 +13,6 @@ async function openDashboard(page: Page) {
   return dash;
 }
 
-function points(page: Page, chart: string): Promise<number> {
-  return page
-    .getByRole('group', { name: chart, exact: true })
-    .locator('.chart')
-    .getAttribute('data-points')
-    .then((v) => Number(v ?? 0));
-}
 
 test.describe.configure({ mode: 'serial' });
 
@@ -34,13 +27,13 @@ test('every chart has its heading, and the one HTTP client reads 1', async ({ pa
 test('the charts gain points over a few seconds', async ({ page }) => {
   await openApp(page, server);
   await openDashboard(page);
-  await expect.poll(() => points(page, 'Connections')).toBeGreaterThan(0);
-  const before = await points(page, 'Connections');
-  await expect.poll(() => points(page, 'Connections'), { timeout: 10_000 }).toBeGreaterThanOrEqual(before + 2);
-  expect(await points(page, 'Process')).toBeGreaterThan(0);
+  await expect.poll(() => chartPoints(page, 'Connections')).toBeGreaterThan(0);
+  const before = await chartPoints(page, 'Connections');
+  await expect.poll(() => chartPoints(page, 'Connections'), { timeout: 10_000 }).toBeGreaterThanOrEqual(before + 2);
+  expect(await chartPoints(page, 'Process')).toBeGreaterThan(0);
   // Capped whatever the window.
   await page.getByText('60 min').click();
-  expect(await points(page, 'Connections')).toBeLessThanOrEqual(300);
+  expect(await chartPoints(page, 'Connections')).toBeLessThanOrEqual(300);
 });
 
 test('a chat turn shows up as a pooled connection to the model server', async ({ page }) => {

@@ -3,7 +3,7 @@ import type { Transport } from '../../src-shared/api.js';
 import { electronBinary } from '../../scripts/electron-binary.mjs';
 import { startOllamaStandIn, type OllamaStandIn } from '../helpers/ollama-standin.js';
 import { descendantsOf, electronTarget, launchVega, leftoverProcesses, processTable, readVegaLogs, within, type LaunchedVega, type ProcessEntry } from './electron-fixtures.js';
-import { countingReply, lastAnswer } from './fixtures.js';
+import { chartPoints, countingReply, lastAnswer } from './fixtures.js';
 
 // The real Electron app, end to end: launch, chat against a stand-in Ollama,
 // the dashboard, invalidating the config cache, and quitting. It needs the
@@ -23,13 +23,6 @@ const MESSAGE = 'Hello from Electron';
 /** The page's `window.vega`: the contract's transport, and only that. */
 type Bridge = { vega: Transport };
 
-function points(page: Page, chart: string): Promise<number> {
-  return page
-    .getByRole('group', { name: chart, exact: true })
-    .locator('.chart')
-    .getAttribute('data-points')
-    .then((v) => Number(v ?? 0));
-}
 
 async function openDashboard(page: Page) {
   await page.getByRole('tab', { name: 'Dashboard' }).click();
@@ -144,10 +137,10 @@ test.describe('Electron app', () => {
     for (const name of CHARTS) await expect(dash.getByRole('heading', { name, exact: true })).toBeVisible();
 
     // One snapshot a second, pushed over IPC.
-    await expect.poll(() => points(page, 'Connections')).toBeGreaterThan(0);
-    const before = await points(page, 'Connections');
-    await expect.poll(() => points(page, 'Connections'), { timeout: 10_000 }).toBeGreaterThanOrEqual(before + 2);
-    expect(await points(page, 'Process')).toBeGreaterThan(0);
+    await expect.poll(() => chartPoints(page, 'Connections')).toBeGreaterThan(0);
+    const before = await chartPoints(page, 'Connections');
+    await expect.poll(() => chartPoints(page, 'Connections'), { timeout: 10_000 }).toBeGreaterThanOrEqual(before + 2);
+    expect(await chartPoints(page, 'Process')).toBeGreaterThan(0);
 
     // One pooled HTTP client, however many requests (the chat above made some).
     await expect(page.getByTestId('stat-http-clients')).toContainText('http_clients_created');

@@ -185,6 +185,15 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: false });
 }
 
+/** Points drawn in a dashboard chart (its card exposes the count). */
+export function chartPoints(page: Page, chart: string): Promise<number> {
+  return page
+    .getByRole('group', { name: chart, exact: true })
+    .locator('.chart')
+    .getAttribute('data-points')
+    .then((v) => Number(v ?? 0));
+}
+
 /** axe-core's serious and critical findings on the page as it is, in a short form. */
 export async function seriousViolations(page: Page) {
   const result = await new AxeBuilder({ page }).analyze();
