@@ -1,7 +1,9 @@
 // Where the Electron executable is, found the way node_modules/electron's own
 // index.js finds it, but WITHOUT requiring that package: its index.js starts a
 // download when the binary is missing, and our build machines have no
-// internet. Returns { ok: true, path } or { ok: false, reason }.
+// internet. Returns { ok: true, path, dist } or { ok: false, reason }: `dist`
+// is the folder the executable's path is relative to (on a Mac the one that
+// holds Electron.app), which is what electron-builder takes as electronDist.
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -29,20 +31,22 @@ export function executable(file) {
 
 /**
  * @param {{ env?: NodeJS.ProcessEnv, electronDir?: string }} [opts]
- * @returns {{ ok: true, path: string } | { ok: false, reason: string }}
+ * @returns {{ ok: true, path: string, dist: string } | { ok: false, reason: string }}
  */
 export function electronBinary({ env = process.env, electronDir = path.join(root, 'node_modules', 'electron') } = {}) {
   const pathFile = path.join(electronDir, 'path.txt');
   const recorded = existsSync(pathFile) ? readFileSync(pathFile, 'utf8').trim() : '';
   if (env.ELECTRON_OVERRIDE_DIST_PATH) {
     // Same rule as electron's index.js: the override folder + path.txt's name (or the platform's).
-    const file = path.join(env.ELECTRON_OVERRIDE_DIST_PATH, recorded || platformExecutable());
-    return executable(file) ? { ok: true, path: file } : { ok: false, reason: `ELECTRON_OVERRIDE_DIST_PATH is set, but ${file} is not an executable file` };
+    const dist = env.ELECTRON_OVERRIDE_DIST_PATH;
+    const file = path.join(dist, recorded || platformExecutable());
+    return executable(file) ? { ok: true, path: file, dist } : { ok: false, reason: `ELECTRON_OVERRIDE_DIST_PATH is set, but ${file} is not an executable file` };
   }
   if (!existsSync(path.join(electronDir, 'package.json'))) return { ok: false, reason: `the electron package is not installed in ${electronDir}` };
   if (!recorded) return { ok: false, reason: 'node_modules/electron has no path.txt: the package was installed without its binary' };
-  const file = path.join(electronDir, 'dist', recorded);
-  return executable(file) ? { ok: true, path: file } : { ok: false, reason: `node_modules/electron/path.txt names ${file}, which is not an executable file` };
+  const dist = path.join(electronDir, 'dist');
+  const file = path.join(dist, recorded);
+  return executable(file) ? { ok: true, path: file, dist } : { ok: false, reason: `node_modules/electron/path.txt names ${file}, which is not an executable file` };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -24,21 +24,39 @@ function readJson(file) {
   }
 }
 
+function firstLine(text = '') {
+  return text.split('\n')[0].trim();
+}
+
 const totals = { passed: 0, failed: 0, skipped: 0 };
 let crashed = [];
 
 if (!only.length || only.includes('unit')) {
   const out = path.join(results, 'vitest.json');
+  const unhandledOut = path.join(results, 'vitest-unhandled.json');
   rmSync(out, { force: true });
-  const code = run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile=${out}`]);
+  rmSync(unhandledOut, { force: true });
+  // Both vitest projects (unit, then reliability) run in this one call and land in one report.
+  const code = run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile=${out}`, '--reporter=./scripts/vitest-unhandled.mjs'], {
+    VEGA_VITEST_UNHANDLED: unhandledOut,
+  });
   const j = readJson(out);
   if (!j) crashed.push(`vitest (exit ${code}, no report)`);
   else {
     totals.passed += j.numPassedTests;
     totals.failed += j.numFailedTests;
     totals.skipped += (j.numPendingTests ?? 0) + (j.numTodoTests ?? 0);
-    // A suite that fails to load counts no test but fails the run.
-    if (code !== 0 && j.numFailedTests === 0) crashed.push(`vitest (exit ${code}: a test file failed to load)`);
+    // A file that fails to load, or whose hooks throw, counts no failed test but fails the run.
+    for (const f of j.testResults ?? []) {
+      if (f.status === 'failed' && !f.assertionResults.some((a) => a.status === 'failed')) {
+        crashed.push(`vitest: ${path.relative(root, f.name)} failed outside its tests: ${firstLine(f.message) || 'see above'}`);
+      }
+    }
+    // So does an error no test caught.
+    for (const e of readJson(unhandledOut)?.errors ?? []) {
+      crashed.push(`vitest: unhandled error${e.file ? ` from ${e.file}${e.test ? ` › ${e.test}` : ''}` : ''}: ${firstLine(e.message)}`);
+    }
+    if (code !== 0 && j.numFailedTests === 0 && !crashed.length) crashed.push(`vitest (exit ${code})`);
   }
 }
 

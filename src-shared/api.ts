@@ -1,5 +1,5 @@
 import type { CallName, CallParams, CallResult, Envelope, EventName, EventPayloads } from './contract.js';
-import { VegaError, ERROR_CODES, type ErrorCode } from './errors.js';
+import { VegaError } from './errors.js';
 import { expandSnapshot, type ResourceSnapshot } from './resources.js';
 
 export type Unsubscribe = () => void;
@@ -45,6 +45,8 @@ export interface VegaApi {
     info(): Promise<CallResult<'app:info'>>;
     logs(p?: CallParams<'app:logs'>): Promise<CallResult<'app:logs'>>;
     exportDiagnostics(): Promise<CallResult<'app:exportDiagnostics'>>;
+    /** Restart Vega so settings read at start apply (the web host answers that its command must be restarted). */
+    restart(): Promise<CallResult<'app:restart'>>;
   };
 }
 
@@ -78,8 +80,7 @@ export function createVegaApi(t: Transport): VegaApi {
     async (params?: CallParams<C>): Promise<CallResult<C>> => {
       const env = await t.invoke(channel, params ?? {}, newRequestId());
       if (env.ok) return env.value as CallResult<C>;
-      const code = (ERROR_CODES as readonly string[]).includes(env.error.code) ? (env.error.code as ErrorCode) : 'INTERNAL';
-      throw new VegaError(code, env.error.message);
+      throw new VegaError(env.error.code, env.error.message);
     };
   return {
     chat: {
@@ -107,6 +108,6 @@ export function createVegaApi(t: Transport): VegaApi {
     },
     config: { get: call('config:get'), set: call('config:set') },
     sso: { status: call('sso:status'), start: call('sso:start'), cancel: call('sso:cancel'), signOut: call('sso:signOut') },
-    app: { info: call('app:info'), logs: call('app:logs'), exportDiagnostics: call('app:exportDiagnostics') },
+    app: { info: call('app:info'), logs: call('app:logs'), exportDiagnostics: call('app:exportDiagnostics'), restart: call('app:restart') },
   };
 }

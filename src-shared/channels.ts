@@ -26,6 +26,7 @@ export const CALL_NAMES = [
   'app:info',
   'app:logs',
   'app:exportDiagnostics',
+  'app:restart',
   'sso:status',
   'sso:start',
   'sso:cancel',

@@ -5,42 +5,50 @@
  */
 export type ConfigKind = 'int' | 'number' | 'bool' | 'url' | 'string' | 'secret' | 'host' | 'list';
 
+/**
+ * When a saved value takes effect: `live` keys are read through the cache at
+ * each use; `restart` keys are read once at start (the pool, the log, the
+ * data folder, the web host's socket and key), so Vega must restart for them.
+ */
+export type ConfigAppliesAt = 'live' | 'restart';
+
 export interface ConfigKeySpec {
   readonly key: string;
   readonly kind: ConfigKind;
   /** Default as it would be written in the .env file; '' means unset. */
   readonly default: string;
   readonly description: string;
+  readonly appliesAt: ConfigAppliesAt;
   /** Bounds for int/number keys. */
   readonly min?: number;
   readonly max?: number;
 }
 
 export const CONFIG_KEYS = [
-  { key: 'VEGA_HTTP_MAX_CONNECTIONS', kind: 'int', default: '100', min: 1, max: 10000, description: 'Connections the pooled HTTP client may open to one origin.' },
-  { key: 'VEGA_HTTP_KEEPALIVE', kind: 'int', default: '20', min: 1, max: 3600, description: "Seconds an idle pooled connection may be kept at most (the seed's keepalive=20; undici bounds idle sockets by time, not count)." },
-  { key: 'VEGA_HTTP2', kind: 'bool', default: 'false', description: "Negotiate HTTP/2 over TLS (undici's allowH2, still experimental: off by default)." },
-  { key: 'VEGA_HTTP_TIMEOUT_S', kind: 'number', default: '30', min: 0.1, max: 3600, description: 'Connect, headers and body timeout for integration calls, in seconds.' },
-  { key: 'VEGA_LLM_TIMEOUT_S', kind: 'number', default: '300', min: 1, max: 86400, description: 'Timeout for an LLM call to start answering and between streamed tokens, in seconds.' },
-  { key: 'VEGA_CONFIG_TTL_S', kind: 'number', default: '300', min: 0.01, max: 86400, description: 'How long the parsed .env stays cached, in seconds.' },
-  { key: 'VEGA_DATA_DIR', kind: 'string', default: '', description: 'Folder for logs and chat history (default: the OS per-user data folder).' },
-  { key: 'VEGA_LOG_LEVEL', kind: 'string', default: 'info', description: 'Log level: trace, debug, info, warn, error.' },
-  { key: 'VEGA_HOST', kind: 'host', default: '127.0.0.1', description: 'Address the headless web host listens on.' },
-  { key: 'VEGA_PORT', kind: 'int', default: '8000', min: 0, max: 65535, description: 'Port of the headless web host.' },
-  { key: 'VEGA_API_KEY', kind: 'secret', default: '', description: 'Key for the admin API and the web UI (X-API-Key); generated per run when unset.' },
-  { key: 'OLLAMA_HOST', kind: 'url', default: 'http://127.0.0.1:11434', description: 'Ollama server (host:port without a scheme is accepted).' },
-  { key: 'VEGA_MODEL', kind: 'string', default: 'llama3.2', description: 'Default model for new conversations.' },
-  { key: 'OPENAI_BASE_URL', kind: 'url', default: '', description: 'OpenAI-compatible server (LM Studio, llama.cpp, vLLM, OpenAI), e.g. http://127.0.0.1:1234/v1.' },
-  { key: 'OPENAI_API_KEY', kind: 'secret', default: '', description: 'API key for the OpenAI-compatible server.' },
-  { key: 'SEARXNG_URL', kind: 'url', default: '', description: 'SearXNG instance for web search.' },
-  { key: 'HOME_ASSISTANT_URL', kind: 'url', default: '', description: 'Home Assistant base URL.' },
-  { key: 'HOME_ASSISTANT_TOKEN', kind: 'secret', default: '', description: 'Home Assistant long-lived access token.' },
-  { key: 'GITHUB_TOKEN', kind: 'secret', default: '', description: 'GitHub token (optional; raises rate limits).' },
-  { key: 'SLACK_BOT_TOKEN', kind: 'secret', default: '', description: 'Slack bot token.' },
-  { key: 'OIDC_ISSUER', kind: 'url', default: '', description: 'OpenID Connect issuer for SSO sign-in.' },
-  { key: 'OIDC_CLIENT_ID', kind: 'string', default: '', description: 'OAuth client id for SSO sign-in.' },
-  { key: 'GITHUB_CLIENT_ID', kind: 'string', default: '', description: 'Client id of a GitHub OAuth app with device flow enabled, for "Sign in with GitHub" (instead of pasting GITHUB_TOKEN).' },
-  { key: 'VEGA_FETCH_ALLOW_HOSTS', kind: 'list', default: '', description: 'Comma-separated hosts web fetch may reach even if they resolve to private addresses.' },
+  { key: 'VEGA_HTTP_MAX_CONNECTIONS', kind: 'int', default: '100', appliesAt: 'restart', min: 1, max: 10000, description: 'Connections the pooled HTTP client may open to one origin.' },
+  { key: 'VEGA_HTTP_KEEPALIVE', kind: 'int', default: '20', appliesAt: 'restart', min: 1, max: 3600, description: "Seconds an idle pooled connection may be kept at most (the seed's keepalive=20; undici bounds idle sockets by time, not count)." },
+  { key: 'VEGA_HTTP2', kind: 'bool', default: 'false', appliesAt: 'restart', description: "Negotiate HTTP/2 over TLS (undici's allowH2, still experimental: off by default)." },
+  { key: 'VEGA_HTTP_TIMEOUT_S', kind: 'number', default: '30', appliesAt: 'restart', min: 0.1, max: 3600, description: 'Connect, headers and body timeout for integration calls, in seconds.' },
+  { key: 'VEGA_LLM_TIMEOUT_S', kind: 'number', default: '300', appliesAt: 'live', min: 1, max: 86400, description: 'Timeout for an LLM call to start answering and between streamed tokens, in seconds.' },
+  { key: 'VEGA_CONFIG_TTL_S', kind: 'number', default: '300', appliesAt: 'live', min: 0.01, max: 86400, description: 'How long the parsed .env stays cached, in seconds.' },
+  { key: 'VEGA_DATA_DIR', kind: 'string', default: '', appliesAt: 'restart', description: 'Folder for logs and chat history (default: the OS per-user data folder).' },
+  { key: 'VEGA_LOG_LEVEL', kind: 'string', default: 'info', appliesAt: 'restart', description: 'Log level: trace, debug, info, warn, error.' },
+  { key: 'VEGA_HOST', kind: 'host', default: '127.0.0.1', appliesAt: 'restart', description: 'Address the headless web host listens on.' },
+  { key: 'VEGA_PORT', kind: 'int', default: '8000', appliesAt: 'restart', min: 0, max: 65535, description: 'Port of the headless web host.' },
+  { key: 'VEGA_API_KEY', kind: 'secret', default: '', appliesAt: 'restart', description: 'Key for the admin API and the web UI (X-API-Key); generated per run when unset.' },
+  { key: 'OLLAMA_HOST', kind: 'url', default: 'http://127.0.0.1:11434', appliesAt: 'live', description: 'Ollama server (host:port without a scheme is accepted).' },
+  { key: 'VEGA_MODEL', kind: 'string', default: 'llama3.2', appliesAt: 'live', description: 'Default model for new conversations.' },
+  { key: 'OPENAI_BASE_URL', kind: 'url', default: '', appliesAt: 'live', description: 'OpenAI-compatible server (LM Studio, llama.cpp, vLLM, OpenAI), e.g. http://127.0.0.1:1234/v1.' },
+  { key: 'OPENAI_API_KEY', kind: 'secret', default: '', appliesAt: 'live', description: 'API key for the OpenAI-compatible server.' },
+  { key: 'SEARXNG_URL', kind: 'url', default: '', appliesAt: 'live', description: 'SearXNG instance for web search.' },
+  { key: 'HOME_ASSISTANT_URL', kind: 'url', default: '', appliesAt: 'live', description: 'Home Assistant base URL.' },
+  { key: 'HOME_ASSISTANT_TOKEN', kind: 'secret', default: '', appliesAt: 'live', description: 'Home Assistant long-lived access token.' },
+  { key: 'GITHUB_TOKEN', kind: 'secret', default: '', appliesAt: 'live', description: 'GitHub token (optional; raises rate limits).' },
+  { key: 'SLACK_BOT_TOKEN', kind: 'secret', default: '', appliesAt: 'live', description: 'Slack bot token.' },
+  { key: 'OIDC_ISSUER', kind: 'url', default: '', appliesAt: 'live', description: 'OpenID Connect issuer for SSO sign-in.' },
+  { key: 'OIDC_CLIENT_ID', kind: 'string', default: '', appliesAt: 'live', description: 'OAuth client id for SSO sign-in.' },
+  { key: 'GITHUB_CLIENT_ID', kind: 'string', default: '', appliesAt: 'live', description: 'Client id of a GitHub OAuth app with device flow enabled, for "Sign in with GitHub" (instead of pasting GITHUB_TOKEN).' },
+  { key: 'VEGA_FETCH_ALLOW_HOSTS', kind: 'list', default: '', appliesAt: 'live', description: 'Comma-separated hosts web fetch may reach even if they resolve to private addresses.' },
 ] as const satisfies readonly ConfigKeySpec[];
 
 export type ConfigKey = (typeof CONFIG_KEYS)[number]['key'];

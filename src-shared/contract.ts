@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { ID, MAX_MESSAGE_CHARS, PROVIDERS, type ChatEvent, type ChatMessage, type Conversation, type ConversationSummary, type LoadedModel, type ModelInfo, type ProviderHealth } from './chat.js';
-import type { ConfigKind, ConfigKey } from './config-keys.js';
+import type { ConfigAppliesAt, ConfigKind, ConfigKey } from './config-keys.js';
+import type { VegaErrorValue } from './errors.js';
+import { REQUEST_ID_PATTERN } from './limits.js';
 import type { HealthReport, RecentRequest, ResourceSnapshot, ResourceSnapshotWire } from './resources.js';
 import { CALL_NAMES, EVENT_NAMES, isCallName, isEventName, type CallName, type EventName } from './channels.js';
 
@@ -13,8 +15,7 @@ export { CALL_NAMES, EVENT_NAMES, isCallName, isEventName, type CallName, type E
  */
 
 const provider = z.enum(PROVIDERS);
-/** A request id from a client: short and plain, since it is logged and sent on as a header. */
-export const REQUEST_ID = z.string().regex(/^[\w.-]{1,64}$/);
+export const REQUEST_ID = z.string().regex(REQUEST_ID_PATTERN);
 const text = z.string().min(1).max(MAX_MESSAGE_CHARS);
 const short = z.string().max(200);
 
@@ -28,6 +29,7 @@ export interface ConfigEntry {
   readonly set: boolean;
   readonly secret: boolean;
   readonly source: 'env' | 'file' | 'default';
+  readonly appliesAt: ConfigAppliesAt;
 }
 
 export interface ConfigSetResult {
@@ -43,8 +45,18 @@ export interface AppInfo {
   readonly platform: string;
 }
 
+/** The host's answer to a restart request: Electron relaunches itself; the web host cannot. */
+export interface RestartResult {
+  readonly restarting: boolean;
+  /** What the window tells the person (for the web host: restart the command). */
+  readonly message: string;
+}
+
 export const SSO_PROVIDERS = ['oidc', 'github'] as const;
 export type SsoProviderId = (typeof SSO_PROVIDERS)[number];
+
+/** Where sign-in tokens are kept: the OS key store (Electron's safeStorage), or a file only the user can read. */
+export type TokenStorage = 'keychain' | 'file';
 
 /** What the window may know about a sign-in: never a token. */
 export interface SsoStatusValue {
@@ -54,6 +66,7 @@ export interface SsoStatusValue {
   readonly expiresAt: string | null;
   readonly scope: string | null;
   readonly pending: boolean;
+  readonly tokenStorage: TokenStorage;
 }
 
 /** The code to show the person, and where they enter it. */
@@ -157,6 +170,7 @@ export const CALLS = {
   'app:info': { params: z.strictObject({}), result: null as unknown as AppInfo },
   'app:logs': { params: logQuery, result: null as unknown as readonly LogLine[] },
   'app:exportDiagnostics': { params: z.strictObject({}), result: null as unknown as { path: string } },
+  'app:restart': { params: z.strictObject({}), result: null as unknown as RestartResult },
   'sso:status': { params: z.strictObject({}), result: null as unknown as readonly SsoStatusValue[] },
   'sso:start': { params: z.strictObject({ provider: z.enum(SSO_PROVIDERS) }), result: null as unknown as DeviceCodeValue },
   'sso:cancel': { params: z.strictObject({ provider: z.enum(SSO_PROVIDERS) }), result: null as unknown as { cancelled: true } },
@@ -176,6 +190,6 @@ type _EventsInStep = [EventName] extends [keyof EventPayloads] ? ([keyof EventPa
 export const EVENTS_IN_STEP: _EventsInStep = true;
 
 /** What crosses the wire for a call's answer (IPC return value, WebSocket reply). */
-export type Envelope<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: { readonly code: string; readonly message: string } };
+export type Envelope<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: VegaErrorValue };
 
 export type { ChatEvent, ChatMessage, Conversation, ConversationSummary, ModelInfo, LoadedModel, ProviderHealth };

@@ -22,6 +22,13 @@ export const ERROR_CODES = [
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
+const CODE_SET: ReadonlySet<string> = new Set(ERROR_CODES);
+
+/** For the edge where an envelope arrives as untyped JSON (the window's socket). */
+export function isErrorCode(code: unknown): code is ErrorCode {
+  return typeof code === 'string' && CODE_SET.has(code);
+}
+
 export interface VegaErrorValue {
   readonly code: ErrorCode;
   readonly message: string;

@@ -87,7 +87,13 @@ export interface ManagerStats {
   readonly httpRequestsMade: number;
   readonly httpRequestsFailed: number;
   readonly httpInFlight: number;
-  readonly scopedInUse: number;
+  /**
+   * Always 0, kept for the admin JSON's `http_scoped_in_use`: the seed's
+   * scoped borrow (`get_http_client()`) has no counterpart here. Every caller
+   * uses the one pooled dispatcher directly, so nothing is held in a scope;
+   * what is in use shows as `httpInFlight`.
+   */
+  readonly scopedInUse: 0;
   readonly connectionsOpened: number;
   readonly connectionsClosed: number;
   readonly connectionLimit: number;

@@ -16,6 +16,3 @@ export type ClientFrame = z.infer<typeof ClientFrame>;
 export type ServerFrame =
   | ({ readonly id: number } & Envelope<unknown>)
   | { readonly [K in EventName]: { readonly event: K; readonly payload: EventPayloads[K] } }[EventName];
-
-/** Largest frame a client may send; a chat message is capped well below it. */
-export const MAX_FRAME_BYTES = 1024 * 1024;

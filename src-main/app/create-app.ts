@@ -1,12 +1,19 @@
-import { compactSnapshot, type AppProcess } from '../../src-shared/resources.js';
-import { ResourceManager, type ResourceManagerOptions } from '../engine/resource-manager.js';
-import { createChat, type ChatModule } from '../chat/index.js';
-import { createIntegrations, type Integrations, type IntegrationsOptions } from '../integrations/index.js';
-import { coreHandlers } from './core-handlers.js';
-import { EventHub } from './events.js';
-import type { Handler, Handlers } from './router.js';
+import type { AppProcess } from '../../src-shared/resources.js';
 import type { CallName } from '../../src-shared/contract.js';
 import { VegaError } from '../../src-shared/errors.js';
+import { coalesceTokens } from '../chat/coalesce.js';
+import { createChat, type ChatModule } from '../chat/index.js';
+import { ResourceManager, type ResourceManagerOptions } from '../engine/resource-manager.js';
+import { createIntegrations, type Integrations, type IntegrationsOptions } from '../integrations/index.js';
+import { EventHub } from './events.js';
+import { appHandlers } from './handlers/app.js';
+import { chatHandlers } from './handlers/chat.js';
+import { configHandlers } from './handlers/config.js';
+import { resourcesHandlers } from './handlers/resources.js';
+import { ssoHandlers } from './handlers/sso.js';
+import { createQuit, type Quit, type SignalSource } from './quit.js';
+import type { Handler, Handlers } from './router.js';
+import { startDashboardTicker } from './ticker.js';
 import { APP_VERSION } from './version.js';
 
 export interface VegaAppOptions extends ResourceManagerOptions {
@@ -17,9 +24,17 @@ export interface VegaAppOptions extends ResourceManagerOptions {
   readonly integrations?: IntegrationsOptions;
   /** The host's view of all its processes (Electron's app.getAppMetrics), added to each tick. */
   readonly appProcesses?: () => readonly AppProcess[];
+  /** How the process ends after the quit's cleanup: Electron's `app.exit`; `process.exit` by default. */
+  readonly exit?: (code: number) => void;
+  /** SIGINT/SIGTERM start the quit: the hosts pass the process, tests a fake emitter or nothing. */
+  readonly signals?: SignalSource;
+  /** Electron's `app.relaunch`, which `app:restart` needs; the web host has none. */
+  readonly relaunch?: () => void;
+  /** The quit's own bound around the whole cleanup (20 s). */
+  readonly quitBoundMs?: number;
 }
 
-/** Everything both hosts share: the engine, the services, the contract's handlers and events. */
+/** Everything both hosts share: the engine, the services, the contract's handlers and events, the way out. */
 export interface VegaApp {
   readonly rm: ResourceManager;
   readonly events: EventHub;
@@ -27,16 +42,19 @@ export interface VegaApp {
   readonly chat: ChatModule;
   readonly integrations: Integrations;
   readonly host: 'electron' | 'web';
+  /** Start (or join) the one bounded quit: cleanup in the seed's order, then exit 0. */
+  readonly quit: Quit;
 }
 
 /**
  * The composition root. Each host calls this once, then only adds its glue:
- * how calls arrive and where events go.
+ * how calls arrive, where events go, what ends the process.
  */
 export async function createVegaApp(opts: VegaAppOptions): Promise<VegaApp> {
-  const rm = await ResourceManager.create(opts);
+  // Both hosts pick up an edit of the .env file on disk at once, not at the TTL.
+  const rm = await ResourceManager.create({ ...opts, watchConfig: opts.watchConfig ?? true });
   const events = new EventHub((p) => rm.redactDeep(p));
-  const chat = await createChat(rm, events);
+  const chat = await createChat(rm, coalesceTokens((e) => events.emit('chat:event', e)));
   const integrations = createIntegrations(rm, opts.integrations);
   // Every integration is a tool for the model, offered only while it is set up.
   for (const tool of integrations.tools) {
@@ -45,42 +63,22 @@ export async function createVegaApp(opts: VegaAppOptions): Promise<VegaApp> {
       available: async () => (await integrations.configuredTools()).includes(tool),
     });
   }
-  const { sso } = integrations;
+  const quit = createQuit({
+    shutdown: () => rm.shutdown(),
+    logger: rm.logger,
+    exit: opts.exit ?? ((code) => process.exit(code)),
+    signals: opts.signals,
+    boundMs: opts.quitBoundMs,
+  });
   const handlers: Handlers = {
-    ...coreHandlers(rm, opts.host, APP_VERSION),
-    ...chat.handlers,
-    'sso:status': () => sso.status(),
-    'sso:start': async ({ provider }) => {
-      const code = await sso.start(provider);
-      // The approval happens in the browser; polling for it runs here, and
-      // its outcome shows in `sso:status` (and in the log, when it fails).
-      sso.wait(provider).catch((err: unknown) => rm.logger.warn({ provider }, `Sign-in did not complete: ${err instanceof Error ? err.message : String(err)}`));
-      return code;
-    },
-    'sso:cancel': ({ provider }) => {
-      sso.cancel(provider);
-      return { cancelled: true };
-    },
-    'sso:signOut': async ({ provider }) => {
-      await sso.signOut(provider);
-      return { signedOut: true };
-    },
-    'resources:providers': async () => {
-      const [llm, integrationHealth] = await Promise.all([chat.providers(), integrations.health()]);
-      return { ...llm, providers: [...llm.providers, ...integrationHealth], integrations: integrations.stats() };
-    },
+    ...chatHandlers(chat.service),
+    ...resourcesHandlers(rm, chat, integrations),
+    ...configHandlers(rm),
+    ...appHandlers(rm, { host: opts.host, version: APP_VERSION, relaunch: opts.relaunch, quit }),
+    ...ssoHandlers(integrations.sso, rm.logger),
   };
-  // One snapshot per second, pushed; the window of per-second rates closes
-  // on this tick whether or not anyone is watching.
-  const timer = setInterval(() => {
-    const snap = rm.tick();
-    if (!events.listenerCount('resources:snapshot')) return;
-    const appProcesses = opts.appProcesses?.();
-    events.emit('resources:snapshot', compactSnapshot(appProcesses ? { ...snap, appProcesses } : snap));
-  }, opts.tickMs ?? 1000);
-  timer.unref();
-  rm.registerCleanup('dashboard-ticker', () => clearInterval(timer), { phase: 'background' });
-  return { rm, events, handlers: redacting(handlers, rm), chat, integrations, host: opts.host };
+  startDashboardTicker(rm, events, opts.tickMs ?? 1000, opts.appProcesses);
+  return { rm, events, handlers: redacting(handlers, rm), chat, integrations, host: opts.host, quit };
 }
 
 /** Every answer and error message leaves main with known secrets replaced. */

@@ -12,6 +12,8 @@ export interface CallContext {
 
 export type Handler<C extends CallName> = (params: z.output<(typeof CALLS)[C]['params']>, ctx: CallContext) => Promise<CallResult<C>> | CallResult<C>;
 export type Handlers = { readonly [C in CallName]: Handler<C> };
+/** The handlers of one domain: every call whose channel starts with `domain:`. */
+export type HandlersOf<D extends string> = Pick<Handlers, Extract<CallName, `${D}:${string}`>>;
 
 /**
  * The one door of the contract, shared by both hosts: the channel must be

@@ -1,5 +1,4 @@
 import type { ChatMessage, Conversation } from '../../src-shared/chat.js';
-import { VegaError } from '../../src-shared/errors.js';
 
 export interface ExportFile {
   readonly filename: string;
@@ -29,21 +28,6 @@ function toMarkdown(c: Conversation): string {
     if (notes.length) out.push(`_${notes.join(' · ')}_`, '');
   }
   return out.join('\n');
-}
-
-/** The conversation inside a JSON export, checked enough to import safely. */
-export function parseJsonExport(content: string): Conversation {
-  let v: unknown;
-  try {
-    v = JSON.parse(content);
-  } catch {
-    throw new VegaError('BAD_REQUEST', 'That file is not JSON.');
-  }
-  const c = (v as { format?: unknown; conversation?: unknown } | null)?.conversation as Partial<Conversation> | undefined;
-  if ((v as { format?: unknown }).format !== 'vega-conversation' || !c || typeof c.title !== 'string' || !Array.isArray(c.messages)) {
-    throw new VegaError('BAD_REQUEST', 'That file is not a Vega conversation export.');
-  }
-  return c as Conversation;
 }
 
 function slug(s: string): string {

@@ -1,12 +1,9 @@
-import type { ProviderId } from '../../src-shared/chat.js';
+import type { ChatEvent, ProviderId } from '../../src-shared/chat.js';
 import type { ProvidersReport } from '../../src-shared/contract.js';
-import type { EventHub } from '../app/events.js';
-import type { Handlers } from '../app/router.js';
 import type { ResourceManager } from '../engine/resource-manager.js';
 import type { LlmProvider } from '../providers/llm.js';
 import { OllamaProvider } from '../providers/ollama.js';
 import { OpenAIProvider } from '../providers/openai.js';
-import { coalesceTokens } from './coalesce.js';
 import { ChatService } from './service.js';
 import { ToolRegistry } from './tools.js';
 import type { ToolLimits } from './turn.js';
@@ -14,13 +11,10 @@ import type { ToolLimits } from './turn.js';
 export { ChatService, type Completion, type CompleteParams } from './service.js';
 export { ToolRegistry, type Tool, type ToolContext } from './tools.js';
 
-export type ChatHandlers = Pick<Handlers, Extract<keyof Handlers, `chat:${string}`>>;
-
 export interface ChatModule {
-  readonly handlers: ChatHandlers;
   /** Each LLM provider's health and Ollama's loaded models, bounded by 2 s. */
   providers(): Promise<ProvidersReport>;
-  /** Conversations and turns; `complete()` is what the web host's POST /chat uses. */
+  /** Conversations and turns: every `chat:*` call, and the web host's POST /chat (`complete()`). */
   readonly service: ChatService;
   /** Where integrations register the tools the model may call. */
   readonly tools: ToolRegistry;
@@ -33,7 +27,8 @@ export interface ChatOptions {
 
 const REPORT_TIMEOUT_MS = 2_000;
 
-export async function createChat(rm: ResourceManager, events: EventHub, opts: ChatOptions = {}): Promise<ChatModule> {
+/** The chat service on the engine's providers; `emit` receives every chat event, for whoever forwards them. */
+export async function createChat(rm: ResourceManager, emit: (e: ChatEvent) => void, opts: ChatOptions = {}): Promise<ChatModule> {
   const llmProviders = { ollama: new OllamaProvider(rm), openai: new OpenAIProvider(rm) } as const;
   const tools = new ToolRegistry();
   const service = await ChatService.open({
@@ -42,7 +37,7 @@ export async function createChat(rm: ResourceManager, events: EventHub, opts: Ch
     redact: (text) => rm.redact(text),
     providers: llmProviders,
     tools,
-    emit: coalesceTokens((e) => events.emit('chat:event', e)),
+    emit,
     llm: rm.llm,
     defaultModel: async () => (await rm.config.get()).string('VEGA_MODEL') || 'llama3.2',
     toolLimits: opts.toolLimits,
@@ -51,23 +46,7 @@ export async function createChat(rm: ResourceManager, events: EventHub, opts: Ch
   rm.registerCleanup('chat-turns', () => service.close(), { phase: 'llm' });
   rm.registerCleanup('llm-streams', () => Object.values(llmProviders).forEach((p) => p.abortAll()), { phase: 'llm' });
 
-  const handlers: ChatHandlers = {
-    'chat:list': ({ query }) => service.list(query),
-    'chat:get': ({ conversationId }) => service.get(conversationId),
-    'chat:create': (p) => service.create(p),
-    'chat:update': (p) => service.update(p),
-    'chat:delete': ({ conversationId }) => service.delete(conversationId),
-    'chat:send': ({ conversationId, text }, ctx) => service.send(conversationId, text, { requestId: ctx.requestId }),
-    'chat:stop': ({ conversationId }) => service.stop(conversationId),
-    'chat:regenerate': ({ conversationId }, ctx) => service.regenerate(conversationId, { requestId: ctx.requestId }),
-    'chat:edit': ({ conversationId, messageId, text }, ctx) => service.edit(conversationId, messageId, text, { requestId: ctx.requestId }),
-    'chat:confirmTool': ({ conversationId, callId, approve }) => service.confirmTool(conversationId, callId, approve),
-    'chat:export': ({ conversationId, format }) => service.export(conversationId, format),
-    'chat:models': ({ provider }) => service.models(provider),
-  };
-
   return {
-    handlers,
     service,
     tools,
     llmProviders,

@@ -5,7 +5,7 @@ import { VegaError } from '../../src-shared/errors.js';
 import type { Logger } from '../engine/logger.js';
 import type { ChatTurnRecord } from '../engine/metrics.js';
 import type { LlmProvider } from '../providers/llm.js';
-import { exportConversation, parseJsonExport, type ExportFile } from './export.js';
+import { exportConversation, type ExportFile } from './export.js';
 import { newId } from './ids.js';
 import { messageRecord, type HeaderRecord, type MetaRecord } from './records.js';
 import { HistoryStore } from './store.js';
@@ -196,15 +196,6 @@ export class ChatService {
 
   async export(conversationId: string, format: 'markdown' | 'json'): Promise<ExportFile> {
     return exportConversation(await this.get(conversationId), format);
-  }
-
-  /** A JSON export back in as a new conversation (new ids for it, its messages as they were). */
-  async importJson(content: string): Promise<ConversationSummary> {
-    const c = parseJsonExport(content);
-    const summary = await this.create({ title: c.title, model: c.model, provider: c.provider, systemPrompt: c.systemPrompt });
-    if (c.messages.length) await this.store.append(summary.id, ...c.messages.map(messageRecord));
-    this.#listChanged();
-    return this.store.summary(summary.id);
   }
 
   models(provider: ProviderId, signal?: AbortSignal): Promise<ModelInfo[]> {

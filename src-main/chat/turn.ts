@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { ChatEvent, ChatMessage, MessageStats, ToolCall } from '../../src-shared/chat.js';
 import { VegaError, toErrorValue, type VegaErrorValue } from '../../src-shared/errors.js';
+import { DeadlineError, withDeadline } from '../engine/deadline.js';
 import type { Logger } from '../engine/logger.js';
 import type { ChatTurnRecord } from '../engine/metrics.js';
 import type { LlmProvider, LlmToolCall, StreamStats } from '../providers/llm.js';
@@ -194,19 +195,12 @@ export class Turn {
     }
     const remaining = limits.budgetMs - (performance.now() - started);
     if (remaining <= 0) return finish('failed', `The tools' time for this answer (${Math.round(limits.budgetMs / 1000)} s) is spent; it was not run.`);
-    const signal = AbortSignal.any([this.signal, AbortSignal.timeout(Math.ceil(remaining))]);
     try {
-      // A tool that ignores its signal must not hold the turn: the race ends it at the bound.
-      const aborted = new Promise<never>((_, reject) => {
-        const fail = () => reject(new VegaError('TIMEOUT', this.signal.aborted ? 'Stopped.' : 'The tool took too long.'));
-        if (signal.aborted) fail();
-        else signal.addEventListener('abort', fail, { once: true });
-      });
-      aborted.catch(() => {});
-      const out = await Promise.race([tool.run(call.arguments, { signal, requestId: this.requestId }), aborted]);
+      // A tool that ignores its signal must not hold the turn: the deadline ends the wait at the bound.
+      const out = await withDeadline(Math.ceil(remaining), (signal) => tool.run(call.arguments, { signal, requestId: this.requestId }), { signal: this.signal });
       return finish('done', typeof out === 'string' ? out : JSON.stringify(out));
     } catch (err) {
-      const text = err instanceof VegaError ? err.message : err instanceof Error ? err.message : String(err);
+      const text = err instanceof DeadlineError ? 'The tool took too long.' : this.signal.aborted ? 'Stopped.' : err instanceof Error ? err.message : String(err);
       return finish('failed', `Error: ${text}`);
     }
   }

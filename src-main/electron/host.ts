@@ -1,9 +1,13 @@
 import path from 'node:path';
 import { createVegaApp, type VegaApp, type VegaAppOptions } from '../app/create-app.js';
+import { KeychainTokenStore } from '../integrations/sso/token-store.js';
 import { guardAllWebContents, denyPermissions } from './guards.js';
 import { forwardEvents, registerIpcHandlers } from './ipc-bridge.js';
+import { safeStorageCipher } from './keychain.js';
+import { installMenu } from './menu.js';
 import { registerAppScheme, serveRenderer } from './protocol.js';
-import { installQuitHandler, type SignalSource } from './quit.js';
+import type { SignalSource } from '../app/quit.js';
+import { installQuitHandler } from './quit.js';
 import { claimSingleInstance } from './single-instance.js';
 import type { ElectronSurface, WindowSurface } from './surface.js';
 import { createMainWindow, loadRenderer, reloadOnCrash } from './window.js';
@@ -51,9 +55,17 @@ export async function startElectronHost(electron: ElectronSurface, opts: Electro
       ...opts.appOptions,
       host: 'electron',
       dataDir: opts.appOptions?.dataDir ?? userData,
+      // Sign-in tokens sit beside the key that protects them: Electron's per-user folder.
+      integrations: { tokenStore: new KeychainTokenStore(userData, safeStorageCipher(app, electron.safeStorage)), ...opts.appOptions?.integrations },
+      exit: (code) => app.exit(code),
+      relaunch: () => app.relaunch(),
+      signals: opts.signals,
+      quitBoundMs: opts.quitBoundMs,
     });
   } catch (err) {
-    // Without this box a double-clicked app would just vanish.
+    // Without this box a double-clicked app would just vanish. Before ready,
+    // Electron only prints it to stderr on Linux: wait for ready first.
+    await app.whenReady();
     electron.dialog.showErrorBox('Vega could not start', err instanceof Error ? err.message : String(err));
     app.exit(1);
     return null;
@@ -61,7 +73,7 @@ export async function startElectronHost(electron: ElectronSurface, opts: Electro
   const { rm } = vega;
   const logger = rm.logger;
 
-  const quit = installQuitHandler({ app, shutdown: () => rm.shutdown(), logger, signals: opts.signals, boundMs: opts.quitBoundMs });
+  const quit = installQuitHandler(app, vega.quit);
   // The engine lives as long as its one window.
   app.on('window-all-closed', () => app.quit());
   // Before any webContents exists, so none escapes the guards.
@@ -72,6 +84,7 @@ export async function startElectronHost(electron: ElectronSurface, opts: Electro
   await app.whenReady();
   serveRenderer(electron.protocol, opts.rendererDir);
   denyPermissions(electron.session.defaultSession, logger);
+  installMenu(electron, vega);
 
   const created = createMainWindow(electron.BrowserWindow, opts.preloadPath);
   win = created;

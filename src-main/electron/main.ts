@@ -1,12 +1,12 @@
 // Main-process entry: the only main-side file that imports the real 'electron'.
 // Everything else takes the ElectronSurface, so it can be tested without the binary.
-import { app, BrowserWindow, dialog, ipcMain, protocol, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, safeStorage, session, shell } from 'electron';
 import path from 'node:path';
 import { startElectronHost } from './host.js';
 import type { ElectronSurface } from './surface.js';
 
 // A typed assignment, on purpose: tsc checks the real API against the surface.
-const electron: ElectronSurface = { app, BrowserWindow, ipcMain, protocol, session, shell, dialog };
+const electron: ElectronSurface = { app, BrowserWindow, ipcMain, protocol, session, shell, dialog, Menu, safeStorage };
 
 // Bundled to out/main/index.cjs, so __dirname is out/main.
 startElectronHost(electron, {

@@ -1,4 +1,4 @@
-import type { BrowserWindowConstructorOptions, CustomScheme, HandlerDetails, RenderProcessGoneDetails, WindowOpenHandlerResponse } from 'electron';
+import type { BrowserWindowConstructorOptions, CustomScheme, HandlerDetails, MenuItemConstructorOptions, RenderProcessGoneDetails, WindowOpenHandlerResponse } from 'electron';
 
 /**
  * The slice of Electron the glue uses, and nothing more. Only `main.ts` and
@@ -64,6 +64,8 @@ export interface AppSurface {
   requestSingleInstanceLock(): boolean;
   getAppMetrics(): readonly ProcessMetricSurface[];
   quit(): void;
+  /** Start a new instance once this one exits (the ordered quit still runs first). */
+  relaunch(): void;
   exit(exitCode?: number): void;
 }
 
@@ -102,10 +104,28 @@ export interface SessionSurface {
 
 export interface ShellSurface {
   openExternal(url: string): Promise<void>;
+  /** Resolves with an error message, empty when the folder opened. */
+  openPath(path: string): Promise<string>;
+  showItemInFolder(fullPath: string): void;
 }
 
 export interface DialogSurface {
   showErrorBox(title: string, content: string): void;
+}
+
+/** The application menu: built from a template, then set. */
+export interface MenuSurface {
+  buildFromTemplate(template: MenuItemConstructorOptions[]): object;
+  setApplicationMenu(menu: object | null): void;
+}
+
+/** Electron's safeStorage: strings encrypted with a key the OS keeps (Keychain, DPAPI, libsecret/kwallet). */
+export interface SafeStorageSurface {
+  isAsyncEncryptionAvailable(): Promise<boolean>;
+  encryptStringAsync(plainText: string): Promise<Buffer>;
+  decryptStringAsync(encrypted: Buffer): Promise<{ readonly result: string }>;
+  /** Linux only: which key store backs it; `basic_text` is a fixed key, no real protection. */
+  getSelectedStorageBackend(): string;
 }
 
 /** Everything the main process glue touches. `session.defaultSession` is only read after ready. */
@@ -117,6 +137,8 @@ export interface ElectronSurface {
   readonly session: { readonly defaultSession: SessionSurface };
   readonly shell: ShellSurface;
   readonly dialog: DialogSurface;
+  readonly Menu: MenuSurface;
+  readonly safeStorage: SafeStorageSurface;
 }
 
 /** The preload's side: the two objects a sandboxed preload gets from 'electron'. */

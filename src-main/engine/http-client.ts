@@ -2,6 +2,7 @@ import type { ConnectionOptions } from 'node:tls';
 import { performance } from 'node:perf_hooks';
 import { Agent, DecoratorHandler, Pool, buildConnector, interceptors, type Dispatcher } from 'undici';
 import type { RecentRequest } from '../../src-shared/resources.js';
+import { withDeadline } from './deadline.js';
 import type { HttpMetrics, OriginCounters } from './metrics.js';
 
 export interface HttpSettings {
@@ -84,14 +85,12 @@ export function createPooledClient(settings: HttpSettings, metrics: HttpMetrics)
     }),
     metricsInterceptor(metrics),
   );
-  const close = async (graceMs: number): Promise<void> => {
-    const graceful = agent.close();
-    let timer: NodeJS.Timeout | undefined;
-    const cut = new Promise<'cut'>((resolve) => (timer = setTimeout(resolve, graceMs, 'cut')));
-    const outcome = await Promise.race([graceful, cut]);
-    clearTimeout(timer);
-    if (outcome === 'cut') await Promise.all([...pools.values()].map((p) => p.destroy()));
-  };
+  const close = (graceMs: number): Promise<void> =>
+    withDeadline(graceMs, () => agent.close(), {
+      onLate: async () => {
+        await Promise.all([...pools.values()].map((p) => p.destroy()));
+      },
+    });
   return { dispatcher, agent, sockets, close };
 }
 

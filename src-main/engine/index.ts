@@ -1,4 +1,4 @@
-export { ResourceManager, getResourceManager, type ResourceManagerOptions } from './resource-manager.js';
+export { ResourceManager, type ResourceManagerOptions } from './resource-manager.js';
 export { ConfigCache, type ConfigCacheStats } from './config-cache.js';
 export { Config } from './config.js';
 export { Lifecycle, type CleanupFn, type CleanupOptions } from './lifecycle.js';

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { CLEANUP_PHASES, type CleanupPhase, type CleanupStepReport } from '../../src-shared/resources.js';
+import { DeadlineError, withDeadline } from './deadline.js';
 
 export type CleanupFn = (signal: AbortSignal) => unknown;
 
@@ -91,21 +92,12 @@ export class Lifecycle {
 
 async function runStep(step: Step, budgetMs: number): Promise<CleanupStepReport> {
   const start = performance.now();
-  const controller = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      controller.abort();
-      reject(new Error(`timed out after ${Math.round(budgetMs)} ms`));
-    }, budgetMs);
-  });
   let error: string | null = null;
   try {
-    await Promise.race([Promise.resolve().then(() => step.fn(controller.signal)), timeout]);
+    await withDeadline<unknown>(budgetMs, (signal) => step.fn(signal));
   } catch (err) {
-    error = err instanceof Error ? err.message : String(err);
-  } finally {
-    clearTimeout(timer);
+    // The seed's wording, which the shutdown log lines and their readers know.
+    error = err instanceof DeadlineError ? `timed out after ${Math.round(budgetMs)} ms` : err instanceof Error ? err.message : String(err);
   }
   return { step: step.name, phase: step.phase, ok: error === null, ms: Math.round((performance.now() - start) * 10) / 10, error };
 }

@@ -49,7 +49,6 @@ export class ResourceManager {
   readonly #startedAt = Date.now();
   #shutdownAt: number | null = null;
   #clientsCreated = 0;
-  #scopedInUse = 0;
   #closed = false;
 
   static async create(opts: ResourceManagerOptions = {}): Promise<ResourceManager> {
@@ -101,15 +100,10 @@ export class ResourceManager {
     return this.#pool.dispatcher;
   }
 
-  /** Scoped use of the pooled client: counted while `fn` runs, released on return or throw. */
-  async withHttpClient<T>(fn: (client: Dispatcher) => Promise<T> | T): Promise<T> {
-    const client = this.httpClient();
-    this.#scopedInUse++;
-    try {
-      return await fn(client);
-    } finally {
-      this.#scopedInUse--;
-    }
+  /** Drop the cached configuration: the next read reloads the .env file (the dashboard's button, the admin API). */
+  invalidateConfig(): void {
+    this.config.invalidate();
+    this.logger.info('Configuration cache invalidated');
   }
 
   registerCleanup(name: string, fn: CleanupFn, opts?: CleanupOptions): () => void {
@@ -167,7 +161,7 @@ export class ResourceManager {
       httpRequestsMade: m.requests,
       httpRequestsFailed: m.failed,
       httpInFlight: m.inFlight,
-      scopedInUse: this.#scopedInUse,
+      scopedInUse: 0,
       connectionsOpened: m.connectionsOpened,
       connectionsClosed: m.connectionsClosed,
       connectionLimit: this.httpSettings.maxConnections,
@@ -259,18 +253,4 @@ const IDLE_POOL = { connected: 0, free: 0, pending: 0, queued: 0, running: 0, si
 
 function round2(n: number): number {
   return Number.isFinite(n) ? Math.round(n * 100) / 100 : 0;
-}
-
-let instance: Promise<ResourceManager> | undefined;
-
-/**
- * The process-wide manager. Concurrent first calls share one initialisation;
- * a failed one is forgotten so the next call can retry.
- */
-export function getResourceManager(opts?: ResourceManagerOptions): Promise<ResourceManager> {
-  instance ??= ResourceManager.create(opts).catch((err: unknown) => {
-    instance = undefined;
-    throw err;
-  });
-  return instance;
 }

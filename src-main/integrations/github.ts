@@ -2,7 +2,8 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { z } from 'zod';
 import { VegaError } from '../../src-shared/errors.js';
 import type { ResourceManager } from '../engine/resource-manager.js';
-import { asBase, deadline, header, parseJson, retryAfterSeconds, send, statusError, type Reply, type ServiceInfo } from './http.js';
+import { errorField, header, joinUrl, parseJson, type Reply } from '../engine/outbound/index.js';
+import { deadline, retryAfterSeconds, send, statusError, type ServiceInfo } from './http.js';
 import { CallStats } from './stats.js';
 import { defineTool } from './tool.js';
 import type { Integration, RateLimitInfo, ToolContext } from './types.js';
@@ -29,11 +30,11 @@ export interface GitHubOptions {
  */
 export function createGitHub(rm: ResourceManager, opts: GitHubOptions = {}): Integration {
   const stats = new CallStats('github');
-  const base = asBase(new URL(opts.apiUrl ?? GITHUB_API_URL));
+  const base = new URL(opts.apiUrl ?? GITHUB_API_URL);
 
   async function get(path: string, params: Record<string, string>, signal: AbortSignal, requestId?: string): Promise<Reply> {
     const token = (await rm.config.get()).string('GITHUB_TOKEN') || (await opts.signedInToken?.(signal));
-    const url = new URL(path, base);
+    const url = joinUrl(base, path);
     for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
     const reply = await send(rm, SERVICE, {
       url,
@@ -173,7 +174,7 @@ export function rateLimitOf(headers: IncomingHttpHeaders): RateLimitInfo | undef
 }
 
 function failure(reply: Reply, rate: RateLimitInfo | undefined, withToken: boolean): VegaError {
-  const message = githubMessage(reply);
+  const message = errorField(reply.text());
   const s = reply.status;
   const retryAfter = retryAfterSeconds(reply.headers);
   if ((s === 403 || s === 429) && rate?.remaining === 0) {
@@ -190,16 +191,6 @@ function failure(reply: Reply, rate: RateLimitInfo | undefined, withToken: boole
   if (s === 404) return new VegaError('NOT_FOUND', `GitHub found nothing there (404)${withToken ? '' : '; if it is private, set GITHUB_TOKEN or sign in with GitHub'}.`);
   if (s === 422) return new VegaError('BAD_REQUEST', `GitHub could not run that query: ${message}.`);
   return statusError(SERVICE, reply, message);
-}
-
-function githubMessage(reply: Reply): string {
-  try {
-    const v = JSON.parse(reply.text()) as { message?: unknown };
-    if (typeof v.message === 'string') return v.message;
-  } catch {
-    // not JSON
-  }
-  return reply.text().trim().slice(0, 200);
 }
 
 function minutesUntil(iso: string): number {

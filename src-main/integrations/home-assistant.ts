@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { VegaError } from '../../src-shared/errors.js';
 import type { ResourceManager } from '../engine/resource-manager.js';
-import { asBase, deadline, parseJson, send, statusError, type Reply, type ServiceInfo } from './http.js';
+import { errorField, joinUrl, parseJson, type Reply } from '../engine/outbound/index.js';
+import { deadline, send, statusError, type ServiceInfo } from './http.js';
 import { CallStats } from './stats.js';
 import { defineTool } from './tool.js';
 import type { Integration, ToolContext } from './types.js';
@@ -32,7 +33,7 @@ export function createHomeAssistant(rm: ResourceManager): Integration {
     }
     const reply = await send(rm, SERVICE, {
       method,
-      url: new URL(path, asBase(base)),
+      url: joinUrl(base, path),
       signal,
       requestId: opts.requestId,
       maxBytes: opts.maxBytes,
@@ -48,7 +49,7 @@ export function createHomeAssistant(rm: ResourceManager): Integration {
 
   async function listEntities(filter: { domain?: string; search?: string }, ctx: Partial<ToolContext> = {}): Promise<string> {
     const reply = await call('GET', 'api/states', deadline(rm, ctx.signal), { maxBytes: STATES_LIMIT, requestId: ctx.requestId });
-    if (reply.status !== 200) throw statusError(SERVICE, reply, errorMessage(reply));
+    if (reply.status !== 200) throw statusError(SERVICE, reply, errorField(reply.text()));
     const states = parseJson<unknown>(reply, SERVICE);
     if (!Array.isArray(states)) throw new VegaError('PROVIDER_ERROR', 'Home Assistant answered /api/states without a list.');
     const needle = filter.search?.toLowerCase();
@@ -69,9 +70,9 @@ export function createHomeAssistant(rm: ResourceManager): Integration {
 
   async function callService(domain: string, service: string, data: Record<string, unknown>, ctx: Partial<ToolContext> = {}): Promise<string> {
     const reply = await call('POST', `api/services/${domain}/${service}`, deadline(rm, ctx.signal), { body: data, requestId: ctx.requestId });
-    if (reply.status === 400) throw new VegaError('BAD_REQUEST', `Home Assistant rejected ${domain}.${service}: ${errorMessage(reply) || 'invalid data'}.`);
+    if (reply.status === 400) throw new VegaError('BAD_REQUEST', `Home Assistant rejected ${domain}.${service}: ${errorField(reply.text()) || 'invalid data'}.`);
     if (reply.status === 404) throw new VegaError('NOT_FOUND', `Home Assistant has no service ${domain}.${service}.`);
-    if (reply.status !== 200) throw statusError(SERVICE, reply, errorMessage(reply));
+    if (reply.status !== 200) throw statusError(SERVICE, reply, errorField(reply.text()));
     const changed = parseJson<unknown>(reply, SERVICE);
     const list = Array.isArray(changed) ? (changed as EntityState[]).filter((s) => typeof s.entity_id === 'string') : [];
     if (list.length === 0) return `Called ${domain}.${service}; no entity changed state.`;
@@ -111,20 +112,8 @@ export function createHomeAssistant(rm: ResourceManager): Integration {
     },
     probe: async (signal) => {
       const reply = await call('GET', 'api/', signal);
-      if (reply.status !== 200) throw statusError(SERVICE, reply, errorMessage(reply));
+      if (reply.status !== 200) throw statusError(SERVICE, reply, errorField(reply.text()));
     },
     stats: () => stats.snapshot(),
   };
-}
-
-/** Home Assistant's error bodies are `{"message": "…"}` or plain text. */
-function errorMessage(reply: Reply): string {
-  const text = reply.text();
-  try {
-    const v = JSON.parse(text) as { message?: unknown };
-    if (typeof v.message === 'string') return v.message;
-  } catch {
-    // plain text
-  }
-  return text.trim().slice(0, 200);
 }

@@ -1,7 +1,6 @@
-import { performance } from 'node:perf_hooks';
 import path from 'node:path';
 import type { ProviderHealth } from '../../src-shared/chat.js';
-import { VegaError } from '../../src-shared/errors.js';
+import { probe } from '../engine/outbound/index.js';
 import type { ResourceManager } from '../engine/resource-manager.js';
 import type { Resolver } from './address-guard.js';
 import { createGitHub } from './github.js';
@@ -98,25 +97,7 @@ async function checkHealth(i: Integration, bound: number): Promise<ProviderHealt
   }
   if (!configured) return { ...base, configured, reachable: false, latencyMs: null, lastError: null };
   if (!i.probe || (i.shouldProbe && !(await i.shouldProbe().catch(() => false)))) return { ...base, configured, reachable: true, latencyMs: null, lastError: null };
-  const signal = AbortSignal.timeout(bound);
-  const start = performance.now();
-  let timer: NodeJS.Timeout | undefined;
-  // The probe honours the signal; the race is the guarantee if something inside does not.
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error('late')), bound + 50);
-  });
-  try {
-    await Promise.race([i.probe(signal), late]);
-    return { ...base, configured, reachable: true, latencyMs: Math.round(performance.now() - start), lastError: null };
-  } catch (err) {
-    const timedOut = signal.aborted || (err instanceof Error && err.message === 'late');
-    if (timedOut) return { ...base, configured, reachable: false, latencyMs: null, lastError: `No answer within ${bound / 1000} s.` };
-    // An answer that is an error (401, 404, ok:false) still shows the service is there.
-    const answered = err instanceof VegaError && !['PROVIDER_UNREACHABLE', 'TIMEOUT', 'ABORTED', 'CONFIG_INVALID', 'SHUTTING_DOWN'].includes(err.code);
-    return { ...base, configured, reachable: answered, latencyMs: answered ? Math.round(performance.now() - start) : null, lastError: messageOf(err) };
-  } finally {
-    clearTimeout(timer);
-  }
+  return { ...base, configured, ...(await probe(bound, async (signal) => i.probe?.(signal))) };
 }
 
 function messageOf(err: unknown): string {

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { VegaError } from '../../src-shared/errors.js';
 import type { ResourceManager } from '../engine/resource-manager.js';
-import { asBase, deadline, parseJson, retryAfterSeconds, send, sleep as realSleep, statusError, type ServiceInfo } from './http.js';
+import { joinUrl, parseJson } from '../engine/outbound/index.js';
+import { deadline, retryAfterSeconds, send, sleep as realSleep, statusError, type ServiceInfo } from './http.js';
 import { CallStats } from './stats.js';
 import { defineTool } from './tool.js';
 import type { Integration, ToolContext } from './types.js';
@@ -55,13 +56,13 @@ export function slackErrorMessage(reply: SlackReply): string {
 /** Slack's Web API with the bot token: list channels, post a message. */
 export function createSlack(rm: ResourceManager, opts: SlackOptions = {}): Integration {
   const stats = new CallStats('slack');
-  const base = asBase(new URL(opts.apiUrl ?? SLACK_API_URL));
+  const base = new URL(opts.apiUrl ?? SLACK_API_URL);
   const sleep = opts.sleep ?? realSleep;
 
   async function api(method: 'GET' | 'POST', name: string, params: Record<string, unknown>, signal: AbortSignal, requestId?: string): Promise<SlackReply> {
     const token = (await rm.config.get()).string('SLACK_BOT_TOKEN');
     if (!token) throw new VegaError('CONFIG_INVALID', 'Slack is not set up: set SLACK_BOT_TOKEN (the bot token of your Slack app, xoxb-…) in Settings.');
-    const url = new URL(name, base);
+    const url = joinUrl(base, name);
     if (method === 'GET') for (const [k, v] of Object.entries(params)) url.searchParams.set(k, String(v));
     const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: 'application/json' };
     if (method === 'POST') headers['content-type'] = 'application/json; charset=utf-8';

@@ -4,7 +4,8 @@ import { z } from 'zod';
 import { VegaError } from '../../src-shared/errors.js';
 import type { ResourceManager } from '../engine/resource-manager.js';
 import { checkedAddresses, systemResolver, type Resolver } from './address-guard.js';
-import { deadline, discard, drain, header, open, readCapped, statusError, transportError, type ServiceInfo } from './http.js';
+import { discard, drain, header, readReply } from '../engine/outbound/index.js';
+import { deadline, open, peerOf, statusError, type ServiceInfo } from './http.js';
 import { CallStats } from './stats.js';
 import { defineTool } from './tool.js';
 import type { Integration, ToolContext } from './types.js';
@@ -98,12 +99,7 @@ export function createWebFetch(rm: ResourceManager, opts: WebFetchOptions = {}):
         discard(res.body);
         throw new VegaError('BAD_REQUEST', `${url.href} is ${type ? `"${type}"` : 'of no stated type'}, not text: web fetch reads HTML, plain text and JSON only.`);
       }
-      let body: Buffer;
-      try {
-        body = await readCapped(res.body, res.headers, FETCH_BODY_LIMIT, url.host);
-      } catch (err) {
-        throw transportError(err, { name: url.host }, url, sig, rm.httpSettings.timeoutMs / 1000);
-      }
+      const { body } = await readReply(res, peerOf(rm, { name: url.host }, url), { maxBytes: FETCH_BODY_LIMIT, signal: sig });
       const decoded = decode(body, header(res.headers, 'content-type') ?? '', type);
       return { url: url.href, contentType: type, ...toText(decoded, type) };
     }

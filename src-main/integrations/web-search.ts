@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { VegaError } from '../../src-shared/errors.js';
 import type { ResourceManager } from '../engine/resource-manager.js';
-import { asBase, deadline, parseJson, send, statusError, type Reply, type ServiceInfo } from './http.js';
+import { joinUrl, parseJson, type Reply } from '../engine/outbound/index.js';
+import { deadline, send, statusError, type ServiceInfo } from './http.js';
 import { CallStats } from './stats.js';
 import { defineTool } from './tool.js';
 import type { Integration, ToolContext } from './types.js';
@@ -23,10 +24,10 @@ interface SearxngReply {
 export function createWebSearch(rm: ResourceManager): Integration & { search(query: string, limit?: number, call?: Partial<ToolContext>): Promise<SearchResult[]> } {
   const stats = new CallStats('web-search');
 
-  async function base(): Promise<URL> {
+  async function endpoint(path: string): Promise<URL> {
     const url = (await rm.config.get()).url('SEARXNG_URL');
     if (!url) throw new VegaError('CONFIG_INVALID', 'Web search is not set up: set SEARXNG_URL to a SearXNG instance (with the json format enabled) in Settings.');
-    return asBase(url);
+    return joinUrl(url, path);
   }
 
   function failure(reply: Reply): VegaError {
@@ -36,7 +37,7 @@ export function createWebSearch(rm: ResourceManager): Integration & { search(que
   }
 
   async function search(query: string, limit = 5, call: Partial<ToolContext> = {}): Promise<SearchResult[]> {
-    const url = new URL('search', await base());
+    const url = await endpoint('search');
     url.searchParams.set('q', query);
     url.searchParams.set('format', 'json');
     const reply = await send(rm, SERVICE, { url, signal: deadline(rm, call.signal), requestId: call.requestId, headers: { accept: 'application/json' } });
@@ -69,7 +70,7 @@ export function createWebSearch(rm: ResourceManager): Integration & { search(que
     tools: [tool],
     configured: async () => (await rm.config.get()).has('SEARXNG_URL'),
     probe: async (signal) => {
-      const reply = await send(rm, SERVICE, { url: new URL('healthz', await base()), signal });
+      const reply = await send(rm, SERVICE, { url: await endpoint('healthz'), signal });
       stats.noteHttpStatus(reply.status);
       if (reply.status !== 200) throw failure(reply);
     },

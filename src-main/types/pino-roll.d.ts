@@ -1,6 +1,7 @@
 // pino-roll ships no typings; this is the part Vega uses.
 declare module 'pino-roll' {
-  import type SonicBoom from 'sonic-boom';
+  // A named import: under NodeNext the default import of this CommonJS package is its whole module.
+  import type { SonicBoom } from 'sonic-boom';
   interface PinoRollOptions {
     file: string;
     size?: string | number;

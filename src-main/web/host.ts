@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { REQUEST_ID_PATTERN } from '../../src-shared/limits.js';
 import type { VegaApp } from '../app/create-app.js';
 import { healthJson, statsJson } from './admin-json.js';
 import { generateKey, hostAllowed, keyMatches } from './auth.js';
@@ -26,7 +27,7 @@ export interface WebHost {
   /** The API key: VEGA_API_KEY, or one generated for this run. */
   readonly apiKey: string;
   readonly keyGenerated: boolean;
-  /** Stop accepting, close sockets. The engine's shutdown is the caller's. */
+  /** Stop accepting, close sockets. Also a step of the engine's shutdown, so the quit closes it. */
   close(): Promise<void>;
 }
 
@@ -51,8 +52,7 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
     'GET /admin/resources/health': (_req, res) => sendJson(res, 200, healthJson(rm.health())),
     'GET /admin/resources/stats': (_req, res) => sendJson(res, 200, rm.redactDeep(statsJson(rm.snapshot(), new Date().toISOString(), app.integrations.stats()))),
     'POST /admin/resources/cache/invalidate': (_req, res) => {
-      rm.config.invalidate();
-      rm.logger.info('Configuration cache invalidated');
+      rm.invalidateConfig();
       sendJson(res, 200, { status: 'success', message: 'Configuration cache invalidated successfully', timestamp: new Date().toISOString() });
     },
     'POST /chat': (req, res, requestId) => handleChatRoute(app, req, res, requestId),
@@ -121,20 +121,18 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
   const url = `http://${shownHost}:${port}`;
 
   let closing: Promise<void> | undefined;
-  return {
-    url,
-    port,
-    apiKey,
-    keyGenerated: !configuredKey,
-    close: () =>
-      (closing ??= (async () => {
-        const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
-        await bridge.close();
-        server.closeIdleConnections();
-        setTimeout(() => sockets.forEach((s) => s.destroy()), 1_000).unref();
-        await stopped;
-      })()),
-  };
+  const close = (): Promise<void> =>
+    (closing ??= (async () => {
+      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+      await bridge.close();
+      server.closeIdleConnections();
+      setTimeout(() => sockets.forEach((s) => s.destroy()), 1_000).unref();
+      await stopped;
+    })());
+  // Background phase: while the answers stop (llm phase), their last events
+  // and /chat lines still reach the clients; the server goes after.
+  rm.registerCleanup('web-host', close, { phase: 'background' });
+  return { url, port, apiKey, keyGenerated: !configuredKey, close };
 }
 
 function sameHost(origin: string, host: string | undefined): boolean {
@@ -156,5 +154,5 @@ function header(req: IncomingMessage, name: string): string | undefined {
 
 function validRequestId(v: string | string[] | undefined): string | undefined {
   const s = Array.isArray(v) ? v[0] : v;
-  return s && /^[\w.-]{1,64}$/.test(s) ? s : undefined;
+  return s && REQUEST_ID_PATTERN.test(s) ? s : undefined;
 }

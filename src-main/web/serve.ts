@@ -27,7 +27,8 @@ function openBrowser(url: string): void {
 }
 
 async function main(): Promise<void> {
-  const app = await createVegaApp({ host: 'web', console: true, watchConfig: true });
+  // SIGINT/SIGTERM start the app's one bounded quit, whose cleanup also closes the web host.
+  const app = await createVegaApp({ host: 'web', console: true, signals: process });
   const staticDir = rendererDir();
   const host = await startWebHost({ app, staticDir });
   const open = `${host.url}/?token=${host.apiKey}`;
@@ -38,18 +39,6 @@ async function main(): Promise<void> {
       `  Admin API key: ${host.keyGenerated ? `${host.apiKey} (generated for this run; set VEGA_API_KEY to keep one)` : 'VEGA_API_KEY'}\n\n`,
   );
   if (staticDir) openBrowser(open);
-
-  let stopping = false;
-  const stop = async (signal: string): Promise<void> => {
-    if (stopping) return;
-    stopping = true;
-    app.rm.logger.info(`${signal} received`);
-    await host.close();
-    await app.rm.shutdown();
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  process.on('SIGINT', () => void stop('SIGINT'));
 }
 
 main().catch((err: unknown) => {

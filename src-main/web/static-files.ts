@@ -18,9 +18,19 @@ const TYPES: Record<string, string> = {
 export const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
 
 /**
+ * A path the app itself may answer (a view, reloaded): no file extension and
+ * not under /assets/. A missing script, style or image is a 404, so the
+ * browser reports it missing instead of a MIME error on index.html.
+ */
+export function isPageRoute(urlPath: string): boolean {
+  const p = path.posix.normalize('/' + urlPath);
+  return p !== '/assets' && !p.startsWith('/assets/') && path.posix.extname(p) === '';
+}
+
+/**
  * Serve the built renderer. Paths are resolved inside `root` and anything
- * that escapes it is refused; unknown paths fall back to index.html so a
- * reload on any view works.
+ * that escapes it is refused; unknown page routes fall back to index.html so
+ * a reload on any view works; anything else unknown is not served (a 404).
  */
 export async function serveStatic(root: string, urlPath: string, res: ServerResponse): Promise<boolean> {
   let rel: string;
@@ -34,6 +44,7 @@ export async function serveStatic(root: string, urlPath: string, res: ServerResp
   if (file !== root && !file.startsWith(root + path.sep)) return false;
   let st = await stat(file).catch(() => undefined);
   if (!st || st.isDirectory()) {
+    if (!isPageRoute(rel)) return false;
     file = path.join(root, 'index.html');
     st = await stat(file).catch(() => undefined);
     if (!st) return false;

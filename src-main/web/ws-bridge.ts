@@ -2,7 +2,8 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { EVENT_NAMES, type EventName, type EventPayloads } from '../../src-shared/contract.js';
-import { ClientFrame, MAX_FRAME_BYTES, type ServerFrame } from '../../src-shared/wire.js';
+import { MAX_FRAME_BYTES } from '../../src-shared/limits.js';
+import { ClientFrame, type ServerFrame } from '../../src-shared/wire.js';
 import type { VegaApp } from '../app/create-app.js';
 import { dispatchCall } from '../app/router.js';
 

@@ -1,5 +1,7 @@
 import type { Transport, Unsubscribe } from '../../src-shared/api.js';
 import type { CallName, Envelope, EventName, EventPayloads } from '../../src-shared/contract.js';
+import { isErrorCode, type ErrorCode } from '../../src-shared/errors.js';
+import { MAX_FRAME_BYTES } from '../../src-shared/limits.js';
 
 /**
  * The contract over one WebSocket (the web host): `{id, channel, params, requestId?}` out,
@@ -31,12 +33,6 @@ export interface WsTransportOptions {
   readonly maxDelayMs?: number;
 }
 
-/**
- * wire.ts's MAX_FRAME_BYTES, repeated: importing wire.ts would pull zod (its
- * frame schema) into the window's bundle for one number.
- */
-const MAX_FRAME_BYTES = 1024 * 1024;
-
 /** Close code the host uses for "wrong or missing key" after the upgrade. */
 export const CLOSE_UNAUTHORIZED = 4401;
 const OPEN = 1;
@@ -44,7 +40,7 @@ const OPEN = 1;
 type Pending = (env: Envelope<unknown>) => void;
 type Listener = (payload: never) => void;
 
-function failure(code: string, message: string): Envelope<unknown> {
+function failure(code: ErrorCode, message: string): Envelope<unknown> {
   return { ok: false, error: { code, message } };
 }
 
@@ -233,7 +229,7 @@ export class WsTransport implements Transport {
       if (f.ok === true) done({ ok: true, value: f.value });
       else {
         const e = (f.error ?? {}) as { code?: unknown; message?: unknown };
-        done(failure(typeof e.code === 'string' ? e.code : 'INTERNAL', typeof e.message === 'string' ? e.message : 'Vega refused the request.'));
+        done(failure(isErrorCode(e.code) ? e.code : 'INTERNAL', typeof e.message === 'string' ? e.message : 'Vega refused the request.'));
       }
       return;
     }

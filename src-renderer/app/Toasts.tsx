@@ -1,4 +1,5 @@
 import { createContext, useCallback, useContext, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useTimeout } from './use-timeout.js';
 
 type Tone = 'info' | 'success' | 'error';
 interface Toast {
@@ -6,6 +7,9 @@ interface Toast {
   readonly text: string;
   readonly tone: Tone;
 }
+
+/** How long a toast stays. */
+export const TOAST_MS = 4000;
 
 const ToastContext = createContext<(text: string, tone?: Tone) => void>(() => undefined);
 
@@ -17,11 +21,15 @@ export function useToast(): (text: string, tone?: Tone) => void {
 export function ToastProvider({ children }: { children: ReactNode }) {
   const [toasts, setToasts] = useState<readonly Toast[]>([]);
   const next = useRef(1);
-  const push = useCallback((text: string, tone: Tone = 'info') => {
-    const id = next.current++;
-    setToasts((t) => [...t.slice(-3), { id, text, tone }]);
-    setTimeout(() => setToasts((t) => t.filter((x) => x.id !== id)), 4000);
-  }, []);
+  const later = useTimeout();
+  const push = useCallback(
+    (text: string, tone: Tone = 'info') => {
+      const id = next.current++;
+      setToasts((t) => [...t.slice(-3), { id, text, tone }]);
+      later(() => setToasts((t) => t.filter((x) => x.id !== id)), TOAST_MS);
+    },
+    [later],
+  );
   const value = useMemo(() => push, [push]);
   return (
     <ToastContext.Provider value={value}>

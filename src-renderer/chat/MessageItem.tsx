@@ -3,7 +3,7 @@ import type { ChatMessage } from '../../src-shared/chat.js';
 import { Icon } from '../app/Icon.js';
 import { useNavigation } from '../app/navigation.js';
 import { RequestId } from '../app/RequestId.js';
-import { copyText } from './CodeBlock.js';
+import { copyText } from '../app/clipboard.js';
 import { Markdown } from './Markdown.js';
 import { MessageEditor } from './MessageEditor.js';
 import { MessageStats } from './MessageStats.js';

@@ -1,5 +1,6 @@
 import { memo, useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import type { LogLine, LogQuery } from '../../src-shared/contract.js';
+import { REQUEST_ID_PATTERN } from '../../src-shared/limits.js';
 import { useApi } from '../api/context.js';
 import { errorValue } from '../api/errors.js';
 import { Icon } from '../app/Icon.js';
@@ -24,9 +25,6 @@ export interface LogFilter {
 export const LOG_LIMIT = 500;
 /** Typing in the request-ID box applies after this pause (Enter applies at once). */
 export const TYPING_DELAY_MS = 350;
-
-// The contract's REQUEST_ID, repeated here: importing the contract's schemas would bring zod into the window.
-const REQUEST_ID = /^[\w.-]{1,64}$/;
 
 export function logQuery(f: LogFilter, limit = LOG_LIMIT): LogQuery {
   return { limit, ...(f.level !== ALL_LEVELS ? { level: f.level } : {}), ...(f.requestId ? { requestId: f.requestId } : {}) };
@@ -91,7 +89,7 @@ export function LogsView({ filter, onFilter, focusOnOpen = false }: Props) {
   );
 
   const wanted = draft.trim();
-  const invalid = wanted !== '' && !REQUEST_ID.test(wanted);
+  const invalid = wanted !== '' && !REQUEST_ID_PATTERN.test(wanted);
 
   // Typing applies after a pause.
   useEffect(() => {

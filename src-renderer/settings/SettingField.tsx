@@ -9,7 +9,7 @@ interface Props {
 
 const SOURCE: Record<ConfigEntry['source'], string> = { env: 'environment', file: '.env file', default: 'default' };
 
-/** One key: its input by kind, what it means, where its value comes from, and its error. */
+/** One key: its input by kind, what it means, where its value comes from, whether it needs a restart, and its error. */
 export function SettingField({ entry: e, value, error, onChange }: Props) {
   const id = `setting-${e.key}`;
   const describedBy = [`${id}-desc`, error ? `${id}-error` : ''].filter(Boolean).join(' ');
@@ -57,6 +57,7 @@ export function SettingField({ entry: e, value, error, onChange }: Props) {
         </label>
         <span className={`badge source-${e.source}`}>{SOURCE[e.source]}</span>
         {e.secret && <span className="badge">{e.set ? '••••• (set)' : 'not set'}</span>}
+        {e.appliesAt === 'restart' && <span className="badge warn">needs restart</span>}
       </div>
       {input}
       <p id={`${id}-desc`} className="setting-desc">
@@ -67,6 +68,7 @@ export function SettingField({ entry: e, value, error, onChange }: Props) {
             Default: <code>{e.default}</code>.
           </>
         )}
+        {e.appliesAt === 'restart' && ' Read once at start: a change applies when Vega restarts.'}
       </p>
       {error && (
         <p id={`${id}-error`} className="field-error" role="alert">

@@ -17,7 +17,8 @@ const GROUPS: readonly { title: string; match: RegExp }[] = [
 /**
  * Sign-in, then every configuration key with its meaning, default and source. Secrets are
  * never sent here: the field shows whether one is stored and takes a new one.
- * Save sends only the keys that changed; errors come back per key.
+ * Save sends only the keys that changed; errors come back per key. Saving a
+ * key read only at start offers to restart Vega.
  */
 export function SettingsView() {
   const api = useApi();
@@ -29,6 +30,9 @@ export function SettingsView() {
   const [saving, setSaving] = useState(false);
   // Bumped on each save: the sign-in section asks again (a client id may just have been set).
   const [savedCount, setSavedCount] = useState(0);
+  // Saved keys that are read only at start, and the host's answer once a restart was asked for.
+  const [restartKeys, setRestartKeys] = useState<readonly string[]>([]);
+  const [restartAnswer, setRestartAnswer] = useState<string | null>(null);
 
   const load = useCallback(async () => {
     try {
@@ -62,6 +66,11 @@ export function SettingsView() {
       const result = await api.config.set({ values: changed });
       setErrors(result.errors);
       if (result.saved) {
+        const needRestart = (entries ?? []).filter((e) => e.appliesAt === 'restart' && Object.hasOwn(changed, e.key)).map((e) => e.key);
+        if (needRestart.length) {
+          setRestartKeys((keys) => [...new Set([...keys, ...needRestart])]);
+          setRestartAnswer(null);
+        }
         setEdits({});
         setSavedCount((n) => n + 1);
         toast('Settings saved', 'success');
@@ -71,6 +80,14 @@ export function SettingsView() {
       toast(errorValue(err).message, 'error');
     } finally {
       setSaving(false);
+    }
+  };
+
+  const restart = async () => {
+    try {
+      setRestartAnswer((await api.app.restart()).message);
+    } catch (err) {
+      toast(errorValue(err).message, 'error');
     }
   };
 
@@ -95,6 +112,18 @@ export function SettingsView() {
           </button>
         </div>
       </div>
+      {restartKeys.length > 0 && (
+        <div className="banner warn" role="status">
+          <span className="banner-text">
+            {restartAnswer ?? `${restartKeys.join(', ')} ${restartKeys.length === 1 ? 'applies' : 'apply'} when Vega restarts.`}
+          </span>
+          {restartAnswer === null && (
+            <button type="button" className="btn primary" onClick={() => void restart()}>
+              Restart now
+            </button>
+          )}
+        </div>
+      )}
       {/* Sign-in has its own buttons (type="button"): Save never submits anything of it. */}
       <SsoSection configVersion={savedCount} />
       {loadError && (

@@ -1,10 +1,9 @@
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
-import type { DeviceCodeValue, SsoProviderId, SsoStatusValue } from '../../src-shared/contract.js';
+import type { DeviceCodeValue, SsoProviderId, SsoStatusValue, TokenStorage } from '../../src-shared/contract.js';
 import { useApi } from '../api/context.js';
 import { errorValue } from '../api/errors.js';
-import { Icon } from '../app/Icon.js';
+import { CopyButton } from '../app/CopyButton.js';
 import { useToast } from '../app/Toasts.js';
-import { copyText } from '../chat/CodeBlock.js';
 
 interface ProviderInfo {
   readonly id: SsoProviderId;
@@ -19,6 +18,12 @@ const INFO: Record<SsoProviderId, ProviderInfo> = {
   github: { id: 'github', label: 'GitHub', needs: ['GITHUB_CLIENT_ID'] },
 };
 const PROVIDERS = Object.values(INFO);
+
+// Keyed by TokenStorage, so a new kind of store fails the type check until it is described here.
+const STORAGE_TEXT: Record<TokenStorage, string> = {
+  keychain: 'Tokens are kept encrypted with your system keychain.',
+  file: 'Tokens are kept in a file only your user account can read; no system keychain is used.',
+};
 
 /** How often the status is asked for while a code waits for approval. */
 export const SSO_POLL_MS = 2000;
@@ -175,7 +180,10 @@ export function SsoSection({ pollMs = SSO_POLL_MS, configVersion = 0 }: SsoSecti
     <section className="card sso" aria-labelledby="sso-title">
       <div className="sso-intro">
         <h3 id="sso-title">Sign-in</h3>
-        <p className="muted small">Sign in with a code shown here and approved in your browser. Vega keeps the token; this window never sees it.</p>
+        <p className="muted small">
+          Sign in with a code shown here and approved in your browser. Vega keeps the token; this window never sees it.
+          {statuses?.[0] && ` ${STORAGE_TEXT[statuses[0].tokenStorage]}`}
+        </p>
       </div>
       {error && (
         <p className="field-error" role="alert">
@@ -306,13 +314,6 @@ function ProviderRow({ info, status, loaded, flow, now, onSignIn, onCancel, onSi
 
 /** The code to type, where to type it, and how long it lasts. */
 function DeviceCode({ code, msLeft }: { code: DeviceCodeValue; msLeft: number }) {
-  const [copied, setCopied] = useState(false);
-  const copy = async () => {
-    if (await copyText(code.userCode)) {
-      setCopied(true);
-      setTimeout(() => setCopied(false), 1500);
-    }
-  };
   const href = code.verificationUriComplete ?? code.verificationUri;
   return (
     <div className="sso-device">
@@ -327,10 +328,7 @@ function DeviceCode({ code, msLeft }: { code: DeviceCodeValue; msLeft: number })
         <span className="sso-code" data-testid="sso-user-code">
           {code.userCode}
         </span>
-        <button type="button" className="btn small" onClick={() => void copy()} aria-label={copied ? 'Copied' : 'Copy code'}>
-          <Icon name={copied ? 'check' : 'copy'} size={14} />
-          {copied ? 'Copied' : 'Copy'}
-        </button>
+        <CopyButton className="btn small" text={() => code.userCode} />
       </div>
       <p className="muted small">
         <span role="timer" aria-live="off">

@@ -1,4 +1,4 @@
-import { EventHub } from '../../src-main/app/events.js';
+import { coalesceTokens } from '../../src-main/chat/coalesce.js';
 import { createChat, type ChatModule, type ChatOptions } from '../../src-main/chat/index.js';
 import type { ChatEvent, ChatMessage } from '../../src-shared/chat.js';
 import { tempEngine, type TempEngine } from '../helpers/engine.js';
@@ -21,10 +21,9 @@ export async function chatHarness(opts: { envText?: string; ollama?: OllamaStand
   const ollama = await startOllamaStandIn(opts.ollama);
   const envText = `OLLAMA_HOST=${ollama.url}\n${opts.envText ?? ''}`;
   const engine = await tempEngine({ envText });
-  const hub = new EventHub();
   const events: ChatEvent[] = [];
-  hub.on('chat:event', (e) => events.push(e));
-  const chat = await createChat(engine.rm, hub, opts.chat);
+  // Coalesced as the app forwards them, so tests see what a window sees.
+  const chat = await createChat(engine.rm, coalesceTokens((e) => events.push(e)), opts.chat);
   const extra: TempEngine[] = [];
   return {
     engine,
@@ -36,10 +35,8 @@ export async function chatHarness(opts: { envText?: string; ollama?: OllamaStand
       await engine.rm.shutdown();
       const e2 = await tempEngine({ envText, env: { VEGA_DATA_DIR: engine.rm.dataDir } });
       extra.push(e2);
-      const hub2 = new EventHub();
       const events2: ChatEvent[] = [];
-      hub2.on('chat:event', (e) => events2.push(e));
-      return { engine: e2, chat: await createChat(e2.rm, hub2, opts.chat), events: events2 };
+      return { engine: e2, chat: await createChat(e2.rm, coalesceTokens((e) => events2.push(e)), opts.chat), events: events2 };
     },
     async dispose() {
       for (const e of extra) await e.dispose();

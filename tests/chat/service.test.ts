@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { chatHandlers } from '../../src-main/app/handlers/chat.js';
 import { dispatchCall } from '../../src-main/app/router.js';
 import type { ChatEvent, ChatMessage } from '../../src-shared/chat.js';
 import { eventually } from '../helpers/servers.js';
@@ -274,10 +275,10 @@ describe('ChatService: OpenAI-compatible conversations', () => {
   });
 });
 
-describe('createChat: handlers and the providers report', () => {
+describe('the chat handlers and the providers report', () => {
   it('every chat:* call works through the router with validated params', async () => {
     h = await chatHarness();
-    const handlers = h.chat.handlers as unknown as Parameters<typeof dispatchCall>[0];
+    const handlers = chatHandlers(h.chat.service) as unknown as Parameters<typeof dispatchCall>[0];
     const call = async (ch: string, p: unknown) => {
       const r = await dispatchCall(handlers, ch, p, { host: 'web', requestId: 'rid-1' });
       if (!r.ok) throw Object.assign(new Error(r.error.message), r.error);

@@ -60,6 +60,14 @@ export function runContractSuite(makeApi: () => Promise<ContractHarness>): void 
     for (const e of entries.filter((x) => x.secret)) expect(e.value).toBe('');
   });
 
+  it('config:get says when each setting applies: live, or at the next start', async () => {
+    const entries = await harness().api.config.get();
+    for (const e of entries) expect(e.appliesAt, e.key).toBe(CONFIG_KEYS.find((k) => k.key === e.key)?.appliesAt);
+    const at = (key: string) => entries.find((e) => e.key === key)?.appliesAt;
+    expect([at('VEGA_HTTP_MAX_CONNECTIONS'), at('VEGA_DATA_DIR'), at('VEGA_LOG_LEVEL'), at('VEGA_HOST'), at('VEGA_PORT'), at('VEGA_API_KEY')]).toEqual(Array(6).fill('restart'));
+    expect([at('OLLAMA_HOST'), at('VEGA_MODEL'), at('OPENAI_API_KEY')]).toEqual(['live', 'live', 'live']);
+  });
+
   it('a payload failing its schema is BAD_REQUEST, including a __proto__ key', async () => {
     const { api } = harness();
     await expect(api.config.set({ values: { 'not a key': 'x' } })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
@@ -80,5 +88,15 @@ export function runContractSuite(makeApi: () => Promise<ContractHarness>): void 
     );
     if ('env' in outcome) expect(outcome.env).toMatchObject({ ok: false, error: { code: 'UNKNOWN_CHANNEL' } });
     else expect(outcome.rejected).toMatch(/no:such/);
+  });
+
+  // Last: where the host can restart itself (Electron), this starts its quit.
+  it('app:restart takes no parameters; the host relaunches itself where it can, else says how', async () => {
+    const { api } = harness();
+    await expect((api.app.restart as (p: unknown) => Promise<unknown>)({ now: true })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    const { host } = await api.app.info();
+    const answer = await api.app.restart();
+    expect(answer.restarting).toBe(host === 'electron');
+    expect(answer.message).toMatch(host === 'electron' ? /restarting/ : /npm run serve/);
   });
 }

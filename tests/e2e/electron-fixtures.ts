@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { executable, type ElectronBinary } from '../../scripts/electron-binary.mjs';
 import { CONFIG_KEYS } from '../../src-shared/config-keys.js';
+import { within } from '../helpers/fault-kit.js';
 import { buildOnce, ROOT } from './build-once.js';
 
 export { ROOT };
@@ -95,19 +96,6 @@ export function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** `promise`, or an error naming what did not happen within `ms`. */
-export async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not happen within ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 /**
  * Launch the built app with `_electron`, on a temporary VEGA_DATA_DIR, a
  * temporary .env naming the stand-in Ollama, and a temporary Chromium
@@ -171,9 +159,9 @@ export async function launchVega(opts: { executablePath: string; ollamaUrl: stri
       // Once the process has exited Playwright has already dropped the app
       // (its context closes with the connection); only a live one is closed.
       if (!done) {
-        await within(app.close(), 30_000, 'Closing the Electron app').catch(() => undefined);
+        await within(30_000, app.close(), 'Closing the Electron app').catch(() => undefined);
         if (!done) child.kill('SIGKILL');
-        await within(exited, 10_000, 'The Electron process exiting').catch(() => undefined);
+        await within(10_000, exited, 'The Electron process exiting').catch(() => undefined);
       }
       removeFolders();
     },

@@ -1,8 +1,9 @@
 import { expect, test, type Page } from '@playwright/test';
 import type { Transport } from '../../src-shared/api.js';
 import { electronBinary } from '../../scripts/electron-binary.mjs';
+import { within } from '../helpers/fault-kit.js';
 import { startOllamaStandIn, type OllamaStandIn } from '../helpers/ollama-standin.js';
-import { descendantsOf, electronTarget, launchVega, leftoverProcesses, processTable, readVegaLogs, within, type LaunchedVega, type ProcessEntry } from './electron-fixtures.js';
+import { descendantsOf, electronTarget, launchVega, leftoverProcesses, processTable, readVegaLogs, type LaunchedVega, type ProcessEntry } from './electron-fixtures.js';
 import { chartPoints, countingReply, lastAnswer } from './fixtures.js';
 
 // The real Electron app, end to end: launch, chat against a stand-in Ollama,
@@ -180,7 +181,7 @@ test.describe('Electron app', () => {
 
     // As Cmd+Q / the tray's Quit: before-quit runs the ordered shutdown once, then app.exit(0).
     await v.app.evaluate(({ app }) => app.quit()).catch(() => undefined);
-    const { code, signal } = await within(v.exited, 30_000, 'Vega exiting after app.quit()');
+    const { code, signal } = await within(30_000, v.exited, 'Vega exiting after app.quit()');
     expect(signal).toBeNull();
     expect(code).toBe(0);
 

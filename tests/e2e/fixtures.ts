@@ -5,6 +5,7 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { withDeadline } from '../../src-main/engine/deadline.js';
 import { buildOnce, ROOT } from './build-once.js';
 import { startOllamaStandIn, type OllamaStandIn, type OllamaStandInOptions } from '../helpers/ollama-standin.js';
 
@@ -71,20 +72,21 @@ async function startHost(serve: string, env: Record<string, string>, dataDir: st
   let out = '';
   proc.stdout?.setEncoding('utf8').on('data', (d: string) => (out += d));
   proc.stderr?.setEncoding('utf8').on('data', (d: string) => (out += d));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`The web host did not say it was listening within 30 s:\n${out}`)), 30_000);
-    const check = () => {
-      if (out.includes('Vega web host listening')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    proc.stdout?.on('data', check);
-    proc.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`The web host exited (${code}) before listening:\n${out}`));
-    });
-  });
+  await withDeadline(
+    30_000,
+    () =>
+      new Promise<void>((resolve, reject) => {
+        proc.stdout?.on('data', () => {
+          if (out.includes('Vega web host listening')) resolve();
+        });
+        proc.once('exit', (code) => reject(new Error(`The web host exited (${code}) before listening:\n${out}`)));
+      }),
+    {
+      onLate: () => {
+        throw new Error(`The web host did not say it was listening within 30 s:\n${out}`);
+      },
+    },
+  );
   return { proc, output: () => out };
 }
 
@@ -92,9 +94,12 @@ async function stopHost(proc: ChildProcess): Promise<void> {
   if (proc.exitCode !== null || proc.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
   proc.kill('SIGTERM');
-  const timer = setTimeout(() => proc.kill('SIGKILL'), 8_000);
-  await exited;
-  clearTimeout(timer);
+  await withDeadline(8_000, () => exited, {
+    onLate: () => {
+      proc.kill('SIGKILL');
+      return exited;
+    },
+  });
 }
 
 /**
@@ -195,7 +200,8 @@ export function chartPoints(page: Page, chart: string): Promise<number> {
 }
 
 /** axe-core's serious and critical findings on the page as it is, in a short form. */
-export async function seriousViolations(page: Page) {
+// Spelled out: the inferred type would name axe-core's nested copy, which a declaration cannot.
+export async function seriousViolations(page: Page): Promise<{ id: string; impact: string | null | undefined; help: string; nodes: string[] }[]> {
   const result = await new AxeBuilder({ page }).analyze();
   return result.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')

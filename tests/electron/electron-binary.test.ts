@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { electronBinary } from '../../scripts/electron-binary.mjs';
@@ -17,6 +17,7 @@ function fakePackage(name: string, opts: { pathTxt?: string; binary?: boolean })
   if (opts.pathTxt !== undefined) writeFileSync(path.join(pkg, 'path.txt'), opts.pathTxt);
   if (opts.binary) {
     const exe = path.join(pkg, 'dist', opts.pathTxt ?? 'electron');
+    mkdirSync(path.dirname(exe), { recursive: true });
     writeFileSync(exe, '#!/bin/sh\n');
     chmodSync(exe, 0o755);
   }
@@ -26,7 +27,15 @@ function fakePackage(name: string, opts: { pathTxt?: string; binary?: boolean })
 describe('electronBinary()', () => {
   it('finds dist/<path.txt> when the binary was installed', () => {
     const pkg = fakePackage('installed', { pathTxt: 'electron', binary: true });
-    expect(electronBinary({ env: {}, electronDir: pkg })).toEqual({ ok: true, path: path.join(pkg, 'dist', 'electron') });
+    expect(electronBinary({ env: {}, electronDir: pkg })).toEqual({ ok: true, path: path.join(pkg, 'dist', 'electron'), dist: path.join(pkg, 'dist') });
+  });
+
+  it("on a Mac, dist is the folder that holds Electron.app (electron-builder's electronDist), not the executable's folder", () => {
+    const pkg = fakePackage('mac', { pathTxt: 'Electron.app/Contents/MacOS/Electron', binary: true });
+    const r = electronBinary({ env: {}, electronDir: pkg });
+    expect(r).toMatchObject({ ok: true, path: path.join(pkg, 'dist', 'Electron.app', 'Contents', 'MacOS', 'Electron'), dist: path.join(pkg, 'dist') });
+    // The mac packager copies <electronDist>/Electron.app.
+    expect(r.ok && existsSync(path.join(r.dist, 'Electron.app'))).toBe(true);
   });
 
   it('says why when path.txt is missing (package installed without its binary)', () => {
@@ -50,7 +59,7 @@ describe('electronBinary()', () => {
     writeFileSync(exe, '#!/bin/sh\n');
     chmodSync(exe, 0o755);
     const pkg = fakePackage('override-pkg', {});
-    expect(electronBinary({ env: { ELECTRON_OVERRIDE_DIST_PATH: dist }, electronDir: pkg })).toEqual({ ok: true, path: exe });
+    expect(electronBinary({ env: { ELECTRON_OVERRIDE_DIST_PATH: dist }, electronDir: pkg })).toEqual({ ok: true, path: exe, dist });
     const missing = electronBinary({ env: { ELECTRON_OVERRIDE_DIST_PATH: path.join(dir, 'nowhere') }, electronDir: pkg });
     expect(!missing.ok && missing.reason).toMatch(/ELECTRON_OVERRIDE_DIST_PATH/);
   });

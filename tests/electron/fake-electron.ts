@@ -1,4 +1,4 @@
-import type { BrowserWindowConstructorOptions, CustomScheme, HandlerDetails, WindowOpenHandlerResponse } from 'electron';
+import type { BrowserWindowConstructorOptions, CustomScheme, HandlerDetails, MenuItemConstructorOptions, WindowOpenHandlerResponse } from 'electron';
 import type {
   AppSurface,
   ContextBridgeSurface,
@@ -8,10 +8,12 @@ import type {
   InvokeEventSurface,
   IpcMainSurface,
   IpcRendererSurface,
+  MenuSurface,
   PermissionCheckHandler,
   PermissionRequestHandler,
   PreloadSurface,
   ProtocolSurface,
+  SafeStorageSurface,
   SessionSurface,
   ShellSurface,
   WebContentsSurface,
@@ -228,16 +230,75 @@ export class FakeSession implements SessionSurface {
 
 export class FakeShell implements ShellSurface {
   readonly opened: string[] = [];
+  readonly openedPaths: string[] = [];
+  readonly shownItems: string[] = [];
   openExternal(url: string): Promise<void> {
     this.opened.push(url);
     return Promise.resolve();
   }
+  openPath(path: string): Promise<string> {
+    this.openedPaths.push(path);
+    return Promise.resolve('');
+  }
+  showItemInFolder(fullPath: string): void {
+    this.shownItems.push(fullPath);
+  }
 }
 
+/** Before ready, Electron shows no error box on Linux (it only prints to stderr): the fake keeps those apart. */
 export class FakeDialog implements DialogSurface {
   readonly errors: [string, string][] = [];
+  readonly printedBeforeReady: [string, string][] = [];
+  constructor(readonly isReady: () => boolean) {}
   showErrorBox(title: string, content: string): void {
-    this.errors.push([title, content]);
+    (this.isReady() ? this.errors : this.printedBeforeReady).push([title, content]);
+  }
+}
+
+/** The menu as set: the template itself stands for the built menu. */
+export class FakeMenu implements MenuSurface {
+  applied: MenuItemConstructorOptions[] | null = null;
+  buildFromTemplate(template: MenuItemConstructorOptions[]): { template: MenuItemConstructorOptions[] } {
+    return { template };
+  }
+  setApplicationMenu(menu: { template: MenuItemConstructorOptions[] } | null): void {
+    this.applied = menu?.template ?? null;
+  }
+  /** Every item of the applied menu, depth first. */
+  items(): MenuItemConstructorOptions[] {
+    const walk = (list: MenuItemConstructorOptions[]): MenuItemConstructorOptions[] => list.flatMap((i) => [i, ...(Array.isArray(i.submenu) ? walk(i.submenu) : [])]);
+    return walk(this.applied ?? []);
+  }
+  /** Choose the item with this label, as a click would. */
+  click(label: string): void {
+    const item = this.items().find((i) => i.label === label);
+    if (!item?.click) throw new Error(`no menu item ${label}`);
+    (item.click as () => void)();
+  }
+}
+
+/**
+ * safeStorage with a key the fake keeps: the bytes on disk are not the
+ * plain text (reversed and marked), and decrypting anything else fails as
+ * Electron's does. `available` and `backend` play the OS's answer.
+ */
+export class FakeSafeStorage implements SafeStorageSurface {
+  available = true;
+  backend = 'gnome_libsecret';
+  static readonly MARK = 'fake-os-key:';
+  isAsyncEncryptionAvailable(): Promise<boolean> {
+    return Promise.resolve(this.available);
+  }
+  encryptStringAsync(plainText: string): Promise<Buffer> {
+    return Promise.resolve(Buffer.from(FakeSafeStorage.MARK + [...plainText].reverse().join('')));
+  }
+  decryptStringAsync(encrypted: Buffer): Promise<{ result: string }> {
+    const text = encrypted.toString('utf8');
+    if (!text.startsWith(FakeSafeStorage.MARK)) return Promise.reject(new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.'));
+    return Promise.resolve({ result: [...text.slice(FakeSafeStorage.MARK.length)].reverse().join('') });
+  }
+  getSelectedStorageBackend(): string {
+    return this.backend;
   }
 }
 
@@ -283,6 +344,11 @@ export class FakeApp extends Emitter implements AppSurface {
   quit(): void {
     this.requestQuit();
   }
+  /** How many times relaunch() was called. */
+  relaunches = 0;
+  relaunch(): void {
+    this.relaunches++;
+  }
   exit(code?: number): void {
     this.exits.push(code);
   }
@@ -316,6 +382,8 @@ export interface FakeElectron extends ElectronSurface {
   readonly session: { readonly defaultSession: FakeSession };
   readonly shell: FakeShell;
   readonly dialog: FakeDialog;
+  readonly Menu: FakeMenu;
+  readonly safeStorage: FakeSafeStorage;
   readonly windows: FakeWindow[];
   /** Every webContents created (windows' and any other, e.g. a guest page). */
   readonly contents: FakeWebContents[];
@@ -381,7 +449,9 @@ export function createFakeElectron(userData = '/tmp/vega-fake-user-data'): FakeE
     protocol: new FakeProtocol(() => app.ready),
     session: { defaultSession: new FakeSession() },
     shell: new FakeShell(),
-    dialog: new FakeDialog(),
+    dialog: new FakeDialog(() => app.ready),
+    Menu: new FakeMenu(),
+    safeStorage: new FakeSafeStorage(),
     windows,
     contents,
     createContents() {

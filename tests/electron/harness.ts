@@ -38,11 +38,12 @@ export interface FakeHost {
  * a temp folder (its own .env and data dir, nothing from the real environment),
  * with the preload run in the window's fake preload world.
  */
-export async function startFakeHost(opts: { tickMs?: number; quitBoundMs?: number; envText?: string } = {}): Promise<FakeHost> {
+export async function startFakeHost(opts: { tickMs?: number; quitBoundMs?: number; envText?: string; before?: (electron: FakeElectron) => void } = {}): Promise<FakeHost> {
   const dir = tempDir();
   const envFile = path.join(dir, '.env');
   writeFileSync(envFile, opts.envText ?? '');
   const electron = createFakeElectron(path.join(dir, 'user-data'));
+  opts.before?.(electron);
   const starting = startElectronHost(electron, {
     preloadPath: path.join(dir, 'preload', 'index.cjs'),
     rendererDir: writeRenderer(dir),

@@ -1,9 +1,10 @@
 import type { ResourceSnapshot } from '../../src-shared/resources.js';
 import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startElectronHost } from '../../src-main/electron/host.js';
 import { CALL_NAMES, type ChatEvent } from '../../src-shared/contract.js';
+import { expectDiskEditSeen } from '../contract/disk-edit.js';
 import { createFakeElectron } from './fake-electron.js';
 import { startFakeHost, tempDir, writeRenderer, type FakeHost } from './harness.js';
 
@@ -91,6 +92,26 @@ describe('the Electron host, wired on the fake surface', () => {
     await h.host.quit();
     expect(h.electron.app.exits).toEqual([0]);
     expect(h.host.vega.rm.closed).toBe(true);
+  });
+
+  it('app:restart relaunches, then runs the ordered quit and exits 0', async () => {
+    h = await startFakeHost();
+    const relaunch = vi.spyOn(h.electron.app, 'relaunch');
+    const exit = vi.spyOn(h.electron.app, 'exit');
+    const shutdown = vi.spyOn(h.host.vega.rm, 'shutdown');
+    expect(await h.api.app.restart()).toEqual({ restarting: true, message: 'Vega is restarting.' });
+    await h.host.quit();
+    expect(relaunch).toHaveBeenCalledTimes(1);
+    expect(shutdown).toHaveBeenCalledTimes(1);
+    expect(exit.mock.calls).toEqual([[0]]);
+    // Electron starts the new instance when this one exits: relaunch must come first.
+    expect(relaunch.mock.invocationCallOrder[0]).toBeLessThan(shutdown.mock.invocationCallOrder[0]!);
+    expect(h.host.vega.rm.closed).toBe(true);
+  });
+
+  it('an edit of the .env file on disk is picked up at once, as in the web host', async () => {
+    h = await startFakeHost({ envText: 'VEGA_MODEL=first\n' });
+    await expectDiskEditSeen(h.api, path.join(h.dir, '.env'), 'VEGA_MODEL=edited-on-disk\n', 'VEGA_MODEL', 'edited-on-disk');
   });
 
   it('a second instance stops before starting an engine or a window', async () => {

@@ -31,6 +31,14 @@ describe('the window', () => {
     expect(win).toBe(e.windows[0]);
   });
 
+  it('contacts nobody unasked and takes no middle-click: no spellchecker (its dictionaries download from Google), no auxclick', () => {
+    const e = readyFake();
+    createMainWindow(e.BrowserWindow, '/p.cjs');
+    const prefs = e.windows[0]!.options.webPreferences!;
+    expect(prefs.spellcheck).toBe(false);
+    expect(prefs.disableBlinkFeatures?.split(',')).toContain('Auxclick');
+  });
+
   it('stays hidden until ready-to-show, then shows', () => {
     const e = readyFake();
     createMainWindow(e.BrowserWindow, '/p.cjs');

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { withDeadline } from '../../src-main/engine/deadline.js';
 
 /**
  * Small tools for the reliability suite: bounded waits, file-descriptor and
@@ -16,17 +17,17 @@ export function scale(light: number, heavy: number): number {
   return HEAVY ? heavy : light;
 }
 
-/** Reject when `p` does not settle within `ms`. */
-export async function within<T>(ms: number, p: Promise<T>, what = 'operation'): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const bound = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms`)), ms);
+/**
+ * Reject when `p` does not settle within `ms`: a guard against a hang, so a
+ * broken case fails with a name instead of at the test's timeout. Not a
+ * measure of speed: bounds are generous enough for a busy machine.
+ */
+export function within<T>(ms: number, p: Promise<T>, what = 'operation'): Promise<T> {
+  return withDeadline(ms, () => p, {
+    onLate: () => {
+      throw new Error(`${what} did not finish within ${ms} ms`);
+    },
   });
-  try {
-    return await Promise.race([p, bound]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

@@ -37,6 +37,8 @@ export interface OllamaStandIn {
   accepted(): number;
   /** Connections open now. */
   open(): number;
+  /** Streamed answers the client closed before their end (a Stop, an abort, a timeout). */
+  hungUp(): number;
   requests: StandInRequest[];
   /** "Ollama down": the listener closes and open sockets are destroyed. */
   stop(): Promise<void>;
@@ -209,6 +211,7 @@ export async function startOllamaStandIn(opts: OllamaStandInOptions = {}): Promi
   let toolCalls: { name: string; arguments: Record<string, unknown> }[] | undefined;
   const loaded = new Map<string, number>();
   const requests: StandInRequest[] = [];
+  let hungUp = 0;
 
   const installed = () => o.models.map(fullName);
   const modelEntry = (name: string) => ({
@@ -259,6 +262,9 @@ export async function startOllamaStandIn(opts: OllamaStandInOptions = {}): Promi
       return sendJson(res, 200, { ...f, message: toolMessage ?? { role: 'assistant', content: text } });
     }
     const w = new Writer(res, o.tokenDelayMs);
+    res.on('close', () => {
+      if (!res.writableEnded) hungUp++;
+    });
     if (stallBeforeFirstToken) return w.stall(); // as Ollama loading a model: no headers yet
     res.writeHead(200, { 'content-type': 'application/x-ndjson' });
     const lines: string[] = [];
@@ -325,6 +331,7 @@ export async function startOllamaStandIn(opts: OllamaStandInOptions = {}): Promi
     port: l.port,
     accepted: l.accepted,
     open: l.open,
+    hungUp: () => hungUp,
     requests,
     stop: l.stop,
     start: l.start,

@@ -103,7 +103,7 @@ describe('GitHub', () => {
     gh!.route('GET /search/issues', oversized(3 * 1024 * 1024));
     await expect(tool(g, 'github_search_issues').run({ query: 'x' }, ctx())).rejects.toThrow(/GitHub sent more than 2 MiB/);
     gh!.route('GET /search/issues', stall);
-    await expect(tool(g, 'github_search_issues').run({ query: 'x' }, ctx())).rejects.toMatchObject({ code: 'TIMEOUT', message: expect.stringMatching(/GitHub did not answer within 0\.3 s/) });
+    await expect(tool(g, 'github_search_issues').run({ query: 'x' }, ctx())).rejects.toMatchObject({ code: 'TIMEOUT', message: expect.stringMatching(/GitHub did not start answering within 0\.3 s/) });
     expect(g.stats()).toMatchObject({ calls: 3, failures: 3, lastStatus: 'error' });
   });
 

@@ -76,7 +76,7 @@ describe('Home Assistant', () => {
     ha!.route('GET /api/states', oversized(9 * 1024 * 1024));
     await expect(tool(h, 'home_assistant_list_entities').run({}, ctx())).rejects.toThrow(/more than 8 MiB/);
     ha!.route('GET /api/states', stall);
-    await expect(tool(h, 'home_assistant_list_entities').run({}, ctx())).rejects.toMatchObject({ code: 'TIMEOUT', message: expect.stringMatching(/Home Assistant did not answer within 0\.3 s/) });
+    await expect(tool(h, 'home_assistant_list_entities').run({}, ctx())).rejects.toMatchObject({ code: 'TIMEOUT', message: expect.stringMatching(/Home Assistant did not start answering within 0\.3 s/) });
   });
 
   it('not set up: a clear message and no request', async () => {

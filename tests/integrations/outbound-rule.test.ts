@@ -4,10 +4,11 @@ import { describe, expect, it } from 'vitest';
 
 // The house-rules test forbids fetch/Agent/http.request outside the engine.
 // This one is narrower and stricter for the integrations: their only way out
-// is undici's `request` in http.ts, always on the engine's dispatcher. The
-// pool test proves the same at run time (the engine counted every request
-// the stand-ins saw).
+// is the engine's outbound module, through http.ts, always on the engine's
+// dispatcher. The pool test proves the same at run time (the engine counted
+// every request the stand-ins saw).
 const root = path.resolve(__dirname, '../../src-main/integrations');
+const outboundDir = path.resolve(__dirname, '../../src-main/engine/outbound');
 
 function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -16,34 +17,68 @@ function sources(dir: string): string[] {
   });
 }
 
-const files = sources(root).map((f) => ({ file: path.relative(root, f), code: readFileSync(f, 'utf8').replace(/\/\/.*$/gm, '').replace(/\/\*[\s\S]*?\*\//g, '') }));
+const uncommented = (f: string): string =>
+  readFileSync(f, 'utf8')
+    .replace(/\/\/.*$/gm, '')
+    .replace(/\/\*[\s\S]*?\*\//g, '');
+const files = sources(root).map((f) => ({ file: path.relative(root, f), code: uncommented(f) }));
+const outbound = sources(outboundDir).map((f) => ({ file: path.relative(outboundDir, f), code: uncommented(f) }));
+
+/** The names a file imports as values (not types) from `from`. */
+function valueImports(code: string, from: RegExp): string[] {
+  const imports = [...code.matchAll(/import\s+(type\s+)?\{([^}]*)\}\s+from\s+['"]([^'"]+)['"]/g)].filter((m) => from.test(m[3]!));
+  return imports
+    .filter((m) => !m[1])
+    .flatMap((m) =>
+      m[2]!
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s && !s.startsWith('type ')),
+    );
+}
 
 describe('integrations reach the network only through the engine', () => {
-  it('scans the integration sources', () => {
-    expect(files.map((f) => f.file)).toEqual(expect.arrayContaining(['http.ts', 'web-fetch.ts', 'github.ts', 'slack.ts', 'sso/device-flow.ts']));
+  it('scans the integration sources and the outbound module', () => {
+    expect(files.map((f) => f.file)).toEqual(
+      expect.arrayContaining(['http.ts', 'web-fetch.ts', 'github.ts', 'slack.ts', 'sso/device-flow.ts']),
+    );
+    expect(outbound.map((f) => f.file)).toEqual(expect.arrayContaining(['request.ts', 'errors.ts']));
   });
 
-  it('only http.ts imports a value from undici, and only `request`', () => {
-    for (const { file, code } of files) {
-      const imports = [...code.matchAll(/import\s+(type\s+)?\{([^}]*)\}\s+from\s+['"]undici['"]/g)];
-      const values = imports.filter((m) => !m[1]).flatMap((m) => m[2]!.split(',').map((s) => s.trim()).filter((s) => s && !s.startsWith('type ')));
-      if (file === 'http.ts') expect(values, file).toEqual(['request']);
-      else expect(values, file).toEqual([]);
+  it('no integration imports a value from undici; in the outbound module only request.ts does, and only `request`', () => {
+    for (const { file, code } of [...files, ...outbound.filter((f) => f.file !== 'request.ts')]) {
+      expect(valueImports(code, /^undici$/), file).toEqual([]);
       expect(code, file).not.toMatch(/require\(['"]undici['"]\)|import\(['"]undici['"]\)|from ['"]undici\//);
     }
+    expect(valueImports(outbound.find((f) => f.file === 'request.ts')!.code, /^undici$/)).toEqual(['request']);
   });
 
-  it('every request goes on rm.httpClient()', () => {
-    const http = files.find((f) => f.file === 'http.ts')!.code;
-    const calls = [...http.matchAll(/\brequest\(/g)];
+  it("the outbound module's one request goes on the dispatcher it is handed", () => {
+    const code = outbound.find((f) => f.file === 'request.ts')!.code;
+    const calls = [...code.matchAll(/\brequest\(/g)];
     expect(calls).toHaveLength(1);
-    // The one call's options (up to the statement's end) name the engine's client.
-    const call = http.slice(calls[0]!.index, http.indexOf('\n    );', calls[0]!.index));
-    expect(call).toMatch(/dispatcher: rm\.httpClient\(\)/);
+    const call = code.slice(calls[0]!.index, code.indexOf('\n    );', calls[0]!.index));
+    expect(call).toMatch(/\n\s+dispatcher,\n/);
+  });
+
+  it('every request of the integrations goes on rm.httpClient(), through http.ts', () => {
+    for (const { file, code } of files) {
+      const used = valueImports(code, /engine\/outbound/);
+      if (file !== 'http.ts')
+        expect(
+          used.filter((n) => n === 'open' || n === 'send'),
+          file,
+        ).toEqual([]);
+    }
+    const http = files.find((f) => f.file === 'http.ts')!.code;
+    const calls = [...http.matchAll(/\boutbound\.(open|send)\(([^,]*),/g)];
+    expect(calls.map((m) => m[1])).toEqual(['open', 'send']);
+    for (const m of calls) expect(m[2]).toBe('rm.httpClient()');
   });
 
   it('no sockets, connectors or dispatchers of their own', () => {
-    const forbidden = /\bnew (Agent|Pool|Client|Dispatcher)\b|buildConnector|setGlobalDispatcher|\b(net|tls)\.(connect|createConnection)\b|from ['"]node:(http|https|http2|tls|dgram)['"]|\bfetch\(/;
+    const forbidden =
+      /\bnew (Agent|Pool|Client|Dispatcher)\b|buildConnector|setGlobalDispatcher|\b(net|tls)\.(connect|createConnection)\b|from ['"]node:(http|https|http2|tls|dgram)['"]|\bfetch\(/;
     for (const { file, code } of files) {
       // Type-only imports (IncomingHttpHeaders) carry no behaviour.
       const values = code.replace(/import type [^;]+;/g, '');

@@ -200,7 +200,7 @@ describe('fetch_text: what the server sends', () => {
     const { fetchTool, base } = await setup('VEGA_HTTP_TIMEOUT_S=0.3\n');
     site!.route('GET /slow', stall);
     const start = Date.now();
-    await expect(run(fetchTool, `${base}/slow`)).rejects.toMatchObject({ code: 'TIMEOUT', message: expect.stringMatching(/standin\.test:\d+ did not answer within 0\.3 s/) });
+    await expect(run(fetchTool, `${base}/slow`)).rejects.toMatchObject({ code: 'TIMEOUT', message: expect.stringMatching(/standin\.test:\d+ did not start answering within 0\.3 s/) });
     expect(Date.now() - start).toBeLessThan(3_000);
   });
 

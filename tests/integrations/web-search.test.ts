@@ -68,7 +68,7 @@ describe('web_search via SearXNG', () => {
   it('times out', async () => {
     const s = await setup('VEGA_HTTP_TIMEOUT_S=0.3\n');
     searx!.route('GET /search', stall);
-    await expect(search(s, { query: 'x' })).rejects.toMatchObject({ code: 'TIMEOUT', message: expect.stringMatching(/SearXNG did not answer within 0\.3 s/) });
+    await expect(search(s, { query: 'x' })).rejects.toMatchObject({ code: 'TIMEOUT', message: expect.stringMatching(/SearXNG did not start answering within 0\.3 s/) });
   });
 
   it('an instance that is down is named with its setting', async () => {

@@ -4,7 +4,6 @@ import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EventHub } from '../../src-main/app/events.js';
 import { createChat } from '../../src-main/chat/index.js';
 import { HistoryStore } from '../../src-main/chat/store.js';
 import type { ChatMessage } from '../../src-shared/chat.js';
@@ -141,7 +140,7 @@ describe(`SIGKILL while the chat history is written (${KILLS} kills, seed ${SEED
     // After the last kill, the app itself carries on in the newest conversation.
     const engine = await tempEngine({ envText: `OLLAMA_HOST=${ollama.url}\n`, env: { VEGA_DATA_DIR: dir } });
     try {
-      const chat = await createChat(engine.rm, new EventHub());
+      const chat = await createChat(engine.rm, () => undefined);
       const newest = chat.service.list()[0]!;
       const before = (await chat.service.get(newest.id)).messages.length;
       await chat.service.send(newest.id, 'after the kills');

@@ -85,7 +85,7 @@ describe('the .env fails mid-run (the web host as `npm run serve` runs it: watch
       writeFileSync(file, envText('model-after'));
       const fixedAt = Date.now();
       // (Should the watcher miss the event, a read after the 5 s retry pause recovers too.)
-      await until(async () => (await model()) === 'model-after' && !app!.rm.config.degraded, 7_000, 'recovery');
+      await until(async () => (await model()) === 'model-after' && !app!.rm.config.degraded, 10_000, 'recovery');
       console.info(`[config] ${fault.name}: healthy again ${Date.now() - fixedAt} ms after the fix`);
       expect(await model()).toBe('model-after');
       expect((await admin('/admin/resources/health')).status).toBe('healthy');
@@ -116,7 +116,7 @@ describe('the .env fails mid-run, without a watcher (Electron, tests): TTL expir
     }
     writeFileSync(engine.envFile, 'VEGA_MODEL=good-2\n');
     // No watcher: the failed load is trusted for its retry pause (5 s), then the file is read again.
-    await until(async () => (await value()) === 'good-2', 7_000, 'the reload after the retry pause');
+    await until(async () => (await value()) === 'good-2', 10_000, 'the reload after the retry pause');
     expect(engine.rm.health().status).toBe('healthy');
   }, 15_000);
 

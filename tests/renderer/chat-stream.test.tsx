@@ -33,7 +33,8 @@ async function openChat() {
 async function push(fake: ReturnType<typeof fakeApi>, ...events: Parameters<ReturnType<typeof fakeApi>['emit']>[0][]) {
   await act(async () => {
     for (const e of events) fake.emit(e);
-    await new Promise((r) => setTimeout(r, 40));
+    // The batch waits for the next frame; a frame callback asked for after it runs after it, however late that frame is.
+    await new Promise((r) => requestAnimationFrame(r));
   });
 }
 

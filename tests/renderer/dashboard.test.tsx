@@ -6,20 +6,15 @@ import { ApiProvider } from '../../src-renderer/api/context.js';
 import { ToastProvider } from '../../src-renderer/app/Toasts.js';
 import { DashboardView } from '../../src-renderer/dashboard/DashboardView.js';
 import { fakeApi, resourceSnapshot } from './fake-api.js';
+import { fakeResizeObserver } from './layout.js';
+import { loadLazyViews } from './lazy-views.js';
 
-// Recharts sizes charts with ResizeObserver, which jsdom lacks: a no-op is enough here.
-const hadRO = 'ResizeObserver' in globalThis;
-beforeAll(() => {
-  if (!hadRO)
-    (globalThis as unknown as { ResizeObserver: unknown }).ResizeObserver = class {
-      observe() {}
-      unobserve() {}
-      disconnect() {}
-    };
+let restoreResizeObserver: () => void;
+beforeAll(async () => {
+  await loadLazyViews();
+  restoreResizeObserver = fakeResizeObserver();
 });
-afterAll(() => {
-  if (!hadRO) delete (globalThis as unknown as { ResizeObserver?: unknown }).ResizeObserver;
-});
+afterAll(() => restoreResizeObserver());
 afterEach(cleanup);
 
 /** The fake API's snapshot with the figures a test varies. */

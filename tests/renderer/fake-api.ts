@@ -29,7 +29,7 @@ export function logLine(msg: string, extra: Partial<LogLine> = {}): LogLine {
 }
 
 export function ssoStatus(provider: SsoStatusValue['provider'], extra: Partial<SsoStatusValue> = {}): SsoStatusValue {
-  return { provider, configured: true, signedIn: false, expiresAt: null, scope: null, pending: false, ...extra };
+  return { provider, configured: true, signedIn: false, expiresAt: null, scope: null, pending: false, tokenStorage: 'file', ...extra };
 }
 
 export function recentRequest(requestId: string | null, extra: Partial<RecentRequest> = {}): RecentRequest {
@@ -110,6 +110,7 @@ export function fakeApi(conversations: Conversation[] = []): FakeApi {
           .slice(0, q.limit ?? 1000),
       ),
       exportDiagnostics: rec('app:exportDiagnostics', () => ({ path: '/tmp/vega/diagnostics/vega-diagnostics-1.json' })),
+      restart: rec('app:restart', () => ({ restarting: false, message: 'Restart the command to apply.' })),
     } satisfies VegaApi['app'],
     sso: {
       status: rec('sso:status', () => sso.statuses.map((s) => ({ ...s }))),

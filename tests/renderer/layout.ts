@@ -27,3 +27,15 @@ export function fakeLayout(): () => void {
     }
   };
 }
+
+/** Recharts sizes its charts with ResizeObserver, which jsdom lacks: a no-op one is enough. Returns a function that removes it. */
+export function fakeResizeObserver(): () => void {
+  const g = globalThis as unknown as { ResizeObserver?: unknown };
+  if (g.ResizeObserver) return () => undefined;
+  g.ResizeObserver = class {
+    observe() {}
+    unobserve() {}
+    disconnect() {}
+  };
+  return () => void delete g.ResizeObserver;
+}

@@ -9,24 +9,16 @@ import { ToastProvider } from '../../src-renderer/app/Toasts.js';
 import { LOG_LIMIT, TYPING_DELAY_MS } from '../../src-renderer/logs/LogsView.js';
 import { fieldViews, FIELD_CHARS, logTime } from '../../src-renderer/logs/format.js';
 import { fakeApi, logLine, message, recentRequest, resourceSnapshot, summary, type FakeApi } from './fake-api.js';
-import { fakeLayout } from './layout.js';
+import { fakeLayout, fakeResizeObserver } from './layout.js';
+import { loadLazyViews } from './lazy-views.js';
 
-// Recharts sizes charts with ResizeObserver, which jsdom lacks; the chat's list needs boxes with a size.
-const hadRO = 'ResizeObserver' in globalThis;
-let restoreLayout: () => void;
-beforeAll(() => {
-  restoreLayout = fakeLayout();
-  if (!hadRO)
-    (globalThis as unknown as { ResizeObserver: unknown }).ResizeObserver = class {
-      observe() {}
-      unobserve() {}
-      disconnect() {}
-    };
+// The charts need ResizeObserver, the chat's list boxes with a size: jsdom has neither.
+let restore: (() => void)[] = [];
+beforeAll(async () => {
+  await loadLazyViews();
+  restore = [fakeLayout(), fakeResizeObserver()];
 });
-afterAll(() => {
-  restoreLayout();
-  if (!hadRO) delete (globalThis as unknown as { ResizeObserver?: unknown }).ResizeObserver;
-});
+afterAll(() => restore.forEach((r) => r()));
 afterEach(() => {
   cleanup();
   // The app keeps its view in the address: start each test on the chat.

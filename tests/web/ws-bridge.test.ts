@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { tempWebHost, type TempWebHost } from '../helpers/web.js';
 import { connectApi } from '../helpers/ws-client.js';
@@ -88,19 +88,31 @@ describe('the contract over one WebSocket', () => {
 
 describe('the WebSocket door', () => {
   it('drops a socket whose peer stopped answering pings, and its listeners', async () => {
+    // The heartbeat on a fake clock: each beat is a step of the test, so a busy machine cannot make a live socket miss one.
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
     const w2 = await tempWebHost('', { heartbeatMs: 100 });
     try {
       const c = await connectApi(w2.host.url, w2.key);
-      expect(w2.app.events.listenerCount('chat:event')).toBe(1);
+      const alive = await connectApi(w2.host.url, w2.key);
+      expect(w2.app.events.listenerCount('chat:event')).toBe(2);
       // A peer that vanished: its socket reads nothing, so no pong comes back.
       (c.ws as unknown as { _socket: { pause(): void } })._socket.pause();
-      await eventually(() => w2.app.events.listenerCount('chat:event') === 0, 3_000, 'the dead socket to be dropped');
-      const alive = await connectApi(w2.host.url, w2.key);
-      await new Promise((r) => setTimeout(r, 400));
+      const beat = async () => {
+        const pinged = new Promise((r) => alive.ws.once('ping', r));
+        vi.advanceTimersByTime(100);
+        await pinged;
+        // The live socket's pong left before this call: once it is answered, the host has the pong.
+        await alive.api.app.info();
+      };
+      await beat();
+      await beat();
+      await eventually(() => w2.app.events.listenerCount('chat:event') === 1, 3_000, 'the dead socket to be dropped');
+      for (let i = 0; i < 3; i++) await beat();
       expect(w2.app.events.listenerCount('chat:event')).toBe(1);
       await alive.close();
       c.ws.terminate();
     } finally {
+      vi.useRealTimers();
       await w2.dispose();
     }
   });

@@ -1,6 +1,7 @@
 import { VegaError } from '../../../src-shared/errors.js';
 import type { ResourceManager } from '../../engine/resource-manager.js';
-import { header, send, type Reply, type ServiceInfo } from '../http.js';
+import { header, type Reply } from '../../engine/outbound/index.js';
+import { send, type ServiceInfo } from '../http.js';
 import type { CallStats } from '../stats.js';
 
 /**

@@ -1,6 +1,8 @@
+import type { TokenStorage } from '../../../src-shared/contract.js';
 import { VegaError } from '../../../src-shared/errors.js';
 import type { ResourceManager } from '../../engine/resource-manager.js';
-import { asBase, deadline, sleep as realSleep, type ServiceInfo } from '../http.js';
+import { joinUrl } from '../../engine/outbound/index.js';
+import { deadline, sleep as realSleep, type ServiceInfo } from '../http.js';
 import { CallStats } from '../stats.js';
 import { pollForToken, refreshTokens, requestDeviceCode, type DeviceCode, type DeviceGrant, type FlowEndpoints, type Sleep, type TokenSet } from './device-flow.js';
 import { discover, OIDC_SERVICE, type OidcEndpoints } from './oidc.js';
@@ -22,6 +24,8 @@ export interface SsoStatus {
   readonly scope: string | null;
   /** A code was handed out and is waiting for approval. */
   readonly pending: boolean;
+  /** Where the store keeps tokens (the Settings view says so). */
+  readonly tokenStorage: TokenStorage;
 }
 
 export interface SsoOptions {
@@ -181,11 +185,11 @@ export class SsoManager {
     if (provider === 'github') {
       const clientId = config.string('GITHUB_CLIENT_ID');
       if (!clientId) throw notConfigured('github');
-      const base = asBase(new URL(this.#opts.githubUrl ?? 'https://github.com/'));
+      const base = new URL(this.#opts.githubUrl ?? 'https://github.com/');
       return {
         service: GITHUB_SERVICE,
-        deviceUrl: new URL('login/device/code', base),
-        tokenUrl: new URL('login/oauth/access_token', base),
+        deviceUrl: joinUrl(base, 'login/device/code'),
+        tokenUrl: joinUrl(base, 'login/oauth/access_token'),
         clientId,
         scope: this.#opts.githubScope ?? 'repo',
       };
@@ -239,6 +243,7 @@ export class SsoManager {
       expiresAt: live && set.expiresAt !== undefined ? new Date(set.expiresAt).toISOString() : null,
       scope: live ? (set.scope ?? null) : null,
       pending: this.#pending.has(provider),
+      tokenStorage: this.#store.kind,
     };
   }
 

@@ -1,6 +1,7 @@
 import { VegaError } from '../../../src-shared/errors.js';
 import type { ResourceManager } from '../../engine/resource-manager.js';
-import { parseJson, send, statusError, type ServiceInfo } from '../http.js';
+import { joinUrl, parseJson } from '../../engine/outbound/index.js';
+import { send, statusError, type ServiceInfo } from '../http.js';
 import type { CallStats } from '../stats.js';
 
 export interface OidcEndpoints {
@@ -17,10 +18,7 @@ export const OIDC_SERVICE: ServiceInfo = { name: 'The sign-in provider', urlKey:
  * issuer itself is plain http (a provider on this machine or in tests).
  */
 export async function discover(rm: ResourceManager, stats: CallStats, issuer: URL, signal: AbortSignal): Promise<OidcEndpoints> {
-  const url = new URL(issuer.href);
-  url.pathname = `${url.pathname.replace(/\/$/, '')}/.well-known/openid-configuration`;
-  url.search = '';
-  const reply = await send(rm, OIDC_SERVICE, { url, signal, headers: { accept: 'application/json' } });
+  const reply = await send(rm, OIDC_SERVICE, { url: joinUrl(issuer, '.well-known/openid-configuration'), signal, headers: { accept: 'application/json' } });
   stats.noteHttpStatus(reply.status);
   if (reply.status !== 200) throw statusError(OIDC_SERVICE, reply, '', `Check OIDC_ISSUER (${issuer.href}).`);
   const doc = parseJson<{ issuer?: unknown; device_authorization_endpoint?: unknown; token_endpoint?: unknown }>(reply, OIDC_SERVICE);
