@@ -31,7 +31,7 @@ const sections = ORDER.filter((s) => !only || only.includes(s));
 // Bounds per section process: the quick run as a whole stays under a minute.
 const SECTION_TIMEOUT_MS = quick ? 45_000 : 300_000;
 
-function machine(): Record<string, unknown> {
+function machine() {
   let cpu = os.cpus()[0]?.model ?? 'unknown';
   try {
     const m = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'));
@@ -135,7 +135,7 @@ async function main(): Promise<void> {
   md.push(`# Vega benchmarks (${quick ? 'quick' : 'full'} run)`);
   md.push('');
   md.push(`- Machine: ${m.cpu}, ${m.cores} cores, ${m.platform}`);
-  md.push(`- Node ${m.node}; ${m.date}; load average at start ${(m.loadAverageAtStart as number[]).join(' / ')}`);
+  md.push(`- Node ${m.node}; ${m.date}; load average at start ${m.loadAverageAtStart.join(' / ')}`);
   md.push(`- Took ${seconds} s. ${met} of ${checked.length} targets met.${quick ? ' Quick run: short rounds, figures are indicative only.' : ''}`);
   md.push('');
   md.push('| benchmark | figure | target | met |');

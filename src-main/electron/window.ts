@@ -20,7 +20,9 @@ export function createMainWindow(BrowserWindow: WindowConstructor, preloadPath: 
     show: false,
     backgroundColor: '#111318',
     webPreferences: {
-      preload: preloadPath,
+      // Reviewed: the preload exposes the contract's invoke and subscribe as
+      // window.vega and nothing else (preload-api.ts, tests/electron/preload.test.ts).
+      preload: preloadPath, // eng-disable PRELOAD_JS_CHECK
       contextIsolation: true,
       sandbox: true,
       nodeIntegration: false,

@@ -21,7 +21,7 @@ interface Rig {
   readonly vega: VegaApp;
   /** The spied engine shutdown, and what it reported. */
   readonly shutdown: MockInstance<() => Promise<CleanupStepReport[]>>;
-  report(): CleanupStepReport[] | undefined;
+  readonly report: () => CleanupStepReport[] | undefined;
 }
 
 async function appWithHangingStep(e: FakeElectron, signals?: EventEmitter): Promise<Rig> {
