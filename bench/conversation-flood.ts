@@ -125,6 +125,9 @@ async function main(): Promise<void> {
     const list = await reader.api.chat.list();
     const listMs = nowMs() - t0;
     const listBytes = Buffer.byteLength(JSON.stringify(list));
+    const ta = nowMs();
+    await reader.api.chat.create({ title: 'Alone', systemPrompt: prompt(COUNT) });
+    const aloneMs = nowMs() - ta;
     await gcChild(child);
     const base = memOf(pid);
 
@@ -136,11 +139,15 @@ async function main(): Promise<void> {
       updateMs.push(nowMs() - t);
     }
     const tc = nowMs();
-    await reader.api.chat.create({ title: 'One more', systemPrompt: prompt(COUNT) });
+    await reader.api.chat.create({ title: 'One more', systemPrompt: prompt(COUNT + 1) });
     const createMs = nowMs() - tc;
     await sleep(1_000);
     const during = memOf(pid);
-    const open = stalled.filter((s) => !s.destroyed && s.readyState === 'open').length;
+    // Read again: a socket the host dropped ends once its buffered bytes are read.
+    let dropped = 0;
+    for (const s of stalled) s.once('close', () => dropped++).resume();
+    await sleep(1_000);
+    const open = STALLED - dropped;
     for (const s of stalled) s.destroy();
     await sleep(1_000);
     await gcChild(child);
@@ -152,11 +159,12 @@ async function main(): Promise<void> {
       ['chat:list answer', `${fmtBytes(listBytes)} in ${fmtMs(listMs)}`],
       [`host RSS, before the attack (after gc)`, fmtBytes(base.rss)],
       [`host RSS peak, ${STALLED} stalled sockets + ${UPDATES} updates + 1 create`, fmtBytes(during.peak)],
-      ['host RSS 1 s later', fmtBytes(during.rss)],
+      ['host RSS 1 s after the last call', fmtBytes(during.rss)],
       ['host RSS after the stalled sockets closed (after gc)', fmtBytes(after.rss)],
       ['stalled sockets the host still kept open', `${open} of ${STALLED}`],
       ['one update, round trip (each)', updateMs.map(fmtMs).join(', ')],
-      ['one create, round trip', fmtMs(createMs)],
+      ['one create, round trip, one reading window', fmtMs(aloneMs)],
+      ['one create, round trip, during the attack', fmtMs(createMs)],
       ['chat events the reading window received', fmtBytes(eventBytes)],
     ];
     console.log('| measure | figure |\n|---|---|');

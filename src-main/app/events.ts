@@ -18,8 +18,8 @@ export class EventHub {
   on<E extends EventName>(event: E, listener: Listener<E>): () => void {
     let set = this.#listeners.get(event);
     if (!set) this.#listeners.set(event, (set = new Set()));
-    set.add(listener as Listener<never>);
-    return () => set.delete(listener as Listener<never>);
+    set.add(listener);
+    return () => set.delete(listener);
   }
 
   emit<E extends EventName>(event: E, payload: EventPayloads[E]): void {

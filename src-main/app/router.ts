@@ -41,7 +41,7 @@ export async function dispatchCall(
   const full: CallContext = { host: ctx.host, requestId };
   try {
     const handler = handlers[channel] as Handler<CallName>;
-    return { ok: true, value: await handler(parsed.data as never, full) };
+    return { ok: true, value: await handler(parsed.data, full) };
   } catch (err) {
     if (!(err instanceof VegaError)) logger?.error({ err, channel, requestId: full.requestId }, `call ${channel} failed`);
     return { ok: false, error: toErrorValue(err) };

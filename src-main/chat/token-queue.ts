@@ -34,6 +34,7 @@ export class TokenQueue implements AsyncIterable<string> {
         while (this.#items.length) yield this.#items.shift()!;
         if (this.#ended) {
           finished = true;
+          // eslint-disable-next-line @typescript-eslint/only-throw-error -- the reader gets the producer's failure as it came
           if (this.#error !== undefined) throw this.#error;
           return;
         }

@@ -48,7 +48,7 @@ export class ToolRegistry {
   /** What to offer the model this turn: only tools that can work now, so it never picks one that must fail. */
   async specs(): Promise<LlmToolSpec[]> {
     const tools = [...this.#tools.values()];
-    const ready = await Promise.all(tools.map((t) => (t.available ? t.available().catch(() => false) : true)));
+    const ready = await Promise.all(tools.map((t) => (t.available ? t.available().catch(() => false) : Promise.resolve(true))));
     return tools.filter((_, i) => ready[i]).map((t) => ({ name: t.name, description: t.description, parameters: t.parameters }));
   }
 }

@@ -47,11 +47,13 @@ export function createPooledClient(settings: HttpSettings, metrics: HttpMetrics)
     ...settings.tls,
     timeout: settings.timeoutMs,
     allowH2: settings.http2,
-  } as buildConnector.BuildOptions);
+  });
   const sockets = new WeakSet<object>();
   const connector: buildConnector.connector = (opts, callback) =>
     build(opts, (err, socket) => {
       if (socket) sockets.add(socket);
+      // The callback takes (null, socket) or (error, null); build hands over one of the two, which the types cannot pair.
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- the rule misreads the overloaded pair as accepting the union
       callback(err as null, socket as NonNullable<typeof socket>);
     });
   const keepAliveMaxMs = settings.keepAliveS * 1000;

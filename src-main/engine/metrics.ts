@@ -34,7 +34,7 @@ export class HttpMetrics {
   connectionsOpened = 0;
   connectionsClosed = 0;
   /** The last RECENT_KEPT requests, oldest first (a ring: no allocation per request beyond the record). */
-  readonly #recent: (RecentRequest | undefined)[] = new Array(RECENT_KEPT);
+  readonly #recent = new Array<RecentRequest | undefined>(RECENT_KEPT);
   #recentNext = 0;
   readonly #unsubscribe: () => void;
 

@@ -17,7 +17,7 @@ export function MessageEditor({ initial, onSave, onCancel }: { initial: string; 
       enterSaves
       minRows={2}
       maxRows={10}
-      autoFocus
+      focusOnOpen
     />
   );
 }

@@ -1,4 +1,4 @@
-import { useId, useLayoutEffect, useRef, useState } from 'react';
+import { useEffect, useId, useLayoutEffect, useRef, useState } from 'react';
 
 export interface TextEditorProps {
   /** The accessible name; shown above the box unless `hideLabel`. */
@@ -17,7 +17,8 @@ export interface TextEditorProps {
   className: string;
   placeholder?: string;
   maxLength?: number;
-  autoFocus?: boolean;
+  /** Take the keyboard when it opens (it opens on a click that asked for it). */
+  focusOnOpen?: boolean;
 }
 
 function lineCount(text: string): number {
@@ -29,7 +30,8 @@ function lineCount(text: string): number {
  * lines too) between `minRows` and `maxRows`, Ctrl/Cmd+Enter saves and
  * Escape cancels. Message editing and the system prompt both use it.
  */
-export function TextEditor({ label, hideLabel, initial, saveText, canSave, onSave, onCancel, enterSaves, minRows, maxRows, className, placeholder, maxLength, autoFocus }: TextEditorProps) {
+export function TextEditor(props: TextEditorProps) {
+  const { label, hideLabel, initial, saveText, canSave, onSave, onCancel, enterSaves, minRows, maxRows, className, placeholder, maxLength, focusOnOpen } = props;
   const [text, setText] = useState(initial);
   const box = useRef<HTMLTextAreaElement>(null);
   const id = useId();
@@ -37,6 +39,10 @@ export function TextEditor({ label, hideLabel, initial, saveText, canSave, onSav
   const save = () => {
     if (ok) onSave(text);
   };
+
+  useEffect(() => {
+    if (focusOnOpen) box.current?.focus();
+  }, [focusOnOpen]);
 
   useLayoutEffect(() => {
     const el = box.current;
@@ -56,7 +62,6 @@ export function TextEditor({ label, hideLabel, initial, saveText, canSave, onSav
         value={text}
         placeholder={placeholder}
         maxLength={maxLength}
-        autoFocus={autoFocus}
         onChange={(e) => setText(e.target.value)}
         onKeyDown={(e) => {
           // An IME composing a character uses Enter to confirm it.

@@ -1,7 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { load } from 'js-yaml';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { afterExtract, electronLeftovers } from '../../scripts/after-extract.mjs';
+import { electronBuilderCommand, run } from '../../scripts/dist.mjs';
 
 const root = path.resolve(__dirname, '../..');
 const cfg = load(readFileSync(path.join(root, 'electron-builder.yml'), 'utf8')) as Record<string, any>;
@@ -47,6 +50,63 @@ describe('electron-builder.yml', () => {
       onlyLoadAppFromAsar: true,
       enableEmbeddedAsarIntegrityValidation: true,
     });
+  });
+});
+
+describe('what electron-builder needs on every target', () => {
+  it('deb: a homepage and an author with an email (fpm refuses to build without them)', () => {
+    expect(pkg.homepage).toMatch(/^https:\/\/\S+$/);
+    expect(pkg.author).toMatchObject({ name: expect.any(String), email: expect.stringMatching(/^[^@\s]+@[^@\s]+$/) });
+    expect(cfg.linux.maintainer).toBe(`${pkg.author.name} <${pkg.author.email}>`);
+  });
+
+  it('Linux: desktopName names the .desktop file and the window class alike (syncDesktopName)', () => {
+    expect(pkg.desktopName).toBe('vega.desktop');
+    expect(cfg.linux.syncDesktopName).toBe(true);
+  });
+
+  it("macOS: electronDist is the folder that holds Electron.app, not the executable's own folder", () => {
+    const dist = path.join('/opt', 'electron', 'dist');
+    const { args } = electronBuilderCommand(dist, ['--mac', 'dir'], {});
+    expect(args).toContain(`-c.electronDist=${dist}`);
+    expect(args.slice(-2)).toEqual(['--mac', 'dir']);
+  });
+
+  it('Windows: electron-builder runs as a script of this very Node (npx is npx.cmd there, which spawn cannot start)', () => {
+    const { command, args } = electronBuilderCommand('/d', [], {});
+    expect(command).toBe(process.execPath);
+    expect(args[0]).toMatch(/electron-builder[\\/]cli\.js$/);
+    expect(existsSync(args[0]!)).toBe(true);
+    expect(electronBuilderCommand('/d', [], { VEGA_TEST_BUILD: '1' }).args).toContain('-c.electronFuses.enableNodeCliInspectArguments=true');
+  });
+
+  it('a step that cannot even start is reported in one sentence, not dropped', () => {
+    const error = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      expect(run(path.join(os.tmpdir(), 'no-such-program-vega'), [], { stdio: 'ignore' })).toBe(1);
+      expect(error).toHaveBeenCalledTimes(1);
+      expect(String(error.mock.calls[0]?.[0])).toMatch(/^npm run dist could not start no-such-program-vega: .*ENOENT.*\.$/);
+    } finally {
+      error.mockRestore();
+    }
+  });
+
+  it("every target: Electron's demo app and version file are dropped after extraction (electron-builder does not, for an unpacked electronDist)", async () => {
+    expect(cfg.afterExtract).toBe('./scripts/after-extract.mjs');
+    expect(electronLeftovers('/o', 'linux')).toEqual([path.join('/o', 'resources', 'default_app.asar'), path.join('/o', 'version')]);
+    expect(electronLeftovers('/o', 'win32')[0]).toBe(path.join('/o', 'resources', 'default_app.asar'));
+    // The mac layout, on real files: the app is still Electron.app when the hook runs.
+    const out = mkdtempSync(path.join(os.tmpdir(), 'vega-mac-dist-'));
+    try {
+      const resources = path.join(out, 'Electron.app', 'Contents', 'Resources');
+      mkdirSync(resources, { recursive: true });
+      for (const f of ['default_app.asar', 'electron.icns']) writeFileSync(path.join(resources, f), '');
+      await afterExtract({ appOutDir: out, electronPlatformName: 'darwin', packager: { info: { framework: { distMacOsAppName: 'Electron.app' } } } });
+      expect(existsSync(path.join(resources, 'default_app.asar'))).toBe(false);
+      expect(existsSync(path.join(resources, 'electron.icns'))).toBe(true);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
   });
 });
 

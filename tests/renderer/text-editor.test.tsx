@@ -32,7 +32,7 @@ function mount(ed: (typeof EDITORS)[number], initial: string): { onSave: Mock<(t
   return { onSave, onCancel };
 }
 
-const box = (label: string) => screen.getByRole('textbox', { name: label }) as HTMLTextAreaElement;
+const box = (label: string) => screen.getByRole<HTMLTextAreaElement>('textbox', { name: label });
 const type = (label: string, value: string) => fireEvent.change(box(label), { target: { value } });
 
 describe.each(EDITORS)('the $name (one text editor)', (ed) => {
@@ -121,7 +121,7 @@ describe('the message editor', () => {
   it('an empty message cannot be saved', () => {
     const { onSave } = mount(MESSAGE, 'What is a pool?');
     type('Edit message', '   ');
-    expect((screen.getByRole('button', { name: 'Save & resend' }) as HTMLButtonElement).disabled).toBe(true);
+    expect(screen.getByRole<HTMLButtonElement>('button', { name: 'Save & resend' }).disabled).toBe(true);
     fireEvent.keyDown(box('Edit message'), { key: 'Enter' });
     fireEvent.keyDown(box('Edit message'), { key: 'Enter', ctrlKey: true });
     expect(onSave).not.toHaveBeenCalled();
@@ -138,7 +138,7 @@ describe('the system prompt', () => {
 
   it('saves only a change, as typed (an empty prompt clears it)', () => {
     const { onSave } = mount(PROMPT, 'Be brief.');
-    const save = screen.getByRole('button', { name: 'Save prompt' }) as HTMLButtonElement;
+    const save = screen.getByRole<HTMLButtonElement>('button', { name: 'Save prompt' });
     expect(save.disabled).toBe(true);
     fireEvent.keyDown(box('System prompt'), { key: 'Enter', ctrlKey: true });
     expect(onSave).not.toHaveBeenCalled();
