@@ -18,7 +18,9 @@ export function electronLeftovers(appOutDir, platformName, macAppName = 'Electro
   return [path.join(resources, 'default_app.asar'), path.join(appOutDir, 'version')];
 }
 
-/** @param {{ appOutDir: string, electronPlatformName: string, packager: { info: { framework: { distMacOsAppName?: string } } } }} context */
+/**
+ * @param {{ appOutDir: string, electronPlatformName: string, packager: { info: { framework: { distMacOsAppName?: string } } } }} context
+ */
 export async function afterExtract(context) {
   const macAppName = context.packager.info.framework.distMacOsAppName;
   await Promise.all(electronLeftovers(context.appOutDir, context.electronPlatformName, macAppName).map((f) => rm(f, { force: true })));

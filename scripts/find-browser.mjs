@@ -26,7 +26,9 @@ const playwrightChromium = () => chromium.executablePath();
 export function findBrowser({ env = process.env, platform = process.platform, playwrightPath = playwrightChromium } = {}) {
   if (env.VEGA_CHROMIUM) {
     // Asked for by name: a wrong path is an error, not a reason to pick another browser.
-    return executable(env.VEGA_CHROMIUM) ? { ok: true, path: env.VEGA_CHROMIUM, source: 'VEGA_CHROMIUM' } : { ok: false, reason: `VEGA_CHROMIUM is set to ${env.VEGA_CHROMIUM}, which is not an executable file.` };
+    return executable(env.VEGA_CHROMIUM)
+      ? { ok: true, path: env.VEGA_CHROMIUM, source: 'VEGA_CHROMIUM' }
+      : { ok: false, reason: `VEGA_CHROMIUM is set to ${env.VEGA_CHROMIUM}, which is not an executable file.` };
   }
   let own = '';
   try {
@@ -37,7 +39,10 @@ export function findBrowser({ env = process.env, platform = process.platform, pl
   if (own && existsSync(own)) return { ok: true, path: own, source: 'playwright' };
   const exts = platform === 'win32' ? (env.PATHEXT ?? '.EXE').split(';') : [''];
   const dirs = (env.PATH ?? '').split(path.delimiter).filter(Boolean);
-  const candidates = [...ON_PATH.flatMap((name) => dirs.flatMap((d) => exts.map((ext) => path.join(d, name + ext)))), ...(platform === 'darwin' ? MAC_APPS : [])];
+  const candidates = [
+    ...ON_PATH.flatMap((name) => dirs.flatMap((d) => exts.map((ext) => path.join(d, name + ext)))),
+    ...(platform === 'darwin' ? MAC_APPS : []),
+  ];
   const found = candidates.find(executable);
   return found ? { ok: true, path: found, source: 'system' } : { ok: false, reason: NO_BROWSER };
 }

@@ -48,6 +48,26 @@ export interface VegaApi {
     /** Restart Vega so settings read at start apply (the web host answers that its command must be restarted). */
     restart(): Promise<CallResult<'app:restart'>>;
   };
+  readonly models: {
+    /** Each provider's installed models, with what is loaded now. */
+    list(): Promise<CallResult<'models:list'>>;
+    show(p: CallParams<'models:show'>): Promise<CallResult<'models:show'>>;
+    /** The pulls main holds (running, queued and the last finished), for a window that just opened. */
+    pulls(): Promise<CallResult<'models:pulls'>>;
+    /** Queue a pull; its progress comes as `onProgress` events. */
+    pull(p: CallParams<'models:pull'>): Promise<CallResult<'models:pull'>>;
+    cancelPull(p: CallParams<'models:cancelPull'>): Promise<CallResult<'models:cancelPull'>>;
+    delete(p: CallParams<'models:delete'>): Promise<CallResult<'models:delete'>>;
+    load(p: CallParams<'models:load'>): Promise<CallResult<'models:load'>>;
+    unload(p: CallParams<'models:unload'>): Promise<CallResult<'models:unload'>>;
+    onProgress(cb: (p: EventPayloads['models:progress']) => void): Unsubscribe;
+  };
+  readonly setup: {
+    /** What the first-run card shows; cheap enough to ask every few seconds while it is shown. */
+    status(): Promise<CallResult<'setup:status'>>;
+    /** Try an OpenAI-compatible address before saving it. */
+    testConnection(p: CallParams<'setup:testConnection'>): Promise<CallResult<'setup:testConnection'>>;
+  };
 }
 
 /** How a bridge moves one call and one subscription; both hosts' clients supply these two. */
@@ -109,5 +129,17 @@ export function createVegaApi(t: Transport): VegaApi {
     config: { get: call('config:get'), set: call('config:set') },
     sso: { status: call('sso:status'), start: call('sso:start'), cancel: call('sso:cancel'), signOut: call('sso:signOut') },
     app: { info: call('app:info'), logs: call('app:logs'), exportDiagnostics: call('app:exportDiagnostics'), restart: call('app:restart') },
+    models: {
+      list: call('models:list'),
+      show: call('models:show'),
+      pulls: call('models:pulls'),
+      pull: call('models:pull'),
+      cancelPull: call('models:cancelPull'),
+      delete: call('models:delete'),
+      load: call('models:load'),
+      unload: call('models:unload'),
+      onProgress: (cb) => t.subscribe('models:progress', cb),
+    },
+    setup: { status: call('setup:status'), testConnection: call('setup:testConnection') },
   };
 }

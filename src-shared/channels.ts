@@ -31,10 +31,20 @@ export const CALL_NAMES = [
   'sso:start',
   'sso:cancel',
   'sso:signOut',
+  'models:list',
+  'models:show',
+  'models:pulls',
+  'models:pull',
+  'models:cancelPull',
+  'models:delete',
+  'models:load',
+  'models:unload',
+  'setup:status',
+  'setup:testConnection',
 ] as const;
 export type CallName = (typeof CALL_NAMES)[number];
 
-export const EVENT_NAMES = ['chat:event', 'resources:snapshot'] as const;
+export const EVENT_NAMES = ['chat:event', 'resources:snapshot', 'models:progress'] as const;
 export type EventName = (typeof EVENT_NAMES)[number];
 
 const CALL_SET: ReadonlySet<string> = new Set(CALL_NAMES);

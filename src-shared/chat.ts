@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { VegaErrorValue } from './errors.js';
+import type { ContextOverflow } from './models.js';
 
 export const PROVIDERS = ['ollama', 'openai'] as const;
 export type ProviderId = (typeof PROVIDERS)[number];
@@ -55,6 +56,10 @@ export interface ConversationSummary {
   readonly createdAt: string;
   readonly updatedAt: string;
   readonly messageCount: number;
+  /** Ollama's context size for this conversation; absent: the model's default. */
+  readonly numCtx?: number;
+  /** The person's choice when the next message would not fit the context window; absent: ask. */
+  readonly overflow?: ContextOverflow;
 }
 
 export interface Conversation extends ConversationSummary {
@@ -66,6 +71,7 @@ export interface ModelInfo {
   readonly size?: number;
   readonly family?: string;
   readonly parameterSize?: string;
+  readonly quantization?: string;
 }
 
 export interface LoadedModel {

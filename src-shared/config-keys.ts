@@ -60,3 +60,21 @@ export const CONFIG_KEY_SPECS: ReadonlyMap<string, ConfigKeySpec> = new Map(
 export function isSecretKey(key: string): boolean {
   return CONFIG_KEY_SPECS.get(key)?.kind === 'secret' || /(TOKEN|SECRET|PASSWORD|API_KEY)$/.test(key);
 }
+
+/**
+ * What is secret in a setting's value: all of it for a secret key; for a URL
+ * with credentials, its password (`http://user:pass@host`) or, without one,
+ * its user (`https://TOKEN@host`). Such a value is shown and logged like a secret.
+ */
+export function secretsIn(key: string, value: string): string[] {
+  if (!value) return [];
+  if (isSecretKey(key)) return [value];
+  if (CONFIG_KEY_SPECS.get(key)?.kind !== 'url' || !value.includes('://')) return [];
+  try {
+    const url = new URL(value);
+    const part = url.password || url.username;
+    return part ? [part] : [];
+  } catch {
+    return [];
+  }
+}

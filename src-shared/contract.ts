@@ -4,6 +4,7 @@ import type { ConfigAppliesAt, ConfigKind, ConfigKey } from './config-keys.js';
 import type { VegaErrorValue } from './errors.js';
 import { REQUEST_ID_PATTERN } from './limits.js';
 import type { HealthReport, RecentRequest, ResourceSnapshot, ResourceSnapshotWire } from './resources.js';
+import { CONTEXT_OVERFLOW, MODEL_NAME_MAX, NUM_CTX_MAX, NUM_CTX_MIN, modelNameProblem, type ConnectionTest, type ModelDetails, type ProviderModels, type PullProgress, type SetupStatus } from './models.js';
 import { CALL_NAMES, EVENT_NAMES, isCallName, isEventName, type CallName, type EventName } from './channels.js';
 
 export { CALL_NAMES, EVENT_NAMES, isCallName, isEventName, type CallName, type EventName };
@@ -18,6 +19,13 @@ const provider = z.enum(PROVIDERS);
 export const REQUEST_ID = z.string().regex(REQUEST_ID_PATTERN);
 const text = z.string().min(1).max(MAX_MESSAGE_CHARS);
 const short = z.string().max(200);
+/** Ollama's name grammar (no spaces, no `../`); the issue says how to write a right one. */
+const modelName = z.string().max(MODEL_NAME_MAX).superRefine((name, ctx) => {
+  const problem = modelNameProblem(name);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+/** A conversation's `num_ctx` for Ollama; 0 goes back to the model's default. */
+const numCtx = z.union([z.literal(0), z.number().int().min(NUM_CTX_MIN).max(NUM_CTX_MAX)]);
 
 export interface ConfigEntry {
   readonly key: ConfigKey;
@@ -138,6 +146,8 @@ const envValues = z.custom<Record<string, string>>(
 );
 
 /** The request schema and (type-only) result of each call. */
+/* eslint-disable @typescript-eslint/no-unnecessary-type-assertion --
+   `null as unknown as T` carries each result's type; the rule takes it as needless because `satisfies` types the receiver unknown */
 export const CALLS = {
   'chat:list': { params: z.strictObject({ query: short.optional() }), result: null as unknown as readonly ConversationSummary[] },
   'chat:get': { params: z.strictObject({ conversationId: ID }), result: null as unknown as Conversation },
@@ -146,7 +156,15 @@ export const CALLS = {
     result: null as unknown as ConversationSummary,
   },
   'chat:update': {
-    params: z.strictObject({ conversationId: ID, title: short.min(1).optional(), model: short.min(1).optional(), provider: provider.optional(), systemPrompt: z.string().max(20_000).optional() }),
+    params: z.strictObject({
+      conversationId: ID,
+      title: short.min(1).optional(),
+      model: short.min(1).optional(),
+      provider: provider.optional(),
+      systemPrompt: z.string().max(20_000).optional(),
+      numCtx: numCtx.optional(),
+      overflow: z.enum(CONTEXT_OVERFLOW).optional(),
+    }),
     result: null as unknown as ConversationSummary,
   },
   'chat:delete': { params: z.strictObject({ conversationId: ID }), result: null as unknown as { deleted: boolean } },
@@ -175,7 +193,21 @@ export const CALLS = {
   'sso:start': { params: z.strictObject({ provider: z.enum(SSO_PROVIDERS) }), result: null as unknown as DeviceCodeValue },
   'sso:cancel': { params: z.strictObject({ provider: z.enum(SSO_PROVIDERS) }), result: null as unknown as { cancelled: true } },
   'sso:signOut': { params: z.strictObject({ provider: z.enum(SSO_PROVIDERS) }), result: null as unknown as { signedOut: true } },
+  'models:list': { params: z.strictObject({}), result: null as unknown as readonly ProviderModels[] },
+  'models:show': { params: z.strictObject({ name: modelName }), result: null as unknown as ModelDetails },
+  'models:pulls': { params: z.strictObject({}), result: null as unknown as readonly PullProgress[] },
+  'models:pull': { params: z.strictObject({ name: modelName }), result: null as unknown as PullProgress },
+  'models:cancelPull': { params: z.strictObject({ name: modelName }), result: null as unknown as { cancelled: boolean } },
+  'models:delete': { params: z.strictObject({ name: modelName }), result: null as unknown as { deleted: true } },
+  'models:load': { params: z.strictObject({ name: modelName }), result: null as unknown as { loaded: true } },
+  'models:unload': { params: z.strictObject({ name: modelName }), result: null as unknown as { unloaded: true } },
+  'setup:status': { params: z.strictObject({}), result: null as unknown as SetupStatus },
+  'setup:testConnection': {
+    params: z.strictObject({ url: z.string().min(1).max(2048), apiKey: z.string().max(4096).optional() }),
+    result: null as unknown as ConnectionTest,
+  },
 } as const satisfies { readonly [C in CallName]: { readonly params: z.ZodType; readonly result: unknown } };
+/* eslint-enable @typescript-eslint/no-unnecessary-type-assertion */
 
 export type CallParams<C extends CallName> = z.input<(typeof CALLS)[C]['params']>;
 export type CallResult<C extends CallName> = (typeof CALLS)[C]['result'];
@@ -184,6 +216,8 @@ export type CallResult<C extends CallName> = (typeof CALLS)[C]['result'];
 export interface EventPayloads {
   'chat:event': ChatEvent;
   'resources:snapshot': ResourceSnapshotWire;
+  /** A pull's state: at most one every 100 ms per pull, and always its last. */
+  'models:progress': PullProgress;
 }
 // Every event name has a payload type, and no payload lacks a name.
 type _EventsInStep = [EventName] extends [keyof EventPayloads] ? ([keyof EventPayloads] extends [EventName] ? true : never) : never;

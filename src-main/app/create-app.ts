@@ -3,12 +3,16 @@ import type { CallName } from '../../src-shared/contract.js';
 import { VegaError } from '../../src-shared/errors.js';
 import { coalesceTokens } from '../chat/coalesce.js';
 import { createChat, type ChatModule } from '../chat/index.js';
+import { privateDir } from '../engine/private-files.js';
 import { ResourceManager, type ResourceManagerOptions } from '../engine/resource-manager.js';
 import { createIntegrations, type Integrations, type IntegrationsOptions } from '../integrations/index.js';
+import { ContextWindow, createModels, type ModelService } from '../models/index.js';
+import { diagnosticsDir } from './diagnostics.js';
 import { EventHub } from './events.js';
 import { appHandlers } from './handlers/app.js';
 import { chatHandlers } from './handlers/chat.js';
 import { configHandlers } from './handlers/config.js';
+import { modelsHandlers, setupHandlers } from './handlers/models.js';
 import { resourcesHandlers } from './handlers/resources.js';
 import { ssoHandlers } from './handlers/sso.js';
 import { createQuit, type Quit, type SignalSource } from './quit.js';
@@ -40,6 +44,7 @@ export interface VegaApp {
   readonly events: EventHub;
   readonly handlers: Handlers;
   readonly chat: ChatModule;
+  readonly models: ModelService;
   readonly integrations: Integrations;
   readonly host: 'electron' | 'web';
   /** Start (or join) the one bounded quit: cleanup in the seed's order, then exit 0. */
@@ -53,8 +58,12 @@ export interface VegaApp {
 export async function createVegaApp(opts: VegaAppOptions): Promise<VegaApp> {
   // Both hosts pick up an edit of the .env file on disk at once, not at the TTL.
   const rm = await ResourceManager.create({ ...opts, watchConfig: opts.watchConfig ?? true });
+  await privateDir(diagnosticsDir(rm), { contents: true });
   const events = new EventHub((p) => rm.redactDeep(p));
-  const chat = await createChat(rm, coalesceTokens((e) => events.emit('chat:event', e)));
+  // A turn asks the models service for its model's window; both are made here, the service right after the chat's providers.
+  const window = new ContextWindow((provider, model) => models.contextLimit(provider, model));
+  const chat = await createChat(rm, coalesceTokens((e) => events.emit('chat:event', e)), { window });
+  const models = createModels(rm, chat.llmProviders, (p) => events.emit('models:progress', p));
   const integrations = createIntegrations(rm, opts.integrations);
   // Every integration is a tool for the model, offered only while it is set up.
   for (const tool of integrations.tools) {
@@ -76,9 +85,11 @@ export async function createVegaApp(opts: VegaAppOptions): Promise<VegaApp> {
     ...configHandlers(rm),
     ...appHandlers(rm, { host: opts.host, version: APP_VERSION, relaunch: opts.relaunch, quit }),
     ...ssoHandlers(integrations.sso, rm.logger),
+    ...modelsHandlers(models),
+    ...setupHandlers(models),
   };
   startDashboardTicker(rm, events, opts.tickMs ?? 1000, opts.appProcesses);
-  return { rm, events, handlers: redacting(handlers, rm), chat, integrations, host: opts.host, quit };
+  return { rm, events, handlers: redacting(handlers, rm), chat, models, integrations, host: opts.host, quit };
 }
 
 /** Every answer and error message leaves main with known secrets replaced. */

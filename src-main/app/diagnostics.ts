@@ -1,7 +1,8 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { LogLine, LogQuery } from '../../src-shared/contract.js';
 import { logFiles } from '../engine/logger.js';
+import { PRIVATE_FILE_MODE, privateDir } from '../engine/private-files.js';
 import type { ResourceManager } from '../engine/resource-manager.js';
 
 const LEVELS: Record<number, LogLine['level']> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' };
@@ -46,9 +47,14 @@ function parse(text: string): LogLine | undefined {
  * requests and the last 1000 log lines. The log lines are already scrubbed
  * of secrets when written; the stats hold none.
  */
+/** Where "Export diagnostics" writes; tightened at start like the history and the logs. */
+export function diagnosticsDir(rm: ResourceManager): string {
+  return path.join(rm.dataDir, 'diagnostics');
+}
+
 export async function exportDiagnostics(rm: ResourceManager, extra: Record<string, unknown> = {}): Promise<string> {
-  const dir = path.join(rm.dataDir, 'diagnostics');
-  await mkdir(dir, { recursive: true });
+  const dir = diagnosticsDir(rm);
+  await privateDir(dir, { contents: true });
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const file = path.join(dir, `vega-diagnostics-${stamp}.json`);
   const report = {
@@ -60,6 +66,6 @@ export async function exportDiagnostics(rm: ResourceManager, extra: Record<strin
     ...extra,
     logs: await readLogs(rm, { limit: 1000 }),
   };
-  await writeFile(file, JSON.stringify(report, null, 2), { mode: 0o600 });
+  await writeFile(file, JSON.stringify(report, null, 2), { mode: PRIVATE_FILE_MODE });
   return file;
 }

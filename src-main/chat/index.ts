@@ -1,7 +1,7 @@
-import type { ChatEvent, ProviderId } from '../../src-shared/chat.js';
+import type { ChatEvent } from '../../src-shared/chat.js';
 import type { ProvidersReport } from '../../src-shared/contract.js';
 import type { ResourceManager } from '../engine/resource-manager.js';
-import type { LlmProvider } from '../providers/llm.js';
+import type { ContextWindow } from '../models/context-window.js';
 import { OllamaProvider } from '../providers/ollama.js';
 import { OpenAIProvider } from '../providers/openai.js';
 import { ChatService } from './service.js';
@@ -18,11 +18,12 @@ export interface ChatModule {
   readonly service: ChatService;
   /** Where integrations register the tools the model may call. */
   readonly tools: ToolRegistry;
-  readonly llmProviders: Readonly<Record<ProviderId, LlmProvider>>;
+  readonly llmProviders: { readonly ollama: OllamaProvider; readonly openai: OpenAIProvider };
 }
 
 export interface ChatOptions {
   readonly toolLimits?: Partial<ToolLimits>;
+  readonly window?: ContextWindow;
 }
 
 const REPORT_TIMEOUT_MS = 2_000;
@@ -41,6 +42,7 @@ export async function createChat(rm: ResourceManager, emit: (e: ChatEvent) => vo
     llm: rm.llm,
     defaultModel: async () => (await rm.config.get()).string('VEGA_MODEL') || 'llama3.2',
     toolLimits: opts.toolLimits,
+    window: opts.window,
   });
   // Answers first, so each stopped one is saved with its partial text; then any stream left over.
   rm.registerCleanup('chat-turns', () => service.close(), { phase: 'llm' });

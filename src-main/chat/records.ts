@@ -1,4 +1,5 @@
 import type { ChatMessage, Conversation, ConversationSummary, ProviderId } from '../../src-shared/chat.js';
+import type { ContextOverflow } from '../../src-shared/models.js';
 
 /**
  * The lines of a conversation file. The file is append-only: a change is a
@@ -16,6 +17,9 @@ export interface HeaderRecord {
   readonly provider: ProviderId;
   readonly systemPrompt: string;
   readonly createdAt: string;
+  /** Ollama's context size; absent or 0: the model's default. Histories written before it have none. */
+  readonly numCtx?: number;
+  readonly overflow?: ContextOverflow;
 }
 
 /** `id` and `at` come right after `type`, so a listing can read them without parsing the message. */
@@ -34,6 +38,8 @@ export interface MetaRecord {
   readonly model?: string;
   readonly provider?: ProviderId;
   readonly systemPrompt?: string;
+  readonly numCtx?: number;
+  readonly overflow?: ContextOverflow;
 }
 
 /** Drops every message after `afterMessageId` (null: all of them), as regenerate does. */
@@ -112,5 +118,16 @@ export class ConversationState {
 }
 
 export function summaryOf(h: HeaderRecord, updatedAt: string, messageCount: number): ConversationSummary {
-  return { id: h.id, title: h.title, model: h.model, provider: h.provider, systemPrompt: h.systemPrompt, createdAt: h.createdAt, updatedAt, messageCount };
+  return {
+    id: h.id,
+    title: h.title,
+    model: h.model,
+    provider: h.provider,
+    systemPrompt: h.systemPrompt,
+    createdAt: h.createdAt,
+    updatedAt,
+    messageCount,
+    ...(h.numCtx ? { numCtx: h.numCtx } : {}),
+    ...(h.overflow ? { overflow: h.overflow } : {}),
+  };
 }

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { ChatEvent, ChatMessage, Conversation, ConversationSummary, ModelInfo, ProviderId } from '../../src-shared/chat.js';
+import type { ContextOverflow } from '../../src-shared/models.js';
 import { VegaError } from '../../src-shared/errors.js';
 import type { Logger } from '../engine/logger.js';
 import type { ChatTurnRecord } from '../engine/metrics.js';
+import type { ContextWindow } from '../models/context-window.js';
 import type { LlmProvider } from '../providers/llm.js';
 import { exportConversation, type ExportFile } from './export.js';
 import { newId } from './ids.js';
@@ -26,6 +28,8 @@ export interface ChatServiceOptions {
   /** The model for a new conversation (VEGA_MODEL), read when one is created. */
   readonly defaultModel: () => Promise<string>;
   readonly toolLimits?: Partial<ToolLimits>;
+  /** Fits each turn's history into the model's window (num_ctx, the person's overflow choice). */
+  readonly window?: ContextWindow;
 }
 
 export interface CreateParams {
@@ -113,7 +117,7 @@ export class ChatService {
     return state.summary();
   }
 
-  async update(p: { conversationId: string } & CreateParams): Promise<ConversationSummary> {
+  async update(p: { conversationId: string; numCtx?: number; overflow?: ContextOverflow } & CreateParams): Promise<ConversationSummary> {
     const { conversationId, ...changes } = p;
     const meta: MetaRecord = compact({
       type: 'meta',
@@ -123,6 +127,8 @@ export class ChatService {
       model: changes.model?.trim() || undefined,
       provider: changes.provider,
       systemPrompt: changes.systemPrompt,
+      numCtx: changes.numCtx,
+      overflow: changes.overflow,
     });
     const state = await this.store.append(conversationId, meta);
     this.#listChanged();
@@ -248,7 +254,7 @@ export class ChatService {
 
   #start(conversationId: string, opts: { requestId?: string; onToken?: (t: string) => void }): Turn {
     const turn = new Turn(
-      { store: this.store, providers: this.#o.providers, tools: this.tools, emit: this.#o.emit, llm: this.#o.llm, logger: this.#o.logger, limits: this.#limits },
+      { store: this.store, providers: this.#o.providers, tools: this.tools, emit: this.#o.emit, llm: this.#o.llm, logger: this.#o.logger, limits: this.#limits, window: this.#o.window },
       conversationId,
       { requestId: opts.requestId ?? randomUUID(), onToken: opts.onToken },
     );

@@ -1,8 +1,9 @@
-import { mkdir, open, readFile, readdir, rename, stat, truncate, unlink, writeFile } from 'node:fs/promises';
+import { open, readFile, readdir, rename, stat, truncate, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ChatMessage, ConversationSummary } from '../../src-shared/chat.js';
 import { VegaError } from '../../src-shared/errors.js';
 import type { Logger } from '../engine/logger.js';
+import { PRIVATE_FILE_MODE, privateDir } from '../engine/private-files.js';
 import { ID_PATTERN } from './ids.js';
 import { ConversationState, type ChangeRecord, type HeaderRecord, type StoreRecord } from './records.js';
 
@@ -57,7 +58,7 @@ export class HistoryStore {
   /** `redact` cleans each line before it is written: a server's error may quote a key. */
   static async open(dir: string, logger: Logger, redact: (line: string) => string = (l) => l): Promise<HistoryStore> {
     const store = new HistoryStore(dir, logger, redact);
-    await mkdir(dir, { recursive: true });
+    await privateDir(dir, { contents: true });
     await store.#rebuildIndex();
     return store;
   }
@@ -83,7 +84,7 @@ export class HistoryStore {
     return this.#serial(header.id, async () => {
       const file = this.#file(header.id);
       const line = JSON.stringify(header) + '\n';
-      const fh = await open(file, 'wx');
+      const fh = await open(file, 'wx', PRIVATE_FILE_MODE);
       let st: FileInfo;
       try {
         await fh.writeFile(line);
@@ -119,7 +120,7 @@ export class HistoryStore {
         entry.size = entry.validBytes;
       }
       const text = this.#redact(records.map((r) => JSON.stringify(r) + '\n').join(''));
-      const fh = await open(file, 'a');
+      const fh = await open(file, 'a', PRIVATE_FILE_MODE);
       let st: FileInfo;
       try {
         // Until the write is known complete, the tail is suspect: the next append cuts back to here.
@@ -300,7 +301,7 @@ export class HistoryStore {
       const target = path.join(this.dir, INDEX_FILE);
       const tmp = `${target}.${process.pid}.tmp`;
       try {
-        await writeFile(tmp, JSON.stringify({ v: 1, files }));
+        await writeFile(tmp, JSON.stringify({ v: 1, files }), { mode: PRIVATE_FILE_MODE });
         await rename(tmp, target);
       } catch (err) {
         this.#logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'History: could not write the index (it is rebuilt at next start)');

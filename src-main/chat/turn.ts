@@ -3,6 +3,7 @@ import type { ChatEvent, ChatMessage, MessageStats, ToolCall } from '../../src-s
 import { VegaError, toErrorValue, type VegaErrorValue } from '../../src-shared/errors.js';
 import { DeadlineError, withDeadline } from '../engine/deadline.js';
 import type { Logger } from '../engine/logger.js';
+import type { ContextWindow } from '../models/context-window.js';
 import type { ChatTurnRecord } from '../engine/metrics.js';
 import type { LlmProvider, LlmToolCall, StreamStats } from '../providers/llm.js';
 import { toLlmMessages } from './history.js';
@@ -30,6 +31,7 @@ export interface TurnDeps {
   readonly llm: { record(r: ChatTurnRecord): void };
   readonly logger: Logger;
   readonly limits: ToolLimits;
+  readonly window?: ContextWindow;
 }
 
 const MAX_TOOL_RESULT_CHARS = 20_000;
@@ -127,7 +129,7 @@ export class Turn {
 
   async #streamOnce(conv: ConversationState, id: string, offerTools: boolean): Promise<StepResult> {
     const { providers, tools, emit, llm, logger } = this.#deps;
-    const { model, provider: providerId, systemPrompt } = conv.header;
+    const { model, provider: providerId, systemPrompt, numCtx, overflow } = conv.header;
     const cid = this.conversationId;
     const draft: ChatMessage = { id, role: 'assistant', content: '', createdAt: new Date().toISOString(), model, provider: providerId, requestId: this.requestId };
     emit({ type: 'message', conversationId: cid, message: draft });
@@ -143,7 +145,9 @@ export class Turn {
       const provider = providers[providerId];
       if (!provider) throw new VegaError('BAD_REQUEST', `Unknown provider "${providerId}".`);
       const offered = offerTools ? await tools.specs() : [];
-      const parts = provider.stream({ model, messages: toLlmMessages(systemPrompt, conv.messages), tools: offered.length ? offered : undefined, signal: this.signal, requestId: this.requestId });
+      const history = toLlmMessages(systemPrompt, conv.messages);
+      const plan = this.#deps.window ? await this.#deps.window.prepare({ provider: providerId, model, numCtx, overflow }, history) : { messages: history, numCtx: undefined };
+      const parts = provider.stream({ model, messages: plan.messages, numCtx: plan.numCtx, tools: offered.length ? offered : undefined, signal: this.signal, requestId: this.requestId });
       for await (const part of parts) {
         if (part.type === 'token') {
           ttftMs ??= performance.now() - t0;

@@ -56,7 +56,10 @@ export async function startElectronHost(electron: ElectronSurface, opts: Electro
       host: 'electron',
       dataDir: opts.appOptions?.dataDir ?? userData,
       // Sign-in tokens sit beside the key that protects them: Electron's per-user folder.
-      integrations: { tokenStore: new KeychainTokenStore(userData, safeStorageCipher(app, electron.safeStorage)), ...opts.appOptions?.integrations },
+      integrations: {
+        tokenStore: new KeychainTokenStore(userData, safeStorageCipher(app, electron.safeStorage)),
+        ...opts.appOptions?.integrations,
+      },
       exit: (code) => app.exit(code),
       relaunch: () => app.relaunch(),
       signals: opts.signals,

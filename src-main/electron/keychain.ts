@@ -5,7 +5,11 @@ import type { AppSurface, SafeStorageSurface } from './surface.js';
  * Electron's safeStorage as the token store's cipher: the key lives in the
  * OS (macOS Keychain, Windows DPAPI, libsecret or KWallet on Linux).
  */
-export function safeStorageCipher(app: AppSurface, safeStorage: SafeStorageSurface, platform: NodeJS.Platform = process.platform): TokenCipher {
+export function safeStorageCipher(
+  app: AppSurface,
+  safeStorage: SafeStorageSurface,
+  platform: NodeJS.Platform = process.platform,
+): TokenCipher {
   return {
     async available() {
       // safeStorage can only tell once the app is ready.

@@ -15,13 +15,29 @@ export interface MenuActions {
  * and the tools open the renderer (and what it holds) to anyone at the
  * keyboard. Only a development build keeps them.
  */
-export function menuTemplate(opts: { readonly packaged: boolean; readonly platform: NodeJS.Platform; readonly actions: MenuActions }): MenuItemConstructorOptions[] {
-  const develop: MenuItemConstructorOptions[] = opts.packaged ? [] : [{ type: 'separator' }, { role: 'reload' }, { role: 'toggleDevTools' }];
+export function menuTemplate(opts: {
+  readonly packaged: boolean;
+  readonly platform: NodeJS.Platform;
+  readonly actions: MenuActions;
+}): MenuItemConstructorOptions[] {
+  const develop: MenuItemConstructorOptions[] = opts.packaged
+    ? []
+    : [{ type: 'separator' }, { role: 'reload' }, { role: 'toggleDevTools' }];
   return [
     ...(opts.platform === 'darwin' ? [{ role: 'appMenu' } as const] : []),
     { role: 'fileMenu' },
     { role: 'editMenu' },
-    { label: 'View', submenu: [{ role: 'resetZoom' }, { role: 'zoomIn' }, { role: 'zoomOut' }, { type: 'separator' }, { role: 'togglefullscreen' }, ...develop] },
+    {
+      label: 'View',
+      submenu: [
+        { role: 'resetZoom' },
+        { role: 'zoomIn' },
+        { role: 'zoomOut' },
+        { type: 'separator' },
+        { role: 'togglefullscreen' },
+        ...develop,
+      ],
+    },
     { role: 'windowMenu' },
     {
       role: 'help',
@@ -50,5 +66,6 @@ export function installMenu(electron: Pick<ElectronSurface, 'app' | 'Menu' | 'sh
       );
     },
   };
-  electron.Menu.setApplicationMenu(electron.Menu.buildFromTemplate(menuTemplate({ packaged: electron.app.isPackaged, platform: process.platform, actions })));
+  const template = menuTemplate({ packaged: electron.app.isPackaged, platform: process.platform, actions });
+  electron.Menu.setApplicationMenu(electron.Menu.buildFromTemplate(template));
 }

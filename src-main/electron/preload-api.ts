@@ -38,6 +38,7 @@ export function ipcTransport(ipc: IpcRendererSurface): Transport {
 
 /** Expose the contract's transport, and only that, as `window.vega`. */
 export function exposeVega({ contextBridge, ipcRenderer }: PreloadSurface): void {
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- ipcTransport's members are arrow functions, with no `this` to lose
   const { invoke, subscribe } = ipcTransport(ipcRenderer);
   contextBridge.exposeInMainWorld('vega', { invoke, subscribe });
 }

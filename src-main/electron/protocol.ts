@@ -14,7 +14,8 @@ import type { ProtocolSurface } from './surface.js';
 const APP_HEADERS = { 'x-content-type-options': 'nosniff', 'content-security-policy': '' };
 // The policy is written out, whole, where the header is set: Electronegativity's
 // CSP check reads a string assigned to this header name, and grades it.
-APP_HEADERS['content-security-policy'] = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
+APP_HEADERS['content-security-policy'] =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
 
 export const CSP = APP_HEADERS['content-security-policy'];
 

@@ -52,8 +52,7 @@ export function createPooledClient(settings: HttpSettings, metrics: HttpMetrics)
   const connector: buildConnector.connector = (opts, callback) =>
     build(opts, (err, socket) => {
       if (socket) sockets.add(socket);
-      // The callback takes (null, socket) or (error, null); build hands over one of the two, which the types cannot pair.
-      // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- the rule misreads the overloaded pair as accepting the union
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- needed: the callback takes (null, socket) or (error, null), never the union
       callback(err as null, socket as NonNullable<typeof socket>);
     });
   const keepAliveMaxMs = settings.keepAliveS * 1000;

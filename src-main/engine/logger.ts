@@ -1,8 +1,9 @@
-import { mkdirSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import pino, { type Logger } from 'pino';
 import pretty from 'pino-pretty';
 import roll from 'pino-roll';
+import { PRIVATE_FILE_MODE, privateDir } from './private-files.js';
 
 export type { Logger } from 'pino';
 
@@ -79,10 +80,10 @@ const REDACT_PATHS = ['*.apiKey', '*.token', '*.password', 'headers.authorizatio
 
 export async function createLogger(opts: LoggerOptions): Promise<VegaLogger> {
   const dir = path.join(opts.dataDir, 'logs');
-  mkdirSync(dir, { recursive: true });
+  await privateDir(dir, { contents: true });
   const scrubber = new SecretScrubber();
   // Synchronous writes: a line logged just before a crash is on disk.
-  const fileStream = await roll({ file: path.join(dir, 'vega'), extension: '.log', size: `${Math.max(1, Math.round((opts.fileBytes ?? LOG_FILE_BYTES) / 1024))}k`, limit: { count: LOG_FILES_KEPT - 1 }, sync: true, mkdir: true });
+  const fileStream = await roll({ file: path.join(dir, 'vega'), extension: '.log', size: `${Math.max(1, Math.round((opts.fileBytes ?? LOG_FILE_BYTES) / 1024))}k`, limit: { count: LOG_FILES_KEPT - 1 }, sync: true, mkdir: true, mode: PRIVATE_FILE_MODE });
   let fileOpen = true;
   const toFile = { write: (line: string) => void (fileOpen && fileStream.write(line)) };
   const streams: pino.StreamEntry[] = [{ level: 'trace', stream: scrubbed(toFile, scrubber) }];

@@ -1,7 +1,7 @@
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import path from 'node:path';
 import type { Dispatcher } from 'undici';
-import { isSecretKey } from '../../src-shared/config-keys.js';
+import { secretsIn } from '../../src-shared/config-keys.js';
 import { VegaError } from '../../src-shared/errors.js';
 import type { CleanupStepReport, HealthReport, ManagerStats, OriginSnapshot, RecentRequest, ResourceSnapshot } from '../../src-shared/resources.js';
 import type { Config } from './config.js';
@@ -10,6 +10,7 @@ import { defaultDataDir } from './data-dir.js';
 import { createPooledClient, type HttpSettings, type PooledClient } from './http-client.js';
 import { Lifecycle, type CleanupFn, type CleanupOptions } from './lifecycle.js';
 import { createLogger, type Logger, type VegaLogger } from './logger.js';
+import { privateDir } from './private-files.js';
 import { HttpMetrics, LlmMetrics } from './metrics.js';
 
 export interface ResourceManagerOptions {
@@ -58,6 +59,7 @@ export class ResourceManager {
     const config = await cache.get();
     try {
       const dataDir = path.resolve(config.string('VEGA_DATA_DIR') || opts.dataDir || defaultDataDir(opts.env));
+      await privateDir(dataDir);
       const log = await createLogger({ dataDir, level: config.string('VEGA_LOG_LEVEL') || 'info', console: opts.console });
       return new ResourceManager(cache, config, log, dataDir, opts);
     } catch (err) {
@@ -233,7 +235,7 @@ export class ResourceManager {
   }
 
   #learnSecrets(config: Config): void {
-    this.#log.scrubber.set(Object.entries(config.values).filter(([k, v]) => v && isSecretKey(k)).map(([, v]) => v));
+    this.#log.scrubber.set(Object.entries(config.values).flatMap(([k, v]) => secretsIn(k, v)));
   }
 
   async #closePool(): Promise<void> {

@@ -102,7 +102,7 @@ export function createSlack(rm: ResourceManager, opts: SlackOptions = {}): Integ
 
   async function post(channel: string, text: string, ctx: Partial<ToolContext> = {}): Promise<string> {
     const data = await api('POST', 'chat.postMessage', { channel, text }, deadline(rm, ctx.signal), ctx.requestId);
-    return `Posted to ${channel} (channel ${String(data.channel ?? '?')}, message ${String(data.ts ?? '?')}).`;
+    return `Posted to ${channel} (channel ${typeof data.channel === 'string' ? data.channel : '?'}, message ${typeof data.ts === 'string' ? data.ts : '?'}).`;
   }
 
   const tools = [

@@ -43,7 +43,8 @@ export interface Answer {
   readonly stats: StreamStats;
 }
 
-interface Settings {
+/** Where a provider's server is, how its failures are named, and the headers every call carries. */
+export interface Settings {
   readonly base: URL;
   readonly peer: Peer;
   readonly headers: Readonly<Record<string, string>>;
@@ -93,7 +94,7 @@ export abstract class HttpProvider implements LlmProvider {
   }
 
   async *stream(req: StreamRequest): AsyncGenerator<StreamPart, void, undefined> {
-    const s = await this.#settings();
+    const s = await this.settings();
     const call = this.#inFlight.begin(req.signal);
     const chat = this.chatCall(req);
     let phase: Phase = 'request';
@@ -148,6 +149,14 @@ export abstract class HttpProvider implements LlmProvider {
     };
   }
 
+  /** Where the server is looked for, as messages show it; null when it is not set up. */
+  async shownAddress(): Promise<string | null> {
+    return this.settings().then(
+      (s) => s.peer.url,
+      () => null,
+    );
+  }
+
   /** Abort every call in flight (shutdown). */
   abortAll(): void {
     this.#inFlight.abortAll();
@@ -158,26 +167,47 @@ export abstract class HttpProvider implements LlmProvider {
   }
 
   /** A GET for listings and probes, bounded as a whole by `timeoutMs` (connect included), so a dead server cannot hold a dashboard call. */
-  protected async getJson(path: string, timeoutMs: number, signal?: AbortSignal): Promise<unknown> {
-    const s = await this.#settings();
+  protected getJson(path: string, timeoutMs: number, signal?: AbortSignal): Promise<unknown> {
+    return this.callJson(path, timeoutMs, { signal });
+  }
+
+  /**
+   * A JSON call bounded as a whole by `timeoutMs`. With `model`, a status
+   * that means the model is missing says so (MODEL_NOT_FOUND); an empty
+   * answer (Ollama's delete) is null.
+   */
+  protected async callJson(
+    path: string,
+    timeoutMs: number,
+    opts: { readonly method?: 'GET' | 'POST' | 'DELETE'; readonly body?: unknown; readonly model?: string; readonly signal?: AbortSignal } = {},
+  ): Promise<unknown> {
+    const s = await this.settings();
+    const { signal, model } = opts;
     const reply = await withDeadline(
       timeoutMs,
       (bound) =>
         send(this.rm.httpClient(), s.peer, {
+          method: opts.method,
           url: joinUrl(s.base, path),
           signal: bound,
           timeoutMs,
-          headers: { ...s.headers, accept: 'application/json' },
+          headers: { ...s.headers, accept: 'application/json', ...(opts.body === undefined ? {} : { 'content-type': 'application/json' }) },
+          body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
         }),
       { signal },
     ).catch((err: unknown) => {
       throw transportError(err, s.peer, 'request', signal);
     });
-    if (reply.status < 200 || reply.status > 299) throw this.statusError(reply.status, this.#said(this.rm.redact(reply.text())), s.peer);
+    if (reply.status < 200 || reply.status > 299) {
+      const said = this.#said(this.rm.redact(reply.text()));
+      throw (model === undefined ? undefined : this.modelError(reply.status, said, model, s.peer)) ?? this.statusError(reply.status, said, s.peer);
+    }
+    if (reply.body.length === 0 && opts.method !== undefined && opts.method !== 'GET') return null;
     return parseJson(reply, s.peer, `is ${this.server.urlKey} the right address?`);
   }
 
-  async #settings(): Promise<Settings> {
+  /** The settings as they are now: the config cache makes reading them per call cheap. */
+  protected async settings(): Promise<Settings> {
     const config = await this.rm.config.get();
     const base = this.address(config);
     return {

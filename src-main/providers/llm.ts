@@ -31,6 +31,8 @@ export interface StreamRequest {
   readonly signal?: AbortSignal;
   /** Sent as x-request-id, so a turn can be followed into the server's log. */
   readonly requestId?: string;
+  /** The conversation's context size (Ollama's `num_ctx`); servers without one ignore it. */
+  readonly numCtx?: number;
 }
 
 export interface StreamStats {

@@ -17,14 +17,23 @@ export function generateKey(): string {
 }
 
 const LOOPBACK_NAMES = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+// A whole Host header: a name or a bracketed IPv6 literal, then an optional port. Nothing else.
+const HOST_HEADER = /^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(?::\d{1,5})?$/;
 
 /**
- * On a loopback bind, refuse requests whose Host header names anything else:
- * a web page that rebinds its own DNS name to 127.0.0.1 must not reach us.
+ * On a loopback bind, refuse requests whose Host header names anything but
+ * the loopback literals, localhost or the bound address itself: a page that
+ * rebinds its own DNS name (`127.0.0.1.evil.com`) to 127.0.0.1 would
+ * otherwise be same-origin with us and could read our answers.
  */
 export function hostAllowed(hostHeader: string | undefined, boundHost: string): boolean {
-  if (!LOOPBACK_NAMES.has(boundHost) && !boundHost.startsWith('127.')) return true;
-  if (!hostHeader) return false;
-  const name = hostHeader.startsWith('[') ? hostHeader.slice(0, hostHeader.indexOf(']') + 1) : hostHeader.split(':')[0] ?? '';
-  return LOOPBACK_NAMES.has(name) || name.startsWith('127.');
+  if (!isLoopback(boundHost)) return true;
+  const name = HOST_HEADER.exec((hostHeader ?? '').toLowerCase())?.[1];
+  if (name === undefined) return false;
+  const bound = boundHost.toLowerCase();
+  return LOOPBACK_NAMES.has(name) || name === bound || name === `[${bound}]`;
+}
+
+function isLoopback(host: string): boolean {
+  return LOOPBACK_NAMES.has(host) || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }

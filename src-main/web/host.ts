@@ -5,7 +5,9 @@ import { REQUEST_ID_PATTERN } from '../../src-shared/limits.js';
 import type { VegaApp } from '../app/create-app.js';
 import { healthJson, statsJson } from './admin-json.js';
 import { generateKey, hostAllowed, keyMatches } from './auth.js';
+import { AuthBackoff } from './auth-backoff.js';
 import { handleChatRoute } from './chat-route.js';
+import { handlePullRoute } from './models-route.js';
 import { HttpError, sendError, sendJson } from './http-util.js';
 import { serveStatic } from './static-files.js';
 import { WsBridge } from './ws-bridge.js';
@@ -19,6 +21,8 @@ export interface WebHostOptions {
   readonly port?: number;
   /** How often sockets are pinged; a socket that misses one beat is dropped (30 s; tests go faster). */
   readonly heartbeatMs?: number;
+  /** How long a request's headers and body may take to arrive (60 s; tests go faster). The answer is not bounded: a chat streams as long as it needs. */
+  readonly requestTimeoutMs?: number;
 }
 
 export interface WebHost {
@@ -47,6 +51,13 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
   const apiKey = configuredKey || generateKey();
   rm.addSecret(apiKey);
   const bridge = new WsBridge(app, opts.heartbeatMs);
+  const backoff = new AuthBackoff();
+  // Every request carries the key or it gets a (possibly slowed) 401; a guesser past the bound is dropped unanswered.
+  const refuse = async (req: IncomingMessage): Promise<never> => {
+    if (!(await backoff.refuse(req.socket.remoteAddress ?? ''))) req.socket.destroy();
+    throw new HttpError(401, 'UNAUTHORIZED', 'Missing or wrong X-API-Key header.');
+  };
+  const requestTimeout = opts.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
 
   const routes: Record<string, Route> = {
     'GET /admin/resources/health': (_req, res) => sendJson(res, 200, healthJson(rm.health())),
@@ -56,9 +67,11 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
       sendJson(res, 200, { status: 'success', message: 'Configuration cache invalidated successfully', timestamp: new Date().toISOString() });
     },
     'POST /chat': (req, res, requestId) => handleChatRoute(app, req, res, requestId),
+    'POST /admin/models/pull': (req, res) => handlePullRoute(app, req, res),
   };
 
-  const server = http.createServer({ requestTimeout: 0, headersTimeout: 30_000 }, async (req, res) => {
+  // eslint-disable-next-line @typescript-eslint/no-misused-promises -- the handler catches every error itself and answers 500
+  const server = http.createServer({ requestTimeout, headersTimeout: Math.min(HEADERS_TIMEOUT_MS, requestTimeout), connectionsCheckingInterval: Math.min(HEADERS_TIMEOUT_MS, requestTimeout / 4) }, async (req, res) => {
     const requestId = validRequestId(req.headers['x-request-id']) ?? randomUUID();
     res.setHeader('x-request-id', requestId);
     try {
@@ -67,8 +80,8 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
       const route = routes[`${req.method} ${url.pathname}`];
       if (route || isApiPath(url.pathname)) {
         // 401 before any work: the body is not even read.
-        if (!keyMatches(header(req, 'x-api-key'), apiKey)) throw new HttpError(401, 'UNAUTHORIZED', 'Missing or wrong X-API-Key header.');
-        if (!route) throw new HttpError(404, 'NOT_FOUND', `No route ${req.method} ${url.pathname}.`);
+        if (!keyMatches(header(req, 'x-api-key'), apiKey)) await refuse(req);
+        if (!route) throw notFound();
         const started = performance.now();
         res.once('finish', () => {
           const line = { requestId, method: req.method, path: url.pathname, status: res.statusCode, ms: Math.round(performance.now() - started) };
@@ -79,8 +92,12 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
         await route(req, res, requestId);
         return;
       }
-      if ((req.method === 'GET' || req.method === 'HEAD') && opts.staticDir && (await serveStatic(opts.staticDir, url.pathname, res))) return;
-      throw new HttpError(404, 'NOT_FOUND', `No route ${req.method} ${url.pathname}.`);
+      if ((req.method === 'GET' || req.method === 'HEAD') && opts.staticDir) {
+        // Source maps carry the renderer's source: the key's holder only.
+        if (url.pathname.endsWith('.map') && !keyMatches(header(req, 'x-api-key'), apiKey)) await refuse(req);
+        if (await serveStatic(opts.staticDir, url.pathname, res)) return;
+      }
+      throw notFound();
     } catch (err) {
       if (err instanceof HttpError) sendError(res, err.status, err.code, rm.redact(err.message));
       else {
@@ -96,8 +113,10 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
     // A page from another site may not open our socket, even with a stolen token.
     const crossSite = req.headers.origin !== undefined && !sameHost(req.headers.origin, req.headers.host);
     if (url.pathname !== '/ws' || !hostAllowed(req.headers.host, bindHost) || crossSite || !keyMatches(key, apiKey)) {
-      const status = url.pathname !== '/ws' ? '404 Not Found' : crossSite ? '403 Forbidden' : '401 Unauthorized';
-      socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+      const status = url.pathname !== '/ws' ? '404 Not Found' : crossSite ? '403 Forbidden' : !hostAllowed(req.headers.host, bindHost) ? '421 Misdirected Request' : '401 Unauthorized';
+      const answer = (): void => void socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+      if (status.startsWith('401')) void backoff.refuse(socket.remoteAddress ?? '').then((answered) => (answered ? answer() : socket.destroy()));
+      else answer();
       return;
     }
     bridge.upgrade(req, socket, head);
@@ -133,6 +152,14 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
   // and /chat lines still reach the clients; the server goes after.
   rm.registerCleanup('web-host', close, { phase: 'background' });
   return { url, port, apiKey, keyGenerated: !configuredKey, close };
+}
+
+const REQUEST_TIMEOUT_MS = 60_000;
+const HEADERS_TIMEOUT_MS = 30_000;
+
+/** One text for every unknown path: echoing it (even redacted) would confirm a key guessed into the path. */
+function notFound(): HttpError {
+  return new HttpError(404, 'NOT_FOUND', 'There is nothing here.');
 }
 
 function sameHost(origin: string, host: string | undefined): boolean {

@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import path from 'node:path';
 
@@ -15,7 +15,7 @@ const TYPES: Record<string, string> = {
   '.woff2': 'font/woff2',
 };
 
-export const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
+export const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
 
 /**
  * A path the app itself may answer (a view, reloaded): no file extension and
@@ -49,6 +49,9 @@ export async function serveStatic(root: string, urlPath: string, res: ServerResp
     st = await stat(file).catch(() => undefined);
     if (!st) return false;
   }
+  // A symlink inside the root must not lead out of it (Electron's app: handler checks the same).
+  const real = await realpath(file).catch(() => undefined);
+  if (!real || !real.startsWith((await realpath(root)) + path.sep)) return false;
   const type = TYPES[path.extname(file)] ?? 'application/octet-stream';
   res.writeHead(200, {
     'content-type': type,
@@ -58,6 +61,6 @@ export async function serveStatic(root: string, urlPath: string, res: ServerResp
     'referrer-policy': 'no-referrer',
     'cache-control': file.endsWith('index.html') ? 'no-cache' : 'public, max-age=3600',
   });
-  createReadStream(file).pipe(res);
+  createReadStream(real).pipe(res);
   return true;
 }

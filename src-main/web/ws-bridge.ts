@@ -64,6 +64,7 @@ export class WsBridge {
     ws.on('pong', () => this.#alive.set(ws, true));
     ws.on('close', () => unsubscribe.forEach((u) => u()));
     ws.on('error', () => ws.terminate());
+    // eslint-disable-next-line @typescript-eslint/no-misused-promises -- never rejects: dispatchCall answers every failure as an envelope
     ws.on('message', async (data, isBinary) => {
       let raw: unknown;
       try {

@@ -10,8 +10,9 @@ export type { ConnectionStatus };
  */
 export interface Connection {
   readonly api: VegaApi;
-  status(): ConnectionStatus;
-  onStatus(cb: (s: ConnectionStatus) => void): Unsubscribe;
+  // Functions, not methods: useSyncExternalStore takes them on their own.
+  readonly status: () => ConnectionStatus;
+  readonly onStatus: (cb: (s: ConnectionStatus) => void) => Unsubscribe;
   /** Present where a key can be pasted (the web host). */
   readonly signIn?: (token: string) => void;
 }

@@ -66,7 +66,7 @@ export class WsTransport implements Transport {
   constructor(opts: WsTransportOptions) {
     this.#opts = opts;
     this.#token = opts.token;
-    this.#socketFactory = opts.socket ?? ((url) => new WebSocket(url) as unknown as SocketLike);
+    this.#socketFactory = opts.socket ?? ((url) => new WebSocket(url));
     this.#connect();
   }
 

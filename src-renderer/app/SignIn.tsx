@@ -27,6 +27,7 @@ export function SignIn({ onKey }: { onKey?: ((key: string) => void) | undefined 
                 spellCheck={false}
                 value={key}
                 onChange={(e) => setKey(e.target.value)}
+                // eslint-disable-next-line jsx-a11y/no-autofocus -- the sign-in screen's one field: the key is all there is to type
                 autoFocus
               />
               <button type="submit" className="btn primary" disabled={!key.trim()}>

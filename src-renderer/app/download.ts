@@ -21,6 +21,7 @@ export function downloadText(filename: string, content: string, mime: string): v
 /** A file name, never a path: the host names it, but a name is all a download takes. */
 export function safeFilename(name: string): string {
   const base = name.split(/[\\/]/).pop() ?? '';
+  // eslint-disable-next-line no-control-regex -- control characters are among what a file name must not hold
   const cleaned = base.replace(/[\u0000-\u001f<>:"|?*]/g, '_').trim();
   return cleaned && cleaned !== '.' && cleaned !== '..' ? cleaned : 'download';
 }

@@ -3,7 +3,8 @@ import { createContext, useContext } from 'react';
 /** How a view opens another: a request id seen anywhere leads to its log lines. */
 export interface Navigation {
   /** Show the Logs view filtered by this request id (all levels). */
-  openLogs(requestId: string): void;
+  // A function, not a method: views hand it on as a callback.
+  readonly openLogs: (requestId: string) => void;
 }
 
 export const NavigationContext = createContext<Navigation | null>(null);

@@ -56,6 +56,7 @@ export function Composer({ busy, onSend, onStop, ref }: Props) {
         value={text}
         onChange={(e) => setText(e.target.value)}
         onKeyDown={onKeyDown}
+        // eslint-disable-next-line jsx-a11y/no-autofocus -- the chat's message box: opening a conversation is asking to type in it
         autoFocus
       />
       {busy ? (

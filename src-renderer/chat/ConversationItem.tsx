@@ -31,6 +31,7 @@ export function ConversationItem({ conversation: c, active, onSelect, onRename, 
             aria-label="Conversation title"
             value={title}
             maxLength={200}
+            // eslint-disable-next-line jsx-a11y/no-autofocus -- shown by the user's Rename: focus goes to the field they asked for
             autoFocus
             onChange={(e) => setTitle(e.target.value)}
             onBlur={submit}

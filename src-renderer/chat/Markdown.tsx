@@ -12,7 +12,11 @@ const rehypePlugins: NonNullable<Parameters<typeof ReactMarkdown>[0]['rehypePlug
 
 const components: Components = {
   pre: CodeBlock,
-  a: ({ node: _node, ...props }) => <a {...props} target="_blank" rel="noreferrer noopener" />,
+  a: ({ node: _node, children, ...props }) => (
+    <a {...props} target="_blank" rel="noreferrer noopener">
+      {children}
+    </a>
+  ),
 };
 
 /** Memoised on the text: while one message streams, the others do not re-parse. */

@@ -39,6 +39,7 @@ export function MessageList(props: Props) {
   }, [rows]);
   const count = rows.length + (awaiting ? 1 : 0);
 
+  // eslint-disable-next-line react-hooks/incompatible-library -- Vega runs no React Compiler; the virtualizer is read fresh on every render
   const virtualizer = useVirtualizer({
     count,
     getScrollElement: () => scroller.current,

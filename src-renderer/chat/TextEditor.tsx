@@ -30,8 +30,22 @@ function lineCount(text: string): number {
  * lines too) between `minRows` and `maxRows`, Ctrl/Cmd+Enter saves and
  * Escape cancels. Message editing and the system prompt both use it.
  */
-export function TextEditor(props: TextEditorProps) {
-  const { label, hideLabel, initial, saveText, canSave, onSave, onCancel, enterSaves, minRows, maxRows, className, placeholder, maxLength, focusOnOpen } = props;
+export function TextEditor({
+  label,
+  hideLabel,
+  initial,
+  saveText,
+  canSave,
+  onSave,
+  onCancel,
+  enterSaves,
+  minRows,
+  maxRows,
+  className,
+  placeholder,
+  maxLength,
+  focusOnOpen,
+}: TextEditorProps) {
   const [text, setText] = useState(initial);
   const box = useRef<HTMLTextAreaElement>(null);
   const id = useId();

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useReducer, useRef, useState } from 'react';
 import type { VegaApi } from '../../src-shared/api.js';
 import type { ChatEvent, ConversationSummary, ProviderId } from '../../src-shared/chat.js';
 import { errorValue } from '../api/errors.js';
@@ -51,10 +51,14 @@ export function useChat(api: VegaApi) {
   const [conversations, setConversations] = useState<readonly ConversationSummary[]>([]);
   const [query, setQuery] = useState('');
   const [draft, setDraft] = useState<ChatSettings>({ provider: 'ollama', model: '', systemPrompt: '' });
+  // The latest values, for callbacks that must not change identity; set once
+  // the render is committed, before any effect or event can read them.
   const queryRef = useRef(query);
-  queryRef.current = query;
   const stateRef = useRef(state);
-  stateRef.current = state;
+  useLayoutEffect(() => {
+    queryRef.current = query;
+    stateRef.current = state;
+  });
 
   const refreshList = useCallback(async () => {
     try {

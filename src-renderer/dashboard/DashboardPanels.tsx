@@ -34,11 +34,12 @@ export function DashboardPanels({ buffer, version }: { buffer: RingBuffer<Resour
   const host = useHostStatus(api);
 
   // The buffer mutates in place: `version` is its change signal.
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- version is the dependency that changes when the buffer's content does
   const points = useMemo(() => downsample(windowSlice(buffer, windowMin * 60_000), MAX_POINTS), [buffer, version, windowMin]);
   const origins = useMemo(() => originsIn(points), [points]);
   // Keep the list's identity while it is the same, so the RPS chart's series are stable.
   const originsKey = origins.join('\n');
-  const stableOrigins = useMemo(() => origins, [originsKey]);
+  const stableOrigins = useMemo(() => (originsKey ? originsKey.split('\n') : []), [originsKey]);
   const latest = points[points.length - 1];
   const shownOrigin = origin === ALL_ORIGINS || origins.includes(origin) ? origin : ALL_ORIGINS;
 

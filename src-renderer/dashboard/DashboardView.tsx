@@ -1,4 +1,4 @@
-import { lazy, Suspense, useEffect, useRef, useState } from 'react';
+import { lazy, Suspense, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { ResourceSnapshot } from '../../src-shared/resources.js';
 import { useApi } from '../api/context.js';
 import { RingBuffer } from './ring-buffer.js';
@@ -19,7 +19,9 @@ export function DashboardView({ visible }: { visible: boolean }) {
   const [buffer] = useState(() => new RingBuffer<ResourceSnapshot>(HISTORY_CAPACITY));
   const [version, setVersion] = useState(0);
   const visibleRef = useRef(visible);
-  visibleRef.current = visible;
+  useLayoutEffect(() => {
+    visibleRef.current = visible;
+  });
 
   useEffect(
     () =>
@@ -33,10 +35,12 @@ export function DashboardView({ visible }: { visible: boolean }) {
     [api, buffer],
   );
 
-  // Catch up on what arrived while hidden.
-  useEffect(() => {
+  // Catch up on what arrived while hidden (set while rendering, as React advises for a changed prop).
+  const [wasVisible, setWasVisible] = useState(visible);
+  if (visible !== wasVisible) {
+    setWasVisible(visible);
     if (visible) setVersion((v) => v + 1);
-  }, [visible]);
+  }
 
   if (!visible) return null;
   return (

@@ -54,8 +54,12 @@ export function LogsView({ filter, onFilter, focusOnOpen = false }: Props) {
   const seq = useRef(0);
   const heading = useRef<HTMLHeadingElement>(null);
 
-  // A click-through elsewhere changes the filter: the box shows it.
-  useEffect(() => setDraft(filter.requestId), [filter.requestId]);
+  // A click-through elsewhere changes the filter: the box shows it (set while rendering, as React advises for a changed prop).
+  const [draftFor, setDraftFor] = useState(filter.requestId);
+  if (draftFor !== filter.requestId) {
+    setDraftFor(filter.requestId);
+    setDraft(filter.requestId);
+  }
 
   useEffect(() => {
     if (focusOnOpen) heading.current?.focus();
@@ -79,6 +83,7 @@ export function LogsView({ filter, onFilter, focusOnOpen = false }: Props) {
   }, [api, filter]);
 
   useEffect(() => {
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- loading on open and on a new filter: the load shows it is pending
     void load();
   }, [load]);
   useEffect(
@@ -204,6 +209,7 @@ export function LogsView({ filter, onFilter, focusOnOpen = false }: Props) {
 }
 
 const LogTable = memo(function LogTable({ lines, onRequestId }: { lines: readonly LogLine[]; onRequestId: (id: string) => void }) {
+  // eslint-disable-next-line react-hooks/purity -- ages are as of this render, and every load renders the table again
   const now = Date.now();
   return (
     <table className="table logs-table">

@@ -25,15 +25,18 @@ function valueText(key: string, v: unknown): string {
   if (v === null || typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
   if (v === undefined) return 'undefined';
   // pino's error serialiser: `{type, message, stack}`; the message says it, the stack is in the tooltip.
-  if (key === 'err' && typeof v === 'object' && 'message' in v && typeof (v as { message: unknown }).message === 'string') {
+  if (key === 'err' && typeof v === 'object' && 'message' in v && typeof v.message === 'string') {
     const e = v as { type?: unknown; message: string };
     return typeof e.type === 'string' ? `${e.type}: ${e.message}` : e.message;
   }
+  let json: string | undefined;
   try {
-    return JSON.stringify(v) ?? String(v);
+    json = JSON.stringify(v);
   } catch {
-    return String(v);
+    // A cycle: the plain string form below.
   }
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- the last resort, for what JSON cannot write
+  return json ?? String(v);
 }
 
 function fullText(v: unknown): string {

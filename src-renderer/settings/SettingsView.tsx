@@ -44,6 +44,7 @@ export function SettingsView() {
   }, [api]);
 
   useEffect(() => {
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- load sets state only after its await
     void load();
   }, [load]);
 

@@ -105,6 +105,7 @@ export function SsoSection({ pollMs = SSO_POLL_MS, configVersion = 0 }: SsoSecti
 
   useEffect(() => {
     live.current = true;
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- refresh sets state only after its await
     void refresh();
     return () => {
       live.current = false;
@@ -113,6 +114,7 @@ export function SsoSection({ pollMs = SSO_POLL_MS, configVersion = 0 }: SsoSecti
 
   // Settings saved: a provider may have become configured.
   useEffect(() => {
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- refresh sets state only after its await
     if (configVersion > 0) void refresh();
   }, [configVersion, refresh]);
 
@@ -146,6 +148,7 @@ export function SsoSection({ pollMs = SSO_POLL_MS, configVersion = 0 }: SsoSecti
     setFlow(p, { kind: 'starting' });
     try {
       const code = await api.sso.start({ provider: p });
+      // eslint-disable-next-line react-hooks/purity -- a click handler, not the render
       const t = Date.now();
       setNow(t);
       setFlow(p, { kind: 'waiting', code, deadline: t + code.expiresIn * 1000, since: asked.current });

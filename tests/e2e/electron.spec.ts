@@ -55,6 +55,7 @@ test.describe('Electron app', () => {
     await page.waitForLoadState('domcontentloaded');
   });
 
+  // eslint-disable-next-line no-empty-pattern -- Playwright reads a hook's fixtures from this pattern, and this hook needs none
   test.afterEach(async ({}, testInfo) => {
     if (testInfo.status !== testInfo.expectedStatus && vega) {
       await testInfo.attach('electron-output.txt', { body: vega.output(), contentType: 'text/plain' });

@@ -89,8 +89,8 @@ describe('the built bundles', () => {
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d));
-    child.stderr.on('data', (d: Buffer) => (stderr += d));
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
     if (process.env.DEBUG_BUNDLE) console.log(stdout, stderr);
     expect(stderr).toBe('');
@@ -99,7 +99,7 @@ describe('the built bundles', () => {
     const line = stdout.split('\n').find((l) => l.startsWith('REPORT '));
     const r = JSON.parse(line!.slice('REPORT '.length));
     expect(r.scheme).toEqual([expect.objectContaining({ scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true }) })]);
-    expect(r.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, webviewTag: false, preload: path.join(out, 'preload', 'index.cjs') });
+    expect(r.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, webviewTag: false, spellcheck: false, disableBlinkFeatures: 'Auxclick', preload: path.join(out, 'preload', 'index.cjs') });
     expect(r.loaded).toEqual(['app://vega/index.html']);
     expect(r.handlers.length).toBeGreaterThan(10);
     expect(r.handlers).toContain('app:info');

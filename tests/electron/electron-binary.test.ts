@@ -73,6 +73,7 @@ describe('electronBinary()', () => {
 
 describe('npm start helpers', () => {
   it('opens a browser only when BROWSER is not none and there is a display', async () => {
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- `as string` keeps tsc from resolving an untyped .mjs
     const { shouldOpenBrowser } = (await import('../../scripts/start.mjs' as string)) as { shouldOpenBrowser: (env: NodeJS.ProcessEnv, platform: string) => boolean };
     expect(shouldOpenBrowser({ DISPLAY: ':0' }, 'linux')).toBe(true);
     expect(shouldOpenBrowser({ WAYLAND_DISPLAY: 'wayland-0' }, 'linux')).toBe(true);
@@ -83,6 +84,7 @@ describe('npm start helpers', () => {
   });
 
   it('the fallback notice says why, how to get the binary, and what starts instead', async () => {
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- `as string` keeps tsc from resolving an untyped .mjs
     const { FALLBACK_NOTICE } = (await import('../../scripts/start.mjs' as string)) as { FALLBACK_NOTICE: (reason: string) => string };
     const text = FALLBACK_NOTICE('path.txt is missing');
     expect(text).toMatch(/Electron binary is not installed/);

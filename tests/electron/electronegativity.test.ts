@@ -18,7 +18,9 @@ import { tempDir } from './harness.js';
 
 const root = path.resolve(__dirname, '../..');
 const ELECTRON_DIR = path.join(root, 'src-main', 'electron');
-const electronVersion = (JSON.parse(readFileSync(path.join(root, 'node_modules', 'electron', 'package.json'), 'utf8')) as { version: string }).version;
+const electronVersion = (
+  JSON.parse(readFileSync(path.join(root, 'node_modules', 'electron', 'package.json'), 'utf8')) as { version: string }
+).version;
 
 interface Finding {
   readonly id: string;
@@ -74,8 +76,8 @@ beforeAll(async () => {
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d));
-    child.stderr.on('data', (d: Buffer) => (stderr += d));
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
     if (code !== 0) throw new Error(`electronegativity exited ${code}: ${stderr}`);
     ({ issues: findings, errors: parseErrors } = JSON.parse(stdout) as { issues: Finding[]; errors: unknown[] });

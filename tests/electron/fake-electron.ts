@@ -266,7 +266,8 @@ export class FakeMenu implements MenuSurface {
   }
   /** Every item of the applied menu, depth first. */
   items(): MenuItemConstructorOptions[] {
-    const walk = (list: MenuItemConstructorOptions[]): MenuItemConstructorOptions[] => list.flatMap((i) => [i, ...(Array.isArray(i.submenu) ? walk(i.submenu) : [])]);
+    const walk = (list: MenuItemConstructorOptions[]): MenuItemConstructorOptions[] =>
+      list.flatMap((i) => [i, ...(Array.isArray(i.submenu) ? walk(i.submenu) : [])]);
     return walk(this.applied ?? []);
   }
   /** Choose the item with this label, as a click would. */

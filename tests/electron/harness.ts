@@ -38,7 +38,15 @@ export interface FakeHost {
  * a temp folder (its own .env and data dir, nothing from the real environment),
  * with the preload run in the window's fake preload world.
  */
-export async function startFakeHost(opts: { tickMs?: number; quitBoundMs?: number; envText?: string; before?: (electron: FakeElectron) => void } = {}): Promise<FakeHost> {
+export interface FakeHostOptions {
+  tickMs?: number;
+  quitBoundMs?: number;
+  envText?: string;
+  /** Set up the fake before the host starts (e.g. what safeStorage answers). */
+  before?: (electron: FakeElectron) => void;
+}
+
+export async function startFakeHost(opts: FakeHostOptions = {}): Promise<FakeHost> {
   const dir = tempDir();
   const envFile = path.join(dir, '.env');
   writeFileSync(envFile, opts.envText ?? '');

@@ -25,7 +25,11 @@ describe('the application menu', () => {
     expect(menu.map((m) => m.role ?? m.label)).toEqual(['fileMenu', 'editMenu', 'View', 'windowMenu', 'help']);
     const roles = flat(menu).map((i) => i.role);
     for (const role of DEVELOPER_ROLES) expect(roles).not.toContain(role);
-    expect(flat(menu).filter((i) => i.role === undefined && i.type !== 'separator').map((i) => i.label)).toEqual(['View', 'Open data folder', 'Export diagnostics']);
+    expect(
+      flat(menu)
+        .filter((i) => i.role === undefined && i.type !== 'separator')
+        .map((i) => i.label),
+    ).toEqual(['View', 'Open data folder', 'Export diagnostics']);
   });
 
   it('a development build keeps Reload and the developer tools under View', () => {

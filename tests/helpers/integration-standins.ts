@@ -45,7 +45,7 @@ export async function startStandIn(routes: Record<string, Route> = {}, tls?: { k
         query: u.searchParams,
         headers: req.headers,
         body: Buffer.concat(chunks).toString('utf8'),
-        servername: ((req.socket as { servername?: string | false }).servername || null) as string | null,
+        servername: (req.socket as { servername?: string | false }).servername || null,
       };
       requests.push(seen);
       const handler = match(table, seen.method, seen.path);

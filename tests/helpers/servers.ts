@@ -55,7 +55,7 @@ export async function selfSignedCert(): Promise<{ key: string; cert: string }> {
   const pems = await generate([{ name: 'commonName', value: '127.0.0.1' }], {
     keySize: 2048,
     extensions: [{ name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }, { type: 2, value: 'localhost' }] }],
-  } as Parameters<typeof generate>[1]);
+  });
   return { key: pems.private, cert: pems.cert };
 }
 

@@ -64,7 +64,7 @@ describe('fetch_text: reading a page', () => {
     const pems = await generate([{ name: 'commonName', value: 'standin.test' }], {
       keySize: 2048,
       extensions: [{ name: 'subjectAltName', altNames: [{ type: 2, value: 'standin.test' }] }],
-    } as Parameters<typeof generate>[1]);
+    });
     site = await startStandIn({ 'GET /': text(200, 'text/plain', 'secure hello') }, { key: pems.private, cert: pems.cert });
     engine = await integrationEngine('VEGA_FETCH_ALLOW_HOSTS=standin.test\n', { ca: pems.cert });
     const f = createWebFetch(engine.rm, { resolver: tableResolver({ 'standin.test': ['127.0.0.1'] }) });

@@ -35,7 +35,11 @@ describe('findBrowser()', () => {
   it("then Playwright's own Chromium, where it was installed", () => {
     const installed = exe('ms-playwright/chromium-1/chrome');
     const system = exe('bin2/chromium');
-    expect(findBrowser({ env: { PATH: path.dirname(system) }, platform: linux, playwrightPath: () => installed })).toEqual({ ok: true, path: installed, source: 'playwright' });
+    expect(findBrowser({ env: { PATH: path.dirname(system) }, platform: linux, playwrightPath: () => installed })).toEqual({
+      ok: true,
+      path: installed,
+      source: 'playwright',
+    });
     // Playwright knows the path even when nothing was downloaded; a thrown error counts as none too.
     expect(findBrowser({ env: { PATH: path.dirname(system) }, platform: linux, playwrightPath: none })).toMatchObject({ source: 'system' });
     expect(
@@ -55,11 +59,18 @@ describe('findBrowser()', () => {
     const PATH = [path.join(dir, 'empty'), path.dirname(a), path.dirname(b)].join(path.delimiter);
     expect(findBrowser({ env: { PATH }, platform: linux, playwrightPath: none })).toEqual({ ok: true, path: b, source: 'system' });
     writeFileSync(path.join(dir, 'bin5-not-executable'), '');
-    expect(findBrowser({ env: { PATH: path.dirname(a) }, platform: linux, playwrightPath: none })).toEqual({ ok: true, path: a, source: 'system' });
+    expect(findBrowser({ env: { PATH: path.dirname(a) }, platform: linux, playwrightPath: none })).toEqual({
+      ok: true,
+      path: a,
+      source: 'system',
+    });
   });
 
   it('with none, one sentence that says how to get one', () => {
-    expect(findBrowser({ env: { PATH: path.join(dir, 'empty') }, platform: linux, playwrightPath: none })).toEqual({ ok: false, reason: NO_BROWSER });
+    expect(findBrowser({ env: { PATH: path.join(dir, 'empty') }, platform: linux, playwrightPath: none })).toEqual({
+      ok: false,
+      reason: NO_BROWSER,
+    });
     expect(NO_BROWSER).toMatch(/^[^\n]+\.$/);
     expect(NO_BROWSER).toContain('npx playwright install chromium');
     expect(NO_BROWSER).toContain('VEGA_CHROMIUM');

@@ -1,7 +1,21 @@
 import { createPackage, extractFile, listPackage } from '@electron/asar';
 import { FuseV1Options, getCurrentFuseWire } from '@electron/fuses';
 import { spawn } from 'node:child_process';
-import { chmodSync, copyFileSync, cpSync, existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  cpSync,
+  existsSync,
+  linkSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { isBuiltin } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -32,9 +46,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = path.resolve(__dirname, '../..');
 const linux = process.platform === 'linux';
-const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { homepage: string; dependencies: Record<string, string>; devDependencies: Record<string, string> };
-const builderConfig = load(readFileSync(path.join(root, 'electron-builder.yml'), 'utf8')) as { electronFuses: Record<string, boolean>; linux: { maintainer: string } };
-const electronVersion = (JSON.parse(readFileSync(path.join(root, 'node_modules', 'electron', 'package.json'), 'utf8')) as { version: string }).version;
+const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+  homepage: string;
+  dependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
+};
+const builderConfig = load(readFileSync(path.join(root, 'electron-builder.yml'), 'utf8')) as {
+  electronFuses: Record<string, boolean>;
+  linux: { maintainer: string };
+};
+const electronVersion = (
+  JSON.parse(readFileSync(path.join(root, 'node_modules', 'electron', 'package.json'), 'utf8')) as { version: string }
+).version;
 
 /** Electron's fuse sentinel, then the wire: version 1, 8 fuses, each '0' or '1' (@electron/fuses, dist/constants.js). */
 const FUSE_SENTINEL = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX';
@@ -76,7 +99,16 @@ async function standInElectron(dir: string): Promise<void> {
   mkdirSync(path.join(dir, 'locales'), { recursive: true });
   mkdirSync(path.join(dir, 'resources'));
   const exe = path.join(dir, 'electron');
-  writeFileSync(exe, Buffer.concat([Buffer.from(`#!/bin/sh\n# A stand-in for Electron ${electronVersion}: it carries the fuse wire and runs nothing.\n# ${FUSE_SENTINEL}`), Buffer.from([1, STOCK_WIRE.length]), Buffer.from(`${STOCK_WIRE}\nexit 1\n`)]));
+  writeFileSync(
+    exe,
+    Buffer.concat([
+      Buffer.from(
+        `#!/bin/sh\n# A stand-in for Electron ${electronVersion}: it carries the fuse wire and runs nothing.\n# ${FUSE_SENTINEL}`,
+      ),
+      Buffer.from([1, STOCK_WIRE.length]),
+      Buffer.from(`${STOCK_WIRE}\nexit 1\n`),
+    ]),
+  );
   chmodSync(exe, 0o755);
   writeFileSync(path.join(dir, 'version'), electronVersion);
   writeFileSync(path.join(dir, 'LICENSE'), 'Copyright (c) Electron contributors (stand-in)');
@@ -133,8 +165,8 @@ beforeAll(async () => {
     },
   });
   let output = '';
-  child.stdout.on('data', (d: Buffer) => (output += d));
-  child.stderr.on('data', (d: Buffer) => (output += d));
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
   run = { code, output };
   unpacked = path.join(project, 'dist', 'linux-unpacked');
@@ -163,11 +195,30 @@ describe.skipIf(process.platform === 'win32')('the packaged app (linux dir, agai
     expect([...top].sort()).toEqual(['node_modules', 'out', 'package.json']);
     const outParts = new Set(files.filter((f) => /^[\\/]out[\\/]/.test(f)).map((f) => f.split(/[\\/]/)[2]));
     expect([...outParts].sort()).toEqual(['main', 'preload', 'renderer']);
-    expect(files.filter((f) => f.endsWith('.map') || f.endsWith('.node') || /[\\/](src-[a-z]+|tests|bench|scripts)[\\/]/.test(f.replace(/^[\\/]node_modules[\\/].*/, '')))).toEqual([]);
+    expect(
+      files.filter(
+        (f) =>
+          f.endsWith('.map') ||
+          f.endsWith('.node') ||
+          /[\\/](src-[a-z]+|tests|bench|scripts)[\\/]/.test(f.replace(/^[\\/]node_modules[\\/].*/, '')),
+      ),
+    ).toEqual([]);
     const packed = new Set(files.filter((f) => f.endsWith('package.json')).map((f) => f.replace(/\\/g, '/')));
     for (const dep of Object.keys(pkg.dependencies)) expect(packed, dep).toContain(`/node_modules/${dep}/package.json`);
     // The renderer is bundled by Vite; the tooling never runs in the app.
-    for (const dev of ['electron', 'electron-builder', 'vite', 'vitest', 'react', 'react-dom', 'recharts', 'typescript', 'esbuild', 'playwright-core', '@playwright/test']) {
+    for (const dev of [
+      'electron',
+      'electron-builder',
+      'vite',
+      'vitest',
+      'react',
+      'react-dom',
+      'recharts',
+      'typescript',
+      'esbuild',
+      'playwright-core',
+      '@playwright/test',
+    ]) {
       expect(pkg.devDependencies[dev], dev).toBeDefined();
       expect(packed, dev).not.toContain(`/node_modules/${dev}/package.json`);
     }
@@ -189,7 +240,8 @@ describe.skipIf(process.platform === 'win32')('the packaged app (linux dir, agai
       expect(index, name).toBeTypeOf('number');
       expect(wire[index], name).toBe(on ? ENABLED : DISABLED);
     }
-    expect(wire[FuseV1Options.LoadBrowserProcessSpecificV8Snapshot]).toBe(STOCK_WIRE.charCodeAt(FuseV1Options.LoadBrowserProcessSpecificV8Snapshot));
+    const untouched = FuseV1Options.LoadBrowserProcessSpecificV8Snapshot;
+    expect(wire[untouched]).toBe(STOCK_WIRE.charCodeAt(untouched));
   });
 
   it('the packed out/main/index.cjs requires nothing that is not packed, down to the last dependency', () => {
@@ -221,25 +273,34 @@ describe.skipIf(process.platform === 'win32')('the packaged app (linux dir, agai
     expect(seen.size).toBeGreaterThan(Object.keys(pkg.dependencies).length);
   });
 
-  it.runIf(linux)('deb, up to fpm: homepage, maintainer, the .desktop file (named for desktopName, window class to match) and the icon', () => {
-    expect(fpmRecord, run.output).toBeDefined();
-    const { args, desktopFiles } = fpmRecord!;
-    const flag = (name: string) => args[args.indexOf(name) + 1];
-    expect(flag('--url')).toBe(pkg.homepage);
-    expect(flag('--maintainer')).toBe(builderConfig.linux.maintainer);
-    expect(flag('--name')).toBe('vega');
-    expect(Object.keys(desktopFiles)).toEqual(['/usr/share/applications/vega.desktop']);
-    const entry = Object.fromEntries(
-      desktopFiles['/usr/share/applications/vega.desktop']!
-        .split('\n')
-        .filter((l) => l.includes('='))
-        .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
-    );
-    expect(entry).toMatchObject({ Name: 'Vega', Exec: '/opt/Vega/vega %U', Icon: 'vega', StartupWMClass: 'vega', Type: 'Application', Categories: 'Utility;' });
-    expect(args).toContain(`${path.join(project, 'build', 'icon.png')}=/usr/share/icons/hicolor/512x512/apps/vega.png`);
-    const png = readFileSync(path.join(project, 'build', 'icon.png'));
-    expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([512, 512]);
-  });
+  it.runIf(linux)(
+    'deb, up to fpm: homepage, maintainer, the .desktop file (named for desktopName, window class to match) and the icon',
+    () => {
+      expect(fpmRecord, run.output).toBeDefined();
+      const { args, desktopFiles } = fpmRecord!;
+      const flag = (name: string) => args[args.indexOf(name) + 1];
+      expect(flag('--url')).toBe(pkg.homepage);
+      expect(flag('--maintainer')).toBe(builderConfig.linux.maintainer);
+      expect(flag('--name')).toBe('vega');
+      expect(Object.keys(desktopFiles)).toEqual(['/usr/share/applications/vega.desktop']);
+      const entry = Object.fromEntries(
+        desktopFiles['/usr/share/applications/vega.desktop']!.split('\n')
+          .filter((l) => l.includes('='))
+          .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+      );
+      expect(entry).toMatchObject({
+        Name: 'Vega',
+        Exec: '/opt/Vega/vega %U',
+        Icon: 'vega',
+        StartupWMClass: 'vega',
+        Type: 'Application',
+        Categories: 'Utility;',
+      });
+      expect(args).toContain(`${path.join(project, 'build', 'icon.png')}=/usr/share/icons/hicolor/512x512/apps/vega.png`);
+      const png = readFileSync(path.join(project, 'build', 'icon.png'));
+      expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([512, 512]);
+    },
+  );
 
   it.skip('AppImage: not built here, because electron-builder downloads its tools (mksquashfs, the AppImage runtime) from GitHub, not from npm', () => {});
 });

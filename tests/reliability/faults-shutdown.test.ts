@@ -159,8 +159,8 @@ describe('npm run serve (a spawned scripts/serve.mjs) with a cleanup step that h
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
-    proc.stdout!.on('data', (d) => (out += d));
-    proc.stderr!.on('data', (d) => (out += d));
+    proc.stdout.on('data', (d) => (out += d));
+    proc.stderr.on('data', (d) => (out += d));
     const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
     try {
       await eventually(() => /listening on (http:\/\/\S+)/.test(out) || proc.exitCode !== null, 60_000, 'serve to start');

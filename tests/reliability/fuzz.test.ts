@@ -114,7 +114,7 @@ function fieldsOf(channel: CallName): Field[] {
   return Object.entries(shape).map(([name, s]) => {
     let t = s as z.ZodType & { unwrap?: () => z.ZodType };
     const required = t.def.type !== 'optional';
-    while (t.def.type === 'optional') t = t.unwrap!() as typeof t;
+    while (t.def.type === 'optional') t = t.unwrap!();
     const type = t.def.type as string;
     const kind: Kind = ['string', 'number', 'boolean', 'enum', 'custom'].includes(type) ? (type as Kind) : 'other';
     const info = t as unknown as { maxLength?: number | null; options?: string[] };

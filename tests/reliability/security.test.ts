@@ -344,7 +344,10 @@ describe('the admin API', () => {
         let out = '';
         s.on('data', (d) => {
           out += String(d);
-          if (out.includes('\r\n\r\n')) (s.destroy(), resolve(out));
+          if (out.includes('\r\n\r\n')) {
+            s.destroy();
+            resolve(out);
+          }
         });
         s.on('error', () => resolve(out));
         s.write(`POST /chat HTTP/1.1\r\nhost: 127.0.0.1:${port}\r\ncontent-type: application/json\r\ncontent-length: 100000\r\n\r\n{"prompt":`);

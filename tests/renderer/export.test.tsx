@@ -52,7 +52,7 @@ function blobText(b: Blob): Promise<string> {
   return new Promise((resolve, reject) => {
     const r = new FileReader();
     r.onload = () => resolve(String(r.result));
-    r.onerror = () => reject(r.error);
+    r.onerror = () => reject(r.error ?? new Error('the blob could not be read'));
     r.readAsText(b);
   });
 }

@@ -139,7 +139,7 @@ describe('Logs view', () => {
     const row = (await screen.findByText('upstream slow')).closest('tr')!;
     fireEvent.click(within(row).getByRole('button', { name: `Filter logs by request ${REQ_B}` }));
     await waitFor(() => expect(lastLogCall(fake)).toEqual({ limit: LOG_LIMIT, requestId: REQ_B }));
-    expect((screen.getByRole('textbox', { name: 'Request ID' }) as HTMLInputElement).value).toBe(REQ_B);
+    expect(screen.getByRole<HTMLInputElement>('textbox', { name: 'Request ID' }).value).toBe(REQ_B);
     await waitFor(() => expect(shownMessages()).toEqual(['upstream slow', 'provider failed']));
   });
 
@@ -208,7 +208,7 @@ describe('following a request id to its log lines', () => {
 
     expect(screen.getByRole('tab', { name: 'Logs' }).getAttribute('aria-selected')).toBe('true');
     const region = screen.getByRole('region', { name: 'Logs' });
-    expect((within(region).getByRole('textbox', { name: 'Request ID' }) as HTMLInputElement).value).toBe(REQ_B);
+    expect(within(region).getByRole<HTMLInputElement>('textbox', { name: 'Request ID' }).value).toBe(REQ_B);
     await waitFor(() => expect(lastLogCall(fake)).toEqual({ limit: LOG_LIMIT, requestId: REQ_B }));
     await waitFor(() => expect(shownMessages()).toEqual(['upstream slow', 'provider failed']));
     // The keyboard lands in the Logs view.
@@ -241,7 +241,7 @@ describe('following a request id to its log lines', () => {
     fireEvent.click(id);
 
     expect(screen.getByRole('tab', { name: 'Logs' }).getAttribute('aria-selected')).toBe('true');
-    expect((screen.getByRole('combobox', { name: 'Level' }) as HTMLSelectElement).value).toBe('all');
+    expect(screen.getByRole<HTMLSelectElement>('combobox', { name: 'Level' }).value).toBe('all');
     await waitFor(() => expect(lastLogCall(fake)).toEqual({ limit: LOG_LIMIT, requestId: REQ_A }));
     await waitFor(() => expect(shownMessages()).toEqual(['chat answer finished']));
   });

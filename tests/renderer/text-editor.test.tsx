@@ -13,14 +13,18 @@ const EDITORS = [
     label: 'Edit message',
     saveText: 'Save & resend',
     rows: { min: 2, max: 10 },
-    element: (initial: string, onSave: (text: string) => void, onCancel: () => void) => <MessageEditor initial={initial} onSave={onSave} onCancel={onCancel} />,
+    element: (initial: string, onSave: (text: string) => void, onCancel: () => void) => (
+      <MessageEditor initial={initial} onSave={onSave} onCancel={onCancel} />
+    ),
   },
   {
     name: 'system prompt',
     label: 'System prompt',
     saveText: 'Save prompt',
     rows: { min: 4, max: 16 },
-    element: (initial: string, onSave: (text: string) => void, onCancel: () => void) => <SystemPromptPanel value={initial} onSave={onSave} onCancel={onCancel} />,
+    element: (initial: string, onSave: (text: string) => void, onCancel: () => void) => (
+      <SystemPromptPanel value={initial} onSave={onSave} onCancel={onCancel} />
+    ),
   },
 ];
 const [MESSAGE, PROMPT] = EDITORS as [(typeof EDITORS)[number], (typeof EDITORS)[number]];

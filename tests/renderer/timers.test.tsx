@@ -14,7 +14,15 @@ import { loadLazyViews } from './lazy-views.js';
 // fails the run with "window is not defined"), and in the app it sets state
 // on a view that was closed.
 
-const CLOCKS = ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'requestAnimationFrame', 'cancelAnimationFrame', 'Date'] as const;
+const CLOCKS = [
+  'setTimeout',
+  'clearTimeout',
+  'setInterval',
+  'clearInterval',
+  'requestAnimationFrame',
+  'cancelAnimationFrame',
+  'Date',
+] as const;
 
 let restore: (() => void)[] = [];
 beforeAll(async () => {

@@ -114,7 +114,7 @@ describe('static files', () => {
     const raw = await new Promise<string>((resolve) => {
       const s = net.connect(w.host.port, '127.0.0.1', () => s.write('GET /../../../../etc/passwd HTTP/1.1\r\nhost: 127.0.0.1\r\nconnection: close\r\n\r\n'));
       let out = '';
-      s.on('data', (d) => (out += d));
+      s.on('data', (d) => (out += String(d)));
       s.on('end', () => resolve(out));
     });
     expect(raw).not.toContain('root:');

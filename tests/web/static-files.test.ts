@@ -28,12 +28,17 @@ async function get(p: string) {
 
 describe('the web host serves the built UI', () => {
   it('answers files that exist with their type', async () => {
-    expect(await get('/assets/index-abc.js')).toMatchObject({ status: 200, type: expect.stringContaining('text/javascript'), text: 'console.log(1)' });
+    expect(await get('/assets/index-abc.js')).toMatchObject({
+      status: 200,
+      type: expect.stringContaining('text/javascript'),
+      text: 'console.log(1)',
+    });
     expect(await get('/')).toMatchObject({ status: 200, type: expect.stringContaining('text/html') });
   });
 
   it('lets a page route (a view, reloaded) fall back to index.html', async () => {
-    for (const p of ['/settings', '/chat/4f1c', '/dashboard/']) expect(await get(p), p).toMatchObject({ status: 200, text: expect.stringContaining('<title>Vega</title>') });
+    for (const p of ['/settings', '/chat/4f1c', '/dashboard/'])
+      expect(await get(p), p).toMatchObject({ status: 200, text: expect.stringContaining('<title>Vega</title>') });
   });
 
   it('answers a missing asset, or any missing file with an extension, with 404, not the app', async () => {

@@ -6,7 +6,7 @@ import { readCapped } from './body.js';
 import { transportError, type Peer } from './errors.js';
 
 export interface OutboundRequest {
-  readonly method?: 'GET' | 'POST';
+  readonly method?: 'GET' | 'POST' | 'DELETE';
   readonly url: URL;
   readonly headers?: Readonly<Record<string, string>>;
   readonly body?: string;

@@ -85,7 +85,7 @@ function parseOAuth(reply: Reply, service: ServiceInfo): OAuthReply {
   if (type.includes('application/x-www-form-urlencoded')) return Object.fromEntries(new URLSearchParams(reply.text()));
   try {
     const v = JSON.parse(reply.text()) as unknown;
-    if (v && typeof v === 'object' && !Array.isArray(v)) return v as OAuthReply;
+    if (v && typeof v === 'object' && !Array.isArray(v)) return v;
   } catch {
     // fall through
   }

@@ -91,11 +91,12 @@ export class FileTokenStore implements TokenStore {
 
   async #write(values: Map<string, string>): Promise<void> {
     await mkdir(path.dirname(this.file), { recursive: true, mode: 0o700 });
+    const json = JSON.stringify(Object.fromEntries(values));
+    const data = this.#cipher ? await this.#cipher.encrypt(json) : json;
     const tmp = `${this.file}.${randomBytes(4).toString('hex')}.tmp`;
     const fh = await open(tmp, 'w', 0o600);
     try {
-      const json = JSON.stringify(Object.fromEntries(values));
-      await fh.writeFile(this.#cipher ? await this.#cipher.encrypt(json) : json);
+      await fh.writeFile(data);
       await fh.sync();
     } finally {
       await fh.close();

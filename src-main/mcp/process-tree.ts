@@ -1,0 +1,104 @@
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { withDeadline } from '../engine/deadline.js';
+import { alive, hasProc, listProcs, readProc, treeOf } from './proc.js';
+
+/**
+ * Ending a server's whole process tree: its process group (it was started
+ * as the leader of its own), and every descendant found under it, even one
+ * that left the group. Each stage is bounded; the last one is SIGKILL.
+ */
+
+export interface TreeStop {
+  /** How it ended: on its own (stdin closed), at SIGTERM, at SIGKILL, or not at all (`left`: still there after SIGKILL). */
+  readonly outcome: 'exited' | 'terminated' | 'killed' | 'left';
+  readonly ms: number;
+}
+
+export interface TreeStopOptions {
+  /** How long the tree may take to exit by itself (its stdin was closed) before SIGTERM. */
+  readonly quietMs: number;
+  /** How long SIGTERM is given before SIGKILL. */
+  readonly graceMs: number;
+}
+
+/** Bound of the wait after SIGKILL, which the kernel carries out at once. */
+const KILL_WAIT_MS = 1_000;
+const POLL_MS = 20;
+
+/** Processes found so far, by pid and start time: a pid reused later by another process is not ours. */
+class Tree {
+  readonly #known = new Map<number, number>();
+  readonly #root: number;
+
+  constructor(root: number) {
+    this.#root = root;
+    this.refresh();
+  }
+
+  /** The tree's live processes now; newly forked ones join. Without /proc: whether the group still exists. */
+  refresh(): number[] {
+    if (!hasProc) return groupExists(this.#root) ? [this.#root] : [];
+    const procs = listProcs() ?? [];
+    for (const p of treeOf(procs, this.#root)) if (!this.#known.has(p.pid)) this.#known.set(p.pid, p.startTime);
+    const live: number[] = [];
+    for (const [pid, start] of this.#known) {
+      const p = readProc(pid);
+      if (alive(p) && p.startTime === start) live.push(pid);
+      else this.#known.delete(pid);
+    }
+    return live;
+  }
+
+  signal(sig: NodeJS.Signals): void {
+    kill(-this.#root, sig);
+    for (const pid of this.refresh()) kill(pid, sig);
+  }
+}
+
+function kill(pid: number, sig: NodeJS.Signals | 0): boolean {
+  try {
+    process.kill(pid, sig);
+    return true;
+  } catch {
+    return false; // ESRCH: already gone; EPERM: not ours to signal
+  }
+}
+
+function groupExists(pgid: number): boolean {
+  return kill(-pgid, 0);
+}
+
+/** Poll `cond` until it holds or `ms` pass; true when it held. */
+async function waitUntil(cond: () => boolean, ms: number): Promise<boolean> {
+  return withDeadline(
+    ms,
+    async (signal) => {
+      while (!cond()) await sleep(POLL_MS, undefined, { signal });
+      return true;
+    },
+    { onLate: () => cond() },
+  );
+}
+
+/**
+ * Stop the tree rooted at `root` (also its group id): wait `quietMs` for it
+ * to go by itself, then SIGTERM, `graceMs`, SIGKILL. Resolves when none of
+ * it is left, or after the bounded wait that follows SIGKILL.
+ */
+export async function stopTree(root: number, opts: TreeStopOptions): Promise<TreeStop> {
+  const start = performance.now();
+  const tree = new Tree(root);
+  const done = (outcome: TreeStop['outcome']): TreeStop => ({ outcome, ms: Math.round(performance.now() - start) });
+  const gone = () => tree.refresh().length === 0;
+  if (await waitUntil(gone, opts.quietMs)) return done('exited');
+  tree.signal('SIGTERM');
+  if (await waitUntil(gone, opts.graceMs)) return done('terminated');
+  tree.signal('SIGKILL');
+  return done((await waitUntil(gone, KILL_WAIT_MS)) ? 'killed' : 'left');
+}
+
+/** Kill at once, synchronously: the last resort when the process is exiting and cannot wait. */
+export function killTreeNow(root: number): void {
+  new Tree(root).signal('SIGKILL');
+}

@@ -1,0 +1,199 @@
+import { createHash } from 'node:crypto';
+import type http from 'node:http';
+
+/**
+ * The model routes of the Ollama stand-in, as Ollama answers them: /api/pull
+ * streamed (status lines, per-digest total/completed, the closing
+ * "verifying sha256 digest", "writing manifest", "success"; errors as
+ * `{"error": …}` lines), /api/show, DELETE /api/delete, and /api/generate
+ * for load and `keep_alive: 0`. A cancelled pull keeps its bytes, so the
+ * next pull of the same model resumes from them, as Ollama's does.
+ */
+
+export interface PullSettings {
+  /** Layer sizes of every model the registry knows, bytes (default: a 2 GB model and three small files). */
+  layers?: number[];
+  /** Progress lines per layer. */
+  steps?: number;
+  /** Pause between lines, ms (0: as fast as the socket takes them). */
+  delayMs?: number;
+  /** Lines per second instead, sent in batches every 10 ms (the bench's 10 000/s). */
+  linesPerSecond?: number;
+  /** Names the registry does not know: their pull ends with Ollama's own error line. */
+  unknown?: string[];
+  /** After this many progress lines, an `{"error": …}` line ends the stream. */
+  errorAfter?: { lines: number; error: string };
+  /** After this many progress lines the socket is destroyed, mid-line. */
+  cutAfter?: number;
+  /** Cut the bytes mid-line and mid-character, never at a newline. */
+  splitChunks?: boolean;
+}
+
+/** What the stand-in holds: its installed names (as given, `llama3.2` or `x:tag`) and what is loaded. */
+export interface ModelShelf {
+  installed(): string[];
+  add(name: string): void;
+  remove(name: string): boolean;
+  readonly loaded: Map<string, number>;
+}
+
+export interface ShowSettings {
+  /** `<arch>.context_length` in model_info. */
+  contextLength?: number;
+  /** A `num_ctx` line in the Modelfile parameters. */
+  numCtx?: number;
+}
+
+export const DEFAULT_LAYERS = [2_019_377_376, 11_340, 6_016, 560];
+
+const json = (v: unknown) => `${JSON.stringify(v)}\n`;
+
+/** Ollama's names are `name:tag`; `llama3.2` means `llama3.2:latest`. */
+function full(model: string): string {
+  return model.slice(model.lastIndexOf('/') + 1).includes(':') ? model : `${model}:latest`;
+}
+
+function send(res: http.ServerResponse, status: number, value: unknown): void {
+  const body = JSON.stringify(value);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+function digestOf(model: string, layer: number): string {
+  return `sha256:${createHash('sha256').update(`${full(model)}#${layer}`).digest('hex')}`;
+}
+
+/** Cut a line in two mid-way, and again after any multi-byte lead byte. */
+function awkward(bytes: Buffer): Buffer[] {
+  const cuts = [Math.floor(bytes.length / 2)];
+  for (let i = 0; i < bytes.length; i++) if (bytes[i]! >= 0xc0) cuts.push(i + 1);
+  const sorted = [...new Set(cuts)].filter((c) => c > 0 && c < bytes.length).sort((a, b) => a - b);
+  const out: Buffer[] = [];
+  let from = 0;
+  for (const c of sorted) {
+    out.push(bytes.subarray(from, c));
+    from = c;
+  }
+  out.push(bytes.subarray(from));
+  return out;
+}
+
+export class StandInModels {
+  pull: PullSettings = {};
+  show: ShowSettings = {};
+  /** Bytes kept per blob: what a cancelled or cut pull leaves for the next. */
+  readonly kept = new Map<string, number>();
+  /** Pull streams the client closed before their end (a Cancel). */
+  pullsCancelled = 0;
+  readonly #shelf: ModelShelf;
+
+  constructor(shelf: ModelShelf) {
+    this.#shelf = shelf;
+  }
+
+  #has(model: string): boolean {
+    return this.#shelf.installed().some((m) => full(m) === full(model));
+  }
+
+  async handlePull(body: Record<string, unknown>, res: http.ServerResponse): Promise<void> {
+    const name = typeof body.model === 'string' ? body.model : typeof body.name === 'string' ? body.name : '';
+    if (!name) return send(res, 400, { error: 'model is required' });
+    const s = this.pull;
+    res.writeHead(200, { 'content-type': 'application/x-ndjson' });
+    let gone = false;
+    res.on('close', () => {
+      if (!res.writableEnded) {
+        gone = true;
+        this.pullsCancelled++;
+      }
+    });
+    const batch = s.linesPerSecond ? Math.max(1, Math.round(s.linesPerSecond / 100)) : 1;
+    const pause = s.linesPerSecond ? 10 : (s.delayMs ?? 0);
+    let pending: string[] = [];
+    const flush = async (): Promise<boolean> => {
+      if (gone) return false;
+      const bytes = Buffer.from(pending.join(''));
+      pending = [];
+      for (const piece of s.splitChunks ? awkward(bytes) : [bytes]) res.write(piece);
+      await new Promise((r) => (pause > 0 ? setTimeout(r, pause) : setImmediate(r)));
+      return !gone;
+    };
+    const line = async (v: unknown): Promise<boolean> => {
+      pending.push(json(v));
+      return pending.length >= batch ? flush() : !gone;
+    };
+
+    if (!(await line({ status: 'pulling manifest' }))) return;
+    if (s.unknown?.some((u) => full(u) === full(name))) {
+      pending.push(json({ error: 'pull model manifest: file does not exist' }));
+      await flush();
+      return void res.end();
+    }
+    let sent = 0;
+    const layers = s.layers ?? DEFAULT_LAYERS;
+    const steps = Math.max(1, s.steps ?? 20);
+    for (let i = 0; i < layers.length; i++) {
+      const digest = digestOf(name, i);
+      const total = layers[i]!;
+      const status = `pulling ${digest.slice(7, 19)}`;
+      // As Ollama: the first line names the layer's total before any byte has come.
+      if (!(await line({ status, digest, total }))) return;
+      const from = Math.min(this.kept.get(digest) ?? 0, total);
+      for (let k = 1; k <= steps; k++) {
+        const completed = Math.round(from + ((total - from) * k) / steps);
+        this.kept.set(digest, completed);
+        sent++;
+        if (s.cutAfter !== undefined && sent > s.cutAfter) {
+          await flush();
+          // Half a line, then the connection drops.
+          res.write('{"status":"pulling');
+          return void res.destroy();
+        }
+        if (s.errorAfter && sent > s.errorAfter.lines) {
+          pending.push(json({ error: s.errorAfter.error }));
+          await flush();
+          return void res.end();
+        }
+        if (!(await line({ status, digest, total, completed }))) return;
+      }
+    }
+    for (const status of ['verifying sha256 digest', 'writing manifest', 'success']) if (!(await line({ status }))) return;
+    await flush();
+    if (gone) return;
+    this.#shelf.add(name);
+    res.end();
+  }
+
+  handleShow(body: Record<string, unknown>, res: http.ServerResponse): void {
+    const name = typeof body.model === 'string' ? body.model : '';
+    if (!this.#has(name)) return send(res, 404, { error: `model '${name}' not found` });
+    const ctx = this.show.contextLength ?? 131_072;
+    send(res, 200, {
+      license: 'LLAMA 3.2 COMMUNITY LICENSE AGREEMENT',
+      modelfile: `FROM ${full(name)}`,
+      parameters: ['stop "<|eot_id|>"', ...(this.show.numCtx ? [`num_ctx ${this.show.numCtx}`] : [])].join('\n'),
+      template: '{{ .Prompt }}',
+      details: { parent_model: '', format: 'gguf', family: 'llama', families: ['llama'], parameter_size: '3.2B', quantization_level: 'Q4_K_M' },
+      model_info: { 'general.architecture': 'llama', 'general.parameter_count': 3_212_749_888, 'llama.context_length': ctx, 'llama.embedding_length': 3072 },
+      capabilities: ['completion', 'tools'],
+      modified_at: '2025-01-01T00:00:00Z',
+    });
+  }
+
+  handleDelete(body: Record<string, unknown>, res: http.ServerResponse): void {
+    const name = typeof body.model === 'string' ? body.model : '';
+    if (!this.#shelf.remove(name)) return send(res, 404, { error: `model '${name}' not found` });
+    res.writeHead(200, { 'content-length': 0 });
+    res.end();
+  }
+
+  /** An empty /api/generate loads the model; with `keep_alive: 0` it unloads it. */
+  handleGenerate(body: Record<string, unknown>, res: http.ServerResponse): void {
+    const name = typeof body.model === 'string' ? body.model : '';
+    if (!this.#has(name)) return send(res, 404, { error: `model "${name}" not found, try pulling it first` });
+    const unload = body.keep_alive === 0 || body.keep_alive === '0';
+    if (unload) this.#shelf.loaded.delete(full(name));
+    else this.#shelf.loaded.set(full(name), Date.now());
+    send(res, 200, { model: name, created_at: new Date().toISOString(), response: '', done: true, done_reason: unload ? 'unload' : 'load' });
+  }
+}
