@@ -20,11 +20,12 @@ const outboundHttp = {
     { name: 'undici', importNames: ['request', 'fetch', 'stream', 'pipeline', 'connect', 'upgrade', 'setGlobalDispatcher', 'Agent', 'Pool', 'Client', 'BalancedPool', 'ProxyAgent', 'EnvHttpProxyAgent', 'RetryAgent'] },
     ...['http', 'https', 'node:http', 'node:https'].map((name) => ({ name, importNames: ['request', 'get', 'Agent'] })),
   ],
+  // undici's classes are caught at their import (a namespace import of undici
+  // counts too), so another library's `new Client()` is not mistaken for one.
   syntax: [
     "CallExpression[callee.name='fetch']",
     "CallExpression[callee.property.name='fetch'][callee.object.name=/^(globalThis|window|self)$/]",
-    "NewExpression[callee.name=/^(Agent|Pool|Client|BalancedPool|ProxyAgent|EnvHttpProxyAgent|RetryAgent|XMLHttpRequest|EventSource)$/]",
-    "NewExpression[callee.property.name=/^(Agent|Pool|Client|BalancedPool|ProxyAgent|EnvHttpProxyAgent|RetryAgent)$/]",
+    "NewExpression[callee.name=/^(XMLHttpRequest|EventSource)$/]",
     "CallExpression[callee.object.name=/^https?$/][callee.property.name=/^(request|get)$/]",
     "CallExpression[callee.name='setGlobalDispatcher']",
   ],

@@ -41,6 +41,13 @@ export interface VegaApi {
     cancel(p: CallParams<'sso:cancel'>): Promise<CallResult<'sso:cancel'>>;
     signOut(p: CallParams<'sso:signOut'>): Promise<CallResult<'sso:signOut'>>;
   };
+  readonly mcp: {
+    /** Every MCP server: its settings (never an env or header value), state, tools and figures. */
+    list(): Promise<CallResult<'mcp:list'>>;
+    /** Add, change, remove, enable or disable one server; mcp.json is written atomically and the servers follow at once. */
+    save(p: CallParams<'mcp:save'>): Promise<CallResult<'mcp:save'>>;
+    restart(p: CallParams<'mcp:restart'>): Promise<CallResult<'mcp:restart'>>;
+  };
   readonly app: {
     info(): Promise<CallResult<'app:info'>>;
     logs(p?: CallParams<'app:logs'>): Promise<CallResult<'app:logs'>>;
@@ -128,6 +135,7 @@ export function createVegaApi(t: Transport): VegaApi {
     },
     config: { get: call('config:get'), set: call('config:set') },
     sso: { status: call('sso:status'), start: call('sso:start'), cancel: call('sso:cancel'), signOut: call('sso:signOut') },
+    mcp: { list: call('mcp:list'), save: call('mcp:save'), restart: call('mcp:restart') },
     app: { info: call('app:info'), logs: call('app:logs'), exportDiagnostics: call('app:exportDiagnostics'), restart: call('app:restart') },
     models: {
       list: call('models:list'),

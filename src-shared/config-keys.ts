@@ -32,6 +32,7 @@ export const CONFIG_KEYS = [
   { key: 'VEGA_LLM_TIMEOUT_S', kind: 'number', default: '300', appliesAt: 'live', min: 1, max: 86400, description: 'Timeout for an LLM call to start answering and between streamed tokens, in seconds.' },
   { key: 'VEGA_CONFIG_TTL_S', kind: 'number', default: '300', appliesAt: 'live', min: 0.01, max: 86400, description: 'How long the parsed .env stays cached, in seconds.' },
   { key: 'VEGA_DATA_DIR', kind: 'string', default: '', appliesAt: 'restart', description: 'Folder for logs and chat history (default: the OS per-user data folder).' },
+  { key: 'VEGA_MCP_CONFIG', kind: 'string', default: '', appliesAt: 'restart', description: 'The MCP servers file (mcp.json, the format other MCP clients use); default: mcp.json in the data folder.' },
   { key: 'VEGA_LOG_LEVEL', kind: 'string', default: 'info', appliesAt: 'restart', description: 'Log level: trace, debug, info, warn, error.' },
   { key: 'VEGA_HOST', kind: 'host', default: '127.0.0.1', appliesAt: 'restart', description: 'Address the headless web host listens on.' },
   { key: 'VEGA_PORT', kind: 'int', default: '8000', appliesAt: 'restart', min: 0, max: 65535, description: 'Port of the headless web host.' },

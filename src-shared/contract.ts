@@ -3,6 +3,7 @@ import { ID, MAX_MESSAGE_CHARS, PROVIDERS, type ChatEvent, type ChatMessage, typ
 import type { ConfigAppliesAt, ConfigKind, ConfigKey } from './config-keys.js';
 import type { VegaErrorValue } from './errors.js';
 import { REQUEST_ID_PATTERN } from './limits.js';
+import { McpRestartParams, McpSaveParams, type McpSaveResult, type McpStatus } from './mcp.js';
 import type { HealthReport, RecentRequest, ResourceSnapshot, ResourceSnapshotWire } from './resources.js';
 import { CONTEXT_OVERFLOW, MODEL_NAME_MAX, NUM_CTX_MAX, NUM_CTX_MIN, modelNameProblem, type ConnectionTest, type ModelDetails, type ProviderModels, type PullProgress, type SetupStatus } from './models.js';
 import { CALL_NAMES, EVENT_NAMES, isCallName, isEventName, type CallName, type EventName } from './channels.js';
@@ -193,6 +194,9 @@ export const CALLS = {
   'sso:start': { params: z.strictObject({ provider: z.enum(SSO_PROVIDERS) }), result: null as unknown as DeviceCodeValue },
   'sso:cancel': { params: z.strictObject({ provider: z.enum(SSO_PROVIDERS) }), result: null as unknown as { cancelled: true } },
   'sso:signOut': { params: z.strictObject({ provider: z.enum(SSO_PROVIDERS) }), result: null as unknown as { signedOut: true } },
+  'mcp:list': { params: z.strictObject({}), result: null as unknown as McpStatus },
+  'mcp:save': { params: McpSaveParams, result: null as unknown as McpSaveResult },
+  'mcp:restart': { params: McpRestartParams, result: null as unknown as McpStatus },
   'models:list': { params: z.strictObject({}), result: null as unknown as readonly ProviderModels[] },
   'models:show': { params: z.strictObject({ name: modelName }), result: null as unknown as ModelDetails },
   'models:pulls': { params: z.strictObject({}), result: null as unknown as readonly PullProgress[] },

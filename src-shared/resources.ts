@@ -1,4 +1,6 @@
 /** What the engine reports about itself: the dashboard's and the admin API's data. */
+import type { McpSnapshot } from './mcp.js';
+
 
 export interface PoolStats {
   readonly connected: number;
@@ -139,6 +141,8 @@ export interface ResourceSnapshot {
   readonly health: HealthStatus;
   /** Every process of the app; only the Electron host has them. */
   readonly appProcesses?: readonly AppProcess[];
+  /** The MCP servers: state, process figures, calls. */
+  readonly mcp?: McpSnapshot;
 }
 
 export interface CleanupStepReport {

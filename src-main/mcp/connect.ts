@@ -3,7 +3,7 @@ import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { ToolListChangedNotificationSchema, type Tool as McpTool } from '@modelcontextprotocol/sdk/types.js';
-import type { McpHttpEntry } from '../../src-shared/mcp.js';
+import type { McpHttpEntry, McpTransportKind } from '../../src-shared/mcp.js';
 import type { BoundFetch } from '../engine/outbound/fetch.js';
 
 /** Pages of tools/list read at most: a server that pages forever is cut off here. */
@@ -12,6 +12,8 @@ const MAX_TOOL_PAGES = 20;
 export interface Connected {
   readonly client: Client;
   readonly transport: Transport;
+  /** The transport in use: for an HTTP server, 'sse' when Streamable HTTP was refused. */
+  readonly via: McpTransportKind;
   readonly tools: McpTool[];
 }
 
@@ -27,7 +29,7 @@ export interface ConnectOptions {
 }
 
 /** Initialize over `transport` and read every page of the tools. */
-export async function connect(transport: Transport, opts: ConnectOptions): Promise<Connected> {
+export async function connect(transport: Transport, via: McpTransportKind, opts: ConnectOptions): Promise<Connected> {
   const client = new Client({ name: 'vega', version: opts.clientVersion }, { capabilities: {} });
   client.onclose = opts.onClose;
   // Protocol errors (a stray stdout line) are not fatal; the ones that are end in onclose or a failed request.
@@ -36,7 +38,7 @@ export async function connect(transport: Transport, opts: ConnectOptions): Promi
   try {
     await client.connect(transport, req);
     client.setNotificationHandler(ToolListChangedNotificationSchema, () => opts.onToolsChanged());
-    return { client, transport, tools: await listTools(client, req) };
+    return { client, transport, via, tools: await listTools(client, req) };
   } catch (err) {
     await client.close().catch(() => undefined);
     throw err;
@@ -63,10 +65,10 @@ export async function listTools(client: Client, req: { timeout: number; signal?:
 export async function connectHttp(entry: McpHttpEntry, fetch: BoundFetch, opts: ConnectOptions): Promise<Connected> {
   const url = new URL(entry.url);
   const requestInit = { headers: { ...entry.headers } };
-  const sse = () => connect(new SSEClientTransport(url, { fetch, requestInit }), opts);
+  const sse = () => connect(new SSEClientTransport(url, { fetch, requestInit }), 'sse', opts);
   if (entry.type === 'sse') return sse();
   try {
-    return await connect(new StreamableHTTPClientTransport(url, { fetch, requestInit }), opts);
+    return await connect(new StreamableHTTPClientTransport(url, { fetch, requestInit }), 'http', opts);
   } catch (err) {
     const status = (err as { code?: unknown }).code;
     if (typeof status === 'number' && status >= 400 && status < 500 && status !== 401 && status !== 403 && !opts.signal.aborted) return sse();

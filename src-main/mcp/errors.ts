@@ -92,8 +92,9 @@ function httpStatus(err: unknown): number | undefined {
   return typeof code === 'number' && code >= 400 && code < 600 ? code : undefined;
 }
 
-function isSchemaError(err: unknown): boolean {
-  return (err as { name?: unknown } | null)?.name === 'ZodError' || (err instanceof McpError && err.code === (ErrorCode.InvalidParams as number) && /schema|invalid/i.test(err.message));
+/** An answer that does not follow the protocol (the SDK's schema check refused it). */
+export function isSchemaError(err: unknown): boolean {
+  return Array.isArray((err as { issues?: unknown } | null)?.issues) || (err instanceof McpError && err.code === (ErrorCode.InvalidParams as number) && /schema|invalid/i.test(err.message));
 }
 
 function shortSchemaMessage(err: unknown): string {

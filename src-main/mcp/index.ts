@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { ProviderHealth } from '../../src-shared/chat.js';
 import { VegaError } from '../../src-shared/errors.js';
-import type { McpSaveParams, McpSaveResult, McpServerFigures, McpServerStatus, McpSnapshot, McpStatus } from '../../src-shared/mcp.js';
+import { isStdioEntry, type McpSaveParams, type McpSaveResult, type McpServerFigures, type McpServerStatus, type McpSnapshot, type McpStatus } from '../../src-shared/mcp.js';
 import type { Tool } from '../chat/tools.js';
 import { boundFetch } from '../engine/outbound/fetch.js';
 import { shownUrl } from '../engine/outbound/url.js';
@@ -162,7 +162,7 @@ export async function createMcp(rm: ResourceManager, sink: ToolSink, opts: McpOp
 
   const closeWhere = async (stdio: boolean) => {
     closing = true;
-    await Promise.all([...servers.values()].filter((s) => (s.transport === 'stdio') === stdio).map((s) => s.close()));
+    await Promise.all([...servers.values()].filter((s) => isStdioEntry(s.entry) === stdio).map((s) => s.close()));
   };
   // HTTP servers hold streams on the pool: they go before it closes. stdio servers are background processes.
   rm.registerCleanup('mcp-http-servers', () => closeWhere(false), { phase: 'llm' });

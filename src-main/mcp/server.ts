@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type { CallToolResult, Tool as McpTool } from '@modelcontextprotocol/sdk/types.js';
+import { ErrorCode, McpError, type CallToolResult, type Tool as McpTool } from '@modelcontextprotocol/sdk/types.js';
 import { VegaError } from '../../src-shared/errors.js';
 import { isStdioEntry, transportOf, type McpServerEntry, type McpServerFigures, type McpServerState, type McpToolInfo, type McpTransportKind } from '../../src-shared/mcp.js';
 import { withDeadline } from '../engine/deadline.js';
@@ -7,7 +7,7 @@ import { Histogram } from '../engine/histogram.js';
 import type { Logger } from '../engine/logger.js';
 import type { BoundFetch } from '../engine/outbound/fetch.js';
 import { connect, connectHttp, listTools, type Connected } from './connect.js';
-import { callError, crashProblem, earlyExitProblem, messageOf, spawnProblem, startProblem, type Problem } from './errors.js';
+import { callError, crashProblem, earlyExitProblem, isSchemaError, messageOf, spawnProblem, startProblem, type Problem } from './errors.js';
 import { TreeSampler, type ProcInfo } from './proc.js';
 import type { TreeStop } from './process-tree.js';
 import type { RunningFile } from './running-file.js';
@@ -43,6 +43,8 @@ export const DEFAULT_TIMING: McpTiming = {
 
 /** How long a stop waits for a start in flight to settle, so the process it spawned is known and stopped too. */
 const SETTLE_MS = 1_000;
+/** How long a failed start waits to learn whether the process exited, and how. */
+const EXIT_NOTICE_MS = 300;
 /** Bound of the DELETE that ends an HTTP session. */
 const GOODBYE_MS = 1_000;
 
@@ -107,8 +109,9 @@ export class McpServer {
     return this.#state;
   }
 
+  /** The transport in use, else the configured one. */
   get transport(): McpTransportKind {
-    return transportOf(this.entry);
+    return this.#attempt?.conn?.via ?? transportOf(this.entry);
   }
 
   get tools(): readonly ServerTool[] {
@@ -148,7 +151,8 @@ export class McpServer {
       this.#deps.onTools(this);
     } catch (err) {
       if (this.#attempt !== attempt || this.#closed) return;
-      await this.#failed(attempt, this.#startProblem(attempt, err), !(err instanceof SpawnError));
+      // Retried unless retrying cannot help: a program that is not there, an answer that is not MCP.
+      await this.#failed(attempt, await this.#startProblem(attempt, err), !(err instanceof SpawnError) && !isSchemaError(err));
     }
   }
 
@@ -244,11 +248,16 @@ export class McpServer {
     });
     attempt.child = child;
     running.add(this.name, child.pid).catch((err: unknown) => logger.warn({ err }, 'MCP: could not record a running server'));
-    return (attempt.conn = await connect(child.transport, opts));
+    return (attempt.conn = await connect(child.transport, 'stdio', opts));
   }
 
-  #startProblem(attempt: Attempt, err: unknown): Problem {
+  async #startProblem(attempt: Attempt, err: unknown): Promise<Problem> {
     if (err instanceof SpawnError) return err.problem;
+    // Its stdout closes a moment before its exit is reported: the exit code says more than "connection closed".
+    const child = attempt.child;
+    if (child && !attempt.exit && err instanceof McpError && err.code === (ErrorCode.ConnectionClosed as number)) {
+      await withDeadline(EXIT_NOTICE_MS, () => child.exited, { onLate: () => undefined });
+    }
     if (attempt.exit) return earlyExitProblem(attempt.exit, attempt.child?.stderrTail.at(-1));
     return startProblem(err, this.#deps.timing.startMs);
   }

@@ -10,6 +10,8 @@ declare module 'pino-roll' {
     limit?: { count?: number; removeOtherLogFiles?: boolean };
     sync?: boolean;
     mkdir?: boolean;
+    /** Passed on to sonic-boom: the mode of each log file it creates. */
+    mode?: number;
   }
   export default function roll(options: PinoRollOptions): Promise<SonicBoom>;
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type http from 'node:http';
+import { fullName as full, sendJson as send, splitAwkwardly } from './ollama-standin.js';
 
 /**
  * The model routes of the Ollama stand-in, as Ollama answers them: /api/pull
@@ -48,34 +49,8 @@ export const DEFAULT_LAYERS = [2_019_377_376, 11_340, 6_016, 560];
 
 const json = (v: unknown) => `${JSON.stringify(v)}\n`;
 
-/** Ollama's names are `name:tag`; `llama3.2` means `llama3.2:latest`. */
-function full(model: string): string {
-  return model.slice(model.lastIndexOf('/') + 1).includes(':') ? model : `${model}:latest`;
-}
-
-function send(res: http.ServerResponse, status: number, value: unknown): void {
-  const body = JSON.stringify(value);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
-  res.end(body);
-}
-
 function digestOf(model: string, layer: number): string {
   return `sha256:${createHash('sha256').update(`${full(model)}#${layer}`).digest('hex')}`;
-}
-
-/** Cut a line in two mid-way, and again after any multi-byte lead byte. */
-function awkward(bytes: Buffer): Buffer[] {
-  const cuts = [Math.floor(bytes.length / 2)];
-  for (let i = 0; i < bytes.length; i++) if (bytes[i]! >= 0xc0) cuts.push(i + 1);
-  const sorted = [...new Set(cuts)].filter((c) => c > 0 && c < bytes.length).sort((a, b) => a - b);
-  const out: Buffer[] = [];
-  let from = 0;
-  for (const c of sorted) {
-    out.push(bytes.subarray(from, c));
-    from = c;
-  }
-  out.push(bytes.subarray(from));
-  return out;
 }
 
 export class StandInModels {
@@ -114,7 +89,7 @@ export class StandInModels {
       if (gone) return false;
       const bytes = Buffer.from(pending.join(''));
       pending = [];
-      for (const piece of s.splitChunks ? awkward(bytes) : [bytes]) res.write(piece);
+      for (const piece of s.splitChunks ? splitAwkwardly(bytes) : [bytes]) res.write(piece);
       await new Promise((r) => (pause > 0 ? setTimeout(r, pause) : setImmediate(r)));
       return !gone;
     };

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { StandInModels, type PullSettings, type ShowSettings } from './ollama-models.js';
 
 /**
  * A stand-in for Ollama's HTTP API on 127.0.0.1, faithful to the wire format
@@ -28,6 +29,10 @@ export type StandInSettings = Partial<OllamaStandInOptions> & {
   stallBeforeFirstToken?: boolean;
   stallAfterTokens?: number;
   toolCalls?: { name: string; arguments: Record<string, unknown> }[];
+  /** How /api/pull streams (speed, layers, faults). */
+  pull?: PullSettings;
+  /** What /api/show says of a model's context. */
+  show?: ShowSettings;
 };
 
 export interface OllamaStandIn {
@@ -40,6 +45,8 @@ export interface OllamaStandIn {
   /** Streamed answers the client closed before their end (a Stop, an abort, a timeout). */
   hungUp(): number;
   requests: StandInRequest[];
+  /** The model routes: pulls (and the bytes they kept), show, delete, load and unload. */
+  readonly registry: StandInModels;
   /** "Ollama down": the listener closes and open sockets are destroyed. */
   stop(): Promise<void>;
   /** "Back up" on the same port. */
@@ -214,6 +221,20 @@ export async function startOllamaStandIn(opts: OllamaStandInOptions = {}): Promi
   let hungUp = 0;
 
   const installed = () => o.models.map(fullName);
+  const registry = new StandInModels({
+    installed: () => o.models,
+    add: (name) => {
+      if (!installed().includes(fullName(name))) o = { ...o, models: [...o.models, name] };
+    },
+    remove: (name) => {
+      const kept = o.models.filter((m) => fullName(m) !== fullName(name));
+      if (kept.length === o.models.length) return false;
+      o = { ...o, models: kept };
+      loaded.delete(fullName(name));
+      return true;
+    },
+    loaded,
+  });
   const modelEntry = (name: string) => ({
     name,
     model: name,
@@ -312,6 +333,14 @@ export async function startOllamaStandIn(opts: OllamaStandInOptions = {}): Promi
               size_vram: 2_019_393_189,
             })),
           });
+        case 'POST /api/pull':
+          return registry.handlePull((body ?? {}) as Record<string, unknown>, res);
+        case 'POST /api/show':
+          return registry.handleShow((body ?? {}) as Record<string, unknown>, res);
+        case 'DELETE /api/delete':
+          return registry.handleDelete((body ?? {}) as Record<string, unknown>, res);
+        case 'POST /api/generate':
+          return registry.handleGenerate((body ?? {}) as Record<string, unknown>, res);
         case 'GET /api/version':
           return sendJson(res, 200, { version: VERSION });
         case 'GET /':
@@ -333,11 +362,14 @@ export async function startOllamaStandIn(opts: OllamaStandInOptions = {}): Promi
     open: l.open,
     hungUp: () => hungUp,
     requests,
+    registry,
     stop: l.stop,
     start: l.start,
     close: l.close,
     set(s) {
-      const { failNext: f, stallBeforeFirstToken: sb, stallAfterTokens: sa, toolCalls: tc, port: _port, ...rest } = s;
+      const { failNext: f, stallBeforeFirstToken: sb, stallAfterTokens: sa, toolCalls: tc, pull, show, port: _port, ...rest } = s;
+      if (pull) registry.pull = pull;
+      if (show) registry.show = show;
       o = { ...o, ...Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)) };
       if ('failNext' in s) failNext = f;
       if ('stallBeforeFirstToken' in s) stallBeforeFirstToken = sb ?? false;

@@ -17,7 +17,7 @@ writeFileSync(path.join(dir, 'mcp.json'), JSON.stringify({ mcpServers: {
   exits: { command: process.execPath, args: ['-e', 'console.error("boom: bad flag"); process.exit(3)'] },
   malformed: { command: process.execPath, args: [`${fx}/malformed-tools.mjs`] },
   typo: { comand: 'x' },
-  refused: { url: 'http://127.0.0.1:9/mcp' },
+  refused: { url: 'http://127.0.0.1:45999/mcp' },
 }}));
 const rm = await ResourceManager.create({ envFile: path.join(dir, '.env'), env: { VEGA_DATA_DIR: path.join(dir, 'data') }, console: false });
 const reg = new ToolRegistry();

@@ -55,6 +55,7 @@ describe('house rules, as lint rules', () => {
     ['src-main/engine/probe-x.ts', "import { Agent, request } from 'undici';\nexport const a = new Agent();\nexport const r = fetch('http://127.0.0.1:1/');\nexport { request };", []],
     ['src-main/providers/probe-x.ts', "import type { Dispatcher } from 'undici';\nexport type D = Dispatcher;", []],
     ['src-main/chat/probe-x.ts', 'export const f = (cache: { fetch(k: string): number }) => cache.fetch("k") + prefetch();\ndeclare function prefetch(): number;', []],
+    ['src-main/mcp/probe-x.ts', "import { Client } from '@modelcontextprotocol/sdk/client/index.js';\nexport const c = new Client({ name: 'vega', version: '1' });", []],
     // Only src-main/electron imports 'electron', even for types.
     ['src-main/app/probe-x.ts', "import { app } from 'electron';\nexport { app };", ['electron']],
     ['src-main/web/probe-x.ts', "import type { App } from 'electron';\nexport type A = App;", ['electron']],
