@@ -47,12 +47,12 @@ export interface ChatMessage {
   readonly requestId?: string;
 }
 
+/** A line of the conversation list: small, so that a list of a thousand costs little to send. */
 export interface ConversationSummary {
   readonly id: string;
   readonly title: string;
   readonly model: string;
   readonly provider: ProviderId;
-  readonly systemPrompt: string;
   readonly createdAt: string;
   readonly updatedAt: string;
   readonly messageCount: number;
@@ -63,6 +63,8 @@ export interface ConversationSummary {
 }
 
 export interface Conversation extends ConversationSummary {
+  /** Only with the conversation itself (`chat:get`), never in the list or its change events. */
+  readonly systemPrompt: string;
   readonly messages: readonly ChatMessage[];
 }
 
@@ -99,4 +101,6 @@ export type ChatEvent =
   | { readonly type: 'tool-call'; readonly conversationId: string; readonly messageId: string; readonly call: ToolCall }
   | { readonly type: 'done'; readonly conversationId: string; readonly message: ChatMessage }
   | { readonly type: 'error'; readonly conversationId: string; readonly messageId: string | null; readonly error: VegaErrorValue }
-  | { readonly type: 'conversations'; readonly conversations: readonly ConversationSummary[] };
+  /** A conversation was created, or its summary changed (title, model, messages): that one line of the list, never the whole list. */
+  | { readonly type: 'conversation'; readonly conversationId: string; readonly summary: ConversationSummary }
+  | { readonly type: 'conversation-deleted'; readonly conversationId: string };

@@ -6,12 +6,14 @@ import { createChat, type ChatModule } from '../chat/index.js';
 import { privateDir } from '../engine/private-files.js';
 import { ResourceManager, type ResourceManagerOptions } from '../engine/resource-manager.js';
 import { createIntegrations, type Integrations, type IntegrationsOptions } from '../integrations/index.js';
+import { createMcp, type McpModule, type McpOptions } from '../mcp/index.js';
 import { ContextWindow, createModels, type ModelService } from '../models/index.js';
 import { diagnosticsDir } from './diagnostics.js';
 import { EventHub } from './events.js';
 import { appHandlers } from './handlers/app.js';
 import { chatHandlers } from './handlers/chat.js';
 import { configHandlers } from './handlers/config.js';
+import { mcpHandlers } from './handlers/mcp.js';
 import { modelsHandlers, setupHandlers } from './handlers/models.js';
 import { resourcesHandlers } from './handlers/resources.js';
 import { ssoHandlers } from './handlers/sso.js';
@@ -26,6 +28,8 @@ export interface VegaAppOptions extends ResourceManagerOptions {
   readonly tickMs?: number;
   /** Test seams of the integrations (resolver, stand-in base URLs). */
   readonly integrations?: IntegrationsOptions;
+  /** The MCP servers' file and timing (tests, the bench). */
+  readonly mcp?: McpOptions;
   /** The host's view of all its processes (Electron's app.getAppMetrics), added to each tick. */
   readonly appProcesses?: () => readonly AppProcess[];
   /** How the process ends after the quit's cleanup: Electron's `app.exit`; `process.exit` by default. */
@@ -46,6 +50,7 @@ export interface VegaApp {
   readonly chat: ChatModule;
   readonly models: ModelService;
   readonly integrations: Integrations;
+  readonly mcp: McpModule;
   readonly host: 'electron' | 'web';
   /** Start (or join) the one bounded quit: cleanup in the seed's order, then exit 0. */
   readonly quit: Quit;
@@ -72,6 +77,8 @@ export async function createVegaApp(opts: VegaAppOptions): Promise<VegaApp> {
       available: async () => (await integrations.configuredTools()).includes(tool),
     });
   }
+  // MCP servers start in the background: their tools join the chat's as each one becomes ready.
+  const mcp = await createMcp(rm, chat.tools, { clientVersion: APP_VERSION, ...opts.mcp });
   const quit = createQuit({
     shutdown: () => rm.shutdown(),
     logger: rm.logger,
@@ -81,15 +88,16 @@ export async function createVegaApp(opts: VegaAppOptions): Promise<VegaApp> {
   });
   const handlers: Handlers = {
     ...chatHandlers(chat.service),
-    ...resourcesHandlers(rm, chat, integrations),
+    ...resourcesHandlers(rm, chat, integrations, mcp),
     ...configHandlers(rm),
     ...appHandlers(rm, { host: opts.host, version: APP_VERSION, relaunch: opts.relaunch, quit }),
     ...ssoHandlers(integrations.sso, rm.logger),
+    ...mcpHandlers(mcp),
     ...modelsHandlers(models),
     ...setupHandlers(models),
   };
-  startDashboardTicker(rm, events, opts.tickMs ?? 1000, opts.appProcesses);
-  return { rm, events, handlers: redacting(handlers, rm), chat, models, integrations, host: opts.host, quit };
+  startDashboardTicker(rm, events, opts.tickMs ?? 1000, () => ({ ...(opts.appProcesses && { appProcesses: opts.appProcesses() }), mcp: mcp.snapshot() }));
+  return { rm, events, handlers: redacting(handlers, rm), chat, models, integrations, mcp, host: opts.host, quit };
 }
 
 /** Every answer and error message leaves main with known secrets replaced. */

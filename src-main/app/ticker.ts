@@ -1,4 +1,4 @@
-import { compactSnapshot, type AppProcess } from '../../src-shared/resources.js';
+import { compactSnapshot, type ResourceSnapshot } from '../../src-shared/resources.js';
 import type { ResourceManager } from '../engine/resource-manager.js';
 import type { EventHub } from './events.js';
 
@@ -11,13 +11,13 @@ export function startDashboardTicker(
   rm: ResourceManager,
   events: EventHub,
   tickMs: number,
-  appProcesses?: () => readonly AppProcess[],
+  /** What the app adds to the engine's figures (the host's processes, the MCP servers), read only when someone listens. */
+  extras?: () => Partial<Pick<ResourceSnapshot, 'appProcesses' | 'mcp'>>,
 ): void {
   const timer = setInterval(() => {
     const snap = rm.tick();
     if (!events.listenerCount('resources:snapshot')) return;
-    const processes = appProcesses?.();
-    events.emit('resources:snapshot', compactSnapshot(processes ? { ...snap, appProcesses: processes } : snap));
+    events.emit('resources:snapshot', compactSnapshot({ ...snap, ...extras?.() }));
   }, tickMs);
   timer.unref();
   rm.registerCleanup('dashboard-ticker', () => clearInterval(timer), { phase: 'background' });

@@ -52,7 +52,7 @@ export function createPooledClient(settings: HttpSettings, metrics: HttpMetrics)
   const connector: buildConnector.connector = (opts, callback) =>
     build(opts, (err, socket) => {
       if (socket) sockets.add(socket);
-      // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- needed: the callback takes (null, socket) or (error, null), never the union
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- takes (null, socket) or (error, null)
       callback(err as null, socket as NonNullable<typeof socket>);
     });
   const keepAliveMaxMs = settings.keepAliveS * 1000;

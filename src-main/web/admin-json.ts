@@ -1,4 +1,5 @@
 import type { IntegrationStatsValue } from '../../src-shared/contract.js';
+import type { McpSnapshot } from '../../src-shared/mcp.js';
 import type { HealthReport, ManagerStats, OriginSnapshot, ResourceSnapshot } from '../../src-shared/resources.js';
 
 /**
@@ -83,6 +84,7 @@ export function statsJson(s: ResourceSnapshot, timestamp: string, integrations: 
       last_call_at: i.lastCallAt,
       ...(i.rateLimit ? { rate_limit: { limit: i.rateLimit.limit, remaining: i.rateLimit.remaining, reset_at: i.rateLimit.resetAt, resource: i.rateLimit.resource } } : {}),
     })),
+    ...(s.mcp ? { mcp: mcpJson(s.mcp) } : {}),
     process: {
       rss_bytes: s.process.rss,
       heap_used_bytes: s.process.heapUsed,
@@ -91,5 +93,27 @@ export function statsJson(s: ResourceSnapshot, timestamp: string, integrations: 
       event_loop_delay_p99_ms: s.process.eventLoopDelayP99Ms,
     },
     timestamp,
+  };
+}
+
+function mcpJson(m: McpSnapshot): object {
+  return {
+    config_error: m.configError,
+    servers: m.servers.map((s) => ({
+      name: s.name,
+      state: s.state,
+      transport: s.transport,
+      pid: s.pid,
+      memory_bytes: s.memoryBytes,
+      cpu_percent: s.cpuPercent,
+      processes: s.processes,
+      tools: s.tools,
+      calls: s.calls,
+      failures: s.failures,
+      latency_p50_ms: s.p50Ms,
+      restarts: s.restarts,
+      last_error: s.lastError,
+      fix: s.fix,
+    })),
   };
 }

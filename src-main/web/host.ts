@@ -61,7 +61,7 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
 
   const routes: Record<string, Route> = {
     'GET /admin/resources/health': (_req, res) => sendJson(res, 200, healthJson(rm.health())),
-    'GET /admin/resources/stats': (_req, res) => sendJson(res, 200, rm.redactDeep(statsJson(rm.snapshot(), new Date().toISOString(), app.integrations.stats()))),
+    'GET /admin/resources/stats': (_req, res) => sendJson(res, 200, rm.redactDeep(statsJson({ ...rm.snapshot(), mcp: app.mcp.snapshot() }, new Date().toISOString(), app.integrations.stats()))),
     'POST /admin/resources/cache/invalidate': (_req, res) => {
       rm.invalidateConfig();
       sendJson(res, 200, { status: 'success', message: 'Configuration cache invalidated successfully', timestamp: new Date().toISOString() });

@@ -20,7 +20,7 @@ export function Tabs({ value, onChange }: { value: View; onChange: (v: View) => 
     refs.current[next]?.focus();
   };
   return (
-    // eslint-disable-next-line jsx-a11y/interactive-supports-focus -- arrow keys bubble up from the focused tab (roving tabindex); the list is no tab stop
+    // eslint-disable-next-line jsx-a11y/interactive-supports-focus -- keys bubble up from the focused tab (roving tabindex)
     <div role="tablist" aria-label="Views" className="tabs" onKeyDown={onKeyDown}>
       {VIEWS.map((v) => (
         <button

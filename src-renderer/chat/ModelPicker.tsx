@@ -18,7 +18,7 @@ export function ModelPicker({ provider, value, onChange }: Props) {
 
   useEffect(() => {
     let live = true;
-    // eslint-disable-next-line react-hooks/set-state-in-effect -- another provider: its predecessor's error goes at once, not when the list comes
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- a new provider clears the old one's error at once
     setError(null);
     api.chat.models({ provider }).then(
       (list) => live && setModels(list),

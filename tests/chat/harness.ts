@@ -1,5 +1,6 @@
 import { coalesceTokens } from '../../src-main/chat/coalesce.js';
 import { createChat, type ChatModule, type ChatOptions } from '../../src-main/chat/index.js';
+import { withDeadline } from '../../src-main/engine/deadline.js';
 import type { ChatEvent, ChatMessage } from '../../src-shared/chat.js';
 import { tempEngine, type TempEngine } from '../helpers/engine.js';
 import { startOllamaStandIn, type OllamaStandIn, type OllamaStandInOptions } from '../helpers/ollama-standin.js';
@@ -50,13 +51,11 @@ export async function chatHarness(opts: { envText?: string; ollama?: OllamaStand
 export async function turnDone(chat: ChatModule, events: ChatEvent[], conversationId: string, ms = 5_000): Promise<ChatMessage> {
   const turn = chat.service.running(conversationId);
   if (turn) {
-    let timer: NodeJS.Timeout | undefined;
-    const bound = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`answer not done within ${ms} ms`)), ms)));
-    try {
-      return await Promise.race([turn.done, bound]);
-    } finally {
-      clearTimeout(timer);
-    }
+    return withDeadline(ms, () => turn.done, {
+      onLate: () => {
+        throw new Error(`answer not done within ${ms} ms`);
+      },
+    });
   }
   const last = events.filter((e): e is Extract<ChatEvent, { type: 'done' }> => e.type === 'done' && e.conversationId === conversationId).at(-1);
   if (!last) throw new Error('no answer ran in this conversation');

