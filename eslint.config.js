@@ -1,6 +1,7 @@
 // Lint: typescript-eslint with type information, React hooks, accessibility,
-// and the house rules of docs' ARCHITECTURE (layers, one dispatcher, one
-// config reader) as lint rules with the places each one allows.
+// and the house rules (layers, one dispatcher per process, one config
+// reader) as lint rules, each with the places it allows.
+// tests/rules/house-rules.test.ts proves each house rule catches a breach.
 import { builtinModules } from 'node:module';
 import js from '@eslint/js';
 import { defineConfig } from 'eslint/config';
@@ -17,7 +18,25 @@ import tseslint from 'typescript-eslint';
 const outboundHttp = {
   why: 'Outbound HTTP goes through the engine (one dispatcher per process): src-main/engine only.',
   imports: [
-    { name: 'undici', importNames: ['request', 'fetch', 'stream', 'pipeline', 'connect', 'upgrade', 'setGlobalDispatcher', 'Agent', 'Pool', 'Client', 'BalancedPool', 'ProxyAgent', 'EnvHttpProxyAgent', 'RetryAgent'] },
+    {
+      name: 'undici',
+      importNames: [
+        'request',
+        'fetch',
+        'stream',
+        'pipeline',
+        'connect',
+        'upgrade',
+        'setGlobalDispatcher',
+        'Agent',
+        'Pool',
+        'Client',
+        'BalancedPool',
+        'ProxyAgent',
+        'EnvHttpProxyAgent',
+        'RetryAgent',
+      ],
+    },
     ...['http', 'https', 'node:http', 'node:https'].map((name) => ({ name, importNames: ['request', 'get', 'Agent'] })),
   ],
   // undici's classes are caught at their import (a namespace import of undici
@@ -25,8 +44,8 @@ const outboundHttp = {
   syntax: [
     "CallExpression[callee.name='fetch']",
     "CallExpression[callee.property.name='fetch'][callee.object.name=/^(globalThis|window|self)$/]",
-    "NewExpression[callee.name=/^(XMLHttpRequest|EventSource)$/]",
-    "CallExpression[callee.object.name=/^https?$/][callee.property.name=/^(request|get)$/]",
+    'NewExpression[callee.name=/^(XMLHttpRequest|EventSource)$/]',
+    'CallExpression[callee.object.name=/^https?$/][callee.property.name=/^(request|get)$/]',
     "CallExpression[callee.name='setGlobalDispatcher']",
   ],
 };
@@ -62,7 +81,20 @@ const sharedLayer = {
   imports: [...nodeModules, 'react', 'react-dom'].map((name) => ({ name })),
   patterns: [{ regex: '^node:' }, { regex: '^pino' }, { regex: '(^|/)src-(main|renderer)/' }],
   syntax: [],
-  globals: ['window', 'document', 'navigator', 'localStorage', 'sessionStorage', 'location', 'process', 'Buffer', 'global', '__dirname', '__filename', 'require'],
+  globals: [
+    'window',
+    'document',
+    'navigator',
+    'localStorage',
+    'sessionStorage',
+    'location',
+    'process',
+    'Buffer',
+    'global',
+    '__dirname',
+    '__filename',
+    'require',
+  ],
 };
 
 /** The lint rules that enforce the given house rules in one folder. */

@@ -13,7 +13,7 @@ import { selfSignedCert } from '../tests/helpers/servers.js';
 import type { Row, SectionResult } from './lib/types.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const ORDER = ['request', 'config', 'dashboard', 'shutdown', 'streaming', 'soak'] as const;
+const ORDER = ['request', 'config', 'dashboard', 'shutdown', 'streaming', 'soak', 'metrics'] as const;
 const TITLES: Record<(typeof ORDER)[number], string> = {
   request: '1. Request overhead',
   config: '2. Config access',
@@ -21,6 +21,7 @@ const TITLES: Record<(typeof ORDER)[number], string> = {
   streaming: '4. Streaming',
   shutdown: '5. Shutdown',
   soak: '6. Soak',
+  metrics: '7. Metrics',
 };
 
 const args = process.argv.slice(2);

@@ -13,6 +13,7 @@ const SECTIONS: Record<string, () => Promise<{ run(o: BenchOptions): Promise<Sec
   shutdown: () => import('./sections/shutdown.js'),
   streaming: () => import('./sections/streaming.js'),
   soak: () => import('./sections/soak.js'),
+  metrics: () => import('./sections/metrics.js'),
 };
 
 const [name, out] = process.argv.slice(2);

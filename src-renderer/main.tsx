@@ -8,7 +8,9 @@ import './styles/app.css';
 import './styles/chat.css';
 import './styles/dashboard.css';
 import './styles/settings.css';
+import './styles/mcp.css';
 import './styles/logs.css';
+import './styles/models.css';
 
 const el = document.getElementById('root');
 if (!el) throw new Error('index.html has no #root');

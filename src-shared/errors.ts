@@ -17,6 +17,10 @@ export const ERROR_CODES = [
   'TIMEOUT',
   'ABORTED',
   'SHUTTING_DOWN',
+  /** The disk refused a write for lack of space: nothing saved before is lost. */
+  'DISK_FULL',
+  /** Any other refused write (permissions, a read-only disk, an I/O error). */
+  'STORAGE_FAILED',
   'INTERNAL',
 ] as const;
 

@@ -169,3 +169,8 @@ export const NUM_CTX_MAX = 2_097_152;
 export function estimateTokens(text: string): number {
   return Math.ceil(text.length / 4) + 4;
 }
+
+/** The tokens of a window the history may fill: the rest (a quarter, at most 1024) is kept for the answer. */
+export function historyBudget(limit: number): number {
+  return limit - Math.min(1024, Math.floor(limit / 4));
+}

@@ -1,4 +1,5 @@
 /** What the engine reports about itself: the dashboard's and the admin API's data. */
+import type { StorageStats } from './storage.js';
 import type { McpSnapshot } from './mcp.js';
 
 
@@ -68,11 +69,22 @@ export interface HealthChecks {
   readonly httpClient: boolean;
   readonly configCache: boolean;
   readonly cleanupTasks: number;
+  /** Writes succeed and the data folder's disk has room (VEGA_DISK_LOW_MB). */
+  readonly storage: boolean;
+}
+
+/** Why a check fails, and what the person can do about it. */
+export interface HealthProblem {
+  readonly check: 'configCache' | 'storage';
+  readonly message: string;
+  readonly fix: string;
 }
 
 export interface HealthReport {
   readonly status: HealthStatus;
   readonly checks: HealthChecks;
+  /** One entry per failing check; empty when healthy. */
+  readonly problems: readonly HealthProblem[];
   readonly timestamp: string;
 }
 
@@ -138,6 +150,8 @@ export interface ResourceSnapshot {
   readonly configCache: ConfigCacheStatsValue;
   readonly llm: LlmStats;
   readonly process: ProcessStats;
+  /** The history store, the logs and the disk: the Storage card's data. */
+  readonly storage: StorageStats;
   readonly health: HealthStatus;
   /** Every process of the app; only the Electron host has them. */
   readonly appProcesses?: readonly AppProcess[];

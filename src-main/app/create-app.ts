@@ -96,7 +96,9 @@ export async function createVegaApp(opts: VegaAppOptions): Promise<VegaApp> {
     ...modelsHandlers(models),
     ...setupHandlers(models),
   };
-  startDashboardTicker(rm, events, opts.tickMs ?? 1000, () => ({ ...(opts.appProcesses && { appProcesses: opts.appProcesses() }), mcp: mcp.snapshot() }));
+  const appProcesses = opts.appProcesses;
+  const extras = () => ({ ...(appProcesses && { appProcesses: appProcesses() }), mcp: mcp.snapshot() });
+  startDashboardTicker(rm, events, opts.tickMs ?? 1000, extras);
   return { rm, events, handlers: redacting(handlers, rm), chat, models, integrations, mcp, host: opts.host, quit };
 }
 

@@ -113,7 +113,7 @@ export class ConversationState {
   }
 
   conversation(): Conversation {
-    return { ...this.summary(), messages: [...this.messages] };
+    return { ...this.summary(), systemPrompt: this.header.systemPrompt, messages: [...this.messages] };
   }
 }
 
@@ -123,7 +123,6 @@ export function summaryOf(h: HeaderRecord, updatedAt: string, messageCount: numb
     title: h.title,
     model: h.model,
     provider: h.provider,
-    systemPrompt: h.systemPrompt,
     createdAt: h.createdAt,
     updatedAt,
     messageCount,

@@ -5,6 +5,7 @@ import type { ContextOverflow } from '../../src-shared/models.js';
 import { VegaError } from '../../src-shared/errors.js';
 import type { Logger } from '../engine/logger.js';
 import type { ChatTurnRecord } from '../engine/metrics.js';
+import type { StorageReporter } from '../engine/storage-metrics.js';
 import type { ContextWindow } from '../models/context-window.js';
 import type { LlmProvider } from '../providers/llm.js';
 import { exportConversation, type ExportFile } from './export.js';
@@ -19,12 +20,16 @@ export interface ChatServiceOptions {
   /** Where the conversation files live: `<dataDir>/conversations`. */
   readonly dir: string;
   readonly logger: Logger;
-  /** Replaces known secrets in what is written to the history. */
+  /** Replaces known secrets in what is written to the history, streamed out, and given to the model as a tool's result. */
   readonly redact?: (text: string) => string;
+  /** Length of the longest secret `redact` knows: how much of a stream to hold back (see StreamScrubber). */
+  readonly longestSecret?: () => number;
   readonly providers: Readonly<Record<ProviderId, LlmProvider>>;
   readonly tools: ToolRegistry;
   readonly emit: (e: ChatEvent) => void;
   readonly llm: { record(r: ChatTurnRecord): void };
+  /** Where the history store reports its figures (the engine's storage metrics). */
+  readonly storage?: StorageReporter;
   /** The model for a new conversation (VEGA_MODEL), read when one is created. */
   readonly defaultModel: () => Promise<string>;
   readonly toolLimits?: Partial<ToolLimits>;
@@ -84,7 +89,7 @@ export class ChatService {
   }
 
   static async open(o: ChatServiceOptions): Promise<ChatService> {
-    return new ChatService(await HistoryStore.open(o.dir, o.logger, o.redact), o);
+    return new ChatService(await HistoryStore.open(o.dir, o.logger, o.redact, o.storage), o);
   }
 
   static dirFor(dataDir: string): string {
@@ -113,7 +118,7 @@ export class ChatService {
       createdAt: new Date().toISOString(),
     };
     const state = await this.store.create(header);
-    this.#listChanged();
+    this.#changed(header.id);
     return state.summary();
   }
 
@@ -131,7 +136,7 @@ export class ChatService {
       overflow: changes.overflow,
     });
     const state = await this.store.append(conversationId, meta);
-    this.#listChanged();
+    this.#changed(conversationId);
     return state.summary();
   }
 
@@ -142,7 +147,7 @@ export class ChatService {
       await turn.done;
     }
     const deleted = await this.store.remove(conversationId);
-    if (deleted) this.#listChanged();
+    if (deleted) this.#o.emit({ type: 'conversation-deleted', conversationId });
     return { deleted };
   }
 
@@ -155,7 +160,7 @@ export class ChatService {
     const titled = state.header.titleAuto && !state.messages.some((m) => m.role === 'user');
     await this.store.append(conversationId, ...records, ...(titled ? [{ type: 'meta' as const, at: user.createdAt, title: titleFrom(text), titleAuto: false }] : []));
     this.#o.emit({ type: 'message', conversationId, message: user });
-    if (titled) this.#listChanged();
+    if (titled) this.#changed(conversationId);
     return { messageId: this.#start(conversationId, opts).messageId };
   }
 
@@ -254,20 +259,22 @@ export class ChatService {
 
   #start(conversationId: string, opts: { requestId?: string; onToken?: (t: string) => void }): Turn {
     const turn = new Turn(
-      { store: this.store, providers: this.#o.providers, tools: this.tools, emit: this.#o.emit, llm: this.#o.llm, logger: this.#o.logger, limits: this.#limits, window: this.#o.window },
+      { store: this.store, providers: this.#o.providers, tools: this.tools, emit: this.#o.emit, llm: this.#o.llm, logger: this.#o.logger, limits: this.#limits, window: this.#o.window, redact: this.#o.redact ?? ((t) => t), longestSecret: this.#o.longestSecret ?? (() => 0) },
       conversationId,
       { requestId: opts.requestId ?? randomUUID(), onToken: opts.onToken },
     );
     this.#turns.set(conversationId, turn);
     void turn.done.then(() => {
       if (this.#turns.get(conversationId) === turn) this.#turns.delete(conversationId);
-      this.#listChanged();
+      this.#changed(conversationId);
     });
     return turn;
   }
 
-  #listChanged(): void {
-    this.#o.emit({ type: 'conversations', conversations: this.store.list() });
+  /** That one line of the list, not the list: with many conversations a whole list per change costs every window megabytes. */
+  #changed(conversationId: string): void {
+    // Deleted while its answer ended: the delete has been announced already.
+    if (this.store.has(conversationId)) this.#o.emit({ type: 'conversation', conversationId, summary: this.store.summary(conversationId) });
   }
 }
 

@@ -1,9 +1,10 @@
-import { open, readFile, readdir, rename, stat, truncate, unlink, writeFile } from 'node:fs/promises';
+import { open, readFile, readdir, rename, stat, truncate, unlink, writeFile, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { ChatMessage, ConversationSummary } from '../../src-shared/chat.js';
 import { VegaError } from '../../src-shared/errors.js';
 import type { Logger } from '../engine/logger.js';
 import { PRIVATE_FILE_MODE, privateDir } from '../engine/private-files.js';
+import { writeProblem, type StorageInventory, type StorageReporter } from '../engine/storage-metrics.js';
 import { ID_PATTERN } from './ids.js';
 import { ConversationState, type ChangeRecord, type HeaderRecord, type StoreRecord } from './records.js';
 
@@ -24,6 +25,8 @@ interface Loaded {
 }
 
 const INDEX_FILE = 'index.json';
+// 2: summaries without the system prompt (an index of version 1 is rebuilt once, from the files).
+const INDEX_VERSION = 2;
 const LOADED_LIMIT = 32;
 const INDEX_DELAY_MS = 300;
 // A message record starts `{"type":"message","id":"…","at":"…"`: a listing reads these without parsing the message.
@@ -48,25 +51,34 @@ export class HistoryStore {
   scannedAtStart = 0;
 
   readonly #redact: (line: string) => string;
+  readonly #report: StorageReporter | undefined;
 
-  private constructor(dir: string, logger: Logger, redact: (line: string) => string) {
+  private constructor(dir: string, logger: Logger, redact: (line: string) => string, report: StorageReporter | undefined) {
     this.dir = dir;
     this.#logger = logger;
     this.#redact = redact;
+    this.#report = report;
   }
 
-  /** `redact` cleans each line before it is written: a server's error may quote a key. */
-  static async open(dir: string, logger: Logger, redact: (line: string) => string = (l) => l): Promise<HistoryStore> {
-    const store = new HistoryStore(dir, logger, redact);
+  /**
+   * `redact` cleans each line before it is written: a server's error may
+   * quote a key. `report` receives the store's figures (the engine's storage metrics).
+   */
+  static async open(dir: string, logger: Logger, redact: (line: string) => string = (l) => l, report?: StorageReporter): Promise<HistoryStore> {
+    const store = new HistoryStore(dir, logger, redact, report);
     await privateDir(dir, { contents: true });
     await store.#rebuildIndex();
+    report?.inventory(() => store.#inventory());
     return store;
   }
 
   list(query?: string): ConversationSummary[] {
+    const started = performance.now();
     const q = query?.trim().toLowerCase();
     const all = [...this.#summaries.values()].filter((s) => !q || s.title.toLowerCase().includes(q));
-    return all.sort((a, b) => (a.updatedAt < b.updatedAt ? 1 : a.updatedAt > b.updatedAt ? -1 : 0));
+    const sorted = all.sort((a, b) => (a.updatedAt < b.updatedAt ? 1 : a.updatedAt > b.updatedAt ? -1 : 0));
+    this.#report?.record('list', performance.now() - started);
+    return sorted;
   }
 
   has(id: string): boolean {
@@ -84,15 +96,21 @@ export class HistoryStore {
     return this.#serial(header.id, async () => {
       const file = this.#file(header.id);
       const line = JSON.stringify(header) + '\n';
-      const fh = await open(file, 'wx', PRIVATE_FILE_MODE);
-      let st: FileInfo;
-      try {
-        await fh.writeFile(line);
-        await fh.datasync();
-        st = await fh.stat();
-      } finally {
-        await fh.close();
-      }
+      const st = await this.#write(async () => {
+        const fh = await open(file, 'wx', PRIVATE_FILE_MODE);
+        let written = false;
+        try {
+          await fh.writeFile(line);
+          await this.#sync(fh);
+          const done = await fh.stat();
+          written = true;
+          return done;
+        } finally {
+          await fh.close();
+          // A conversation that could not be written whole is not left behind half-made.
+          if (!written) await unlink(file).catch(() => undefined);
+        }
+      });
       await syncDir(this.dir);
       const state = new ConversationState(header);
       this.#remember(header.id, { state, validBytes: st.size, size: st.size });
@@ -105,7 +123,10 @@ export class HistoryStore {
 
   /** The whole conversation, replayed from its file (cached for recent ones). */
   async load(id: string): Promise<ConversationState> {
-    return (await this.#loadEntry(id)).state;
+    const started = performance.now();
+    const entry = await this.#loadEntry(id);
+    this.#report?.record('get', performance.now() - started);
+    return entry.state;
   }
 
   /** Append records as one write, synced to disk before this resolves. */
@@ -114,24 +135,29 @@ export class HistoryStore {
       if (!this.#summaries.has(id)) throw notFound();
       const entry = await this.#loadEntry(id);
       const file = this.#file(id);
-      if (entry.size !== entry.validBytes) {
-        this.#logger.warn({ conversationId: id, cut: entry.size - entry.validBytes }, 'History: cutting a torn last line before appending');
-        await truncate(file, entry.validBytes);
-        entry.size = entry.validBytes;
-      }
       const text = this.#redact(records.map((r) => JSON.stringify(r) + '\n').join(''));
-      const fh = await open(file, 'a', PRIVATE_FILE_MODE);
-      let st: FileInfo;
-      try {
-        // Until the write is known complete, the tail is suspect: the next append cuts back to here.
-        entry.size = Number.POSITIVE_INFINITY;
-        await fh.writeFile(text);
-        await fh.datasync();
-        st = await fh.stat();
-        entry.size = entry.validBytes = st.size;
-      } finally {
-        await fh.close();
-      }
+      const st = await this.#write(async () => {
+        if (entry.size !== entry.validBytes) {
+          // A torn line read from disk, or whatever a failed write left behind: cut before anything is added.
+          const torn = Number.isFinite(entry.size);
+          if (torn) this.#logger.warn({ conversationId: id, cut: entry.size - entry.validBytes }, 'History: cutting a torn last line before appending');
+          await truncate(file, entry.validBytes);
+          entry.size = entry.validBytes;
+          if (torn) this.#report?.tornTailRepaired();
+        }
+        const fh = await open(file, 'a', PRIVATE_FILE_MODE);
+        try {
+          // Until the write is known complete, the tail is suspect: the next append cuts back to here.
+          entry.size = Number.POSITIVE_INFINITY;
+          await fh.writeFile(text);
+          await this.#sync(fh);
+          const done = await fh.stat();
+          entry.size = entry.validBytes = done.size;
+          return done;
+        } finally {
+          await fh.close();
+        }
+      });
       // Summary and file info change together, so the index never pairs a new size with an old summary.
       for (const r of records) entry.state.apply(r);
       this.#summaries.set(id, entry.state.summary());
@@ -165,6 +191,40 @@ export class HistoryStore {
 
   #file(id: string): string {
     return path.join(this.dir, `${id}.jsonl`);
+  }
+
+  /**
+   * One write to disk, timed and counted. A refused write (a full disk, a
+   * read-only folder) becomes the person's typed error; what was saved
+   * before is untouched, since records only ever go after the last good line.
+   */
+  async #write(work: () => Promise<FileInfo>): Promise<FileInfo> {
+    const started = performance.now();
+    let st: FileInfo;
+    try {
+      st = await work();
+    } catch (err) {
+      const problem = this.#report?.writeFailed(err) ?? writeProblem(err, this.dir);
+      this.#logger.error({ err: err instanceof Error ? err.message : String(err), code: problem.code }, `History: ${problem.message}`);
+      throw new VegaError(problem.code, `${problem.message} ${problem.fix}`, { cause: err });
+    }
+    this.#report?.record('append', performance.now() - started);
+    this.#report?.appended();
+    return st;
+  }
+
+  async #sync(fh: FileHandle): Promise<void> {
+    const started = performance.now();
+    await fh.datasync();
+    this.#report?.record('fsync', performance.now() - started);
+  }
+
+  #inventory(): StorageInventory {
+    let messages = 0;
+    let historyBytes = 0;
+    for (const s of this.#summaries.values()) messages += s.messageCount;
+    for (const f of this.#files.values()) if (Number.isFinite(f.size)) historyBytes += f.size;
+    return { conversations: this.#summaries.size, messages, historyBytes };
   }
 
   /** One operation at a time per file, so records never interleave. */
@@ -239,14 +299,16 @@ export class HistoryStore {
       names.map(async (name) => {
         const id = name.slice(0, -6);
         try {
-          const st = await stat(this.#file(id));
+          let st: FileInfo = await stat(this.#file(id));
           const known = index[id];
           if (known && known.size === st.size && known.mtimeMs === st.mtimeMs && known.summary.id === id) {
             this.#summaries.set(id, known.summary);
           } else {
             changed = true;
             this.scannedAtStart++;
-            this.#summaries.set(id, await this.#scanSummary(id));
+            const scan = await this.#scanSummary(id);
+            this.#summaries.set(id, scan.summary);
+            if (scan.validBytes < st.size) st = await this.#cutTornTail(id, scan.validBytes, st.size);
           }
           this.#files.set(id, { size: st.size, mtimeMs: st.mtimeMs });
         } catch (err) {
@@ -257,8 +319,27 @@ export class HistoryStore {
     if (changed) await this.#writeIndex();
   }
 
+  /**
+   * A crash mid-write left part of a line: cut it now, before anything reads
+   * or appends. Only a file the index did not vouch for is looked at, and
+   * only the bytes after its last complete line go.
+   */
+  async #cutTornTail(id: string, validBytes: number, size: number): Promise<FileInfo> {
+    const file = this.#file(id);
+    try {
+      await truncate(file, validBytes);
+    } catch (err) {
+      // Left for the append, which cuts before it writes (the torn bytes are never read as a record).
+      this.#logger.warn({ conversationId: id, err: err instanceof Error ? err.message : String(err) }, 'History: could not cut a torn last line at start');
+      return stat(file);
+    }
+    this.#logger.warn({ conversationId: id, cut: size - validBytes }, 'History: cut a torn last line at start (an interrupted write); every complete line is kept');
+    this.#report?.tornTailRepaired();
+    return stat(file);
+  }
+
   /** Header, changes and message ids: enough for the list, without parsing any message. */
-  async #scanSummary(id: string): Promise<ConversationSummary> {
+  async #scanSummary(id: string): Promise<{ summary: ConversationSummary; validBytes: number }> {
     const buf = await readFile(this.#file(id));
     const validBytes = buf.lastIndexOf(0x0a) + 1;
     const state = replay(id, buf.subarray(0, validBytes).toString('utf8'), (line, _lineNo, started) => {
@@ -270,13 +351,13 @@ export class HistoryStore {
         return undefined;
       }
     });
-    return state.summary();
+    return { summary: state.summary(), validBytes };
   }
 
   async #readIndex(): Promise<Record<string, IndexEntry>> {
     try {
       const v = JSON.parse(await readFile(path.join(this.dir, INDEX_FILE), 'utf8')) as { v?: number; files?: Record<string, IndexEntry> };
-      return v.v === 1 && v.files && typeof v.files === 'object' ? v.files : {};
+      return v.v === INDEX_VERSION && v.files && typeof v.files === 'object' ? v.files : {};
     } catch {
       return {}; // missing or damaged: it is only a cache, rebuilt from the files
     }
@@ -301,7 +382,7 @@ export class HistoryStore {
       const target = path.join(this.dir, INDEX_FILE);
       const tmp = `${target}.${process.pid}.tmp`;
       try {
-        await writeFile(tmp, JSON.stringify({ v: 1, files }), { mode: PRIVATE_FILE_MODE });
+        await writeFile(tmp, JSON.stringify({ v: INDEX_VERSION, files }), { mode: PRIVATE_FILE_MODE });
         await rename(tmp, target);
       } catch (err) {
         this.#logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'History: could not write the index (it is rebuilt at next start)');

@@ -16,6 +16,8 @@ export interface Tool {
   readonly parameters: Record<string, unknown>;
   /** Changes something outside Vega (switches a light, posts a message): waits for the person's yes. */
   readonly stateChanging: boolean;
+  /** The URL this call would send a request to, as the model chose it (web fetch): a way to send data out (see outbound-rule.ts). */
+  sendsTo?(args: Record<string, unknown>): string | undefined;
   run(args: Record<string, unknown>, ctx: ToolContext): Promise<string>;
   /** Whether it can work now (its integration is set up); absent means always. */
   available?(): Promise<boolean>;

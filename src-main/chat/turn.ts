@@ -8,8 +8,10 @@ import type { ChatTurnRecord } from '../engine/metrics.js';
 import type { LlmProvider, LlmToolCall, StreamStats } from '../providers/llm.js';
 import { toLlmMessages } from './history.js';
 import { newId } from './ids.js';
+import { unseenTarget } from './outbound-rule.js';
 import { messageRecord, type ConversationState } from './records.js';
 import type { HistoryStore } from './store.js';
+import { StreamScrubber } from './stream-scrub.js';
 import type { ToolRegistry } from './tools.js';
 
 export interface ToolLimits {
@@ -32,6 +34,9 @@ export interface TurnDeps {
   readonly logger: Logger;
   readonly limits: ToolLimits;
   readonly window?: ContextWindow;
+  /** Replaces known secrets: in the streamed answer and in what a tool gives the model. */
+  readonly redact: (text: string) => string;
+  readonly longestSecret: () => number;
 }
 
 const MAX_TOOL_RESULT_CHARS = 20_000;
@@ -102,8 +107,9 @@ export class Turn {
       let msg: ChatMessage = {
         ...result.message,
         toolCalls: result.calls.map((c): ToolCall => {
-          const needs = tools.get(c.name)?.stateChanging ?? false;
-          return { id: newId(), name: c.name, arguments: c.arguments, needsConfirmation: needs, status: needs ? 'pending' : 'approved' };
+          const sendsTo = unseenTarget(tools, c.name, c.arguments, conv.messages);
+          const needs = (tools.get(c.name)?.stateChanging ?? false) || sendsTo !== undefined;
+          return { id: newId(), name: c.name, arguments: c.arguments, needsConfirmation: needs, status: needs ? 'pending' : 'approved', ...(sendsTo && { sendsTo }) };
         }),
       };
       await this.#save(msg);
@@ -141,6 +147,13 @@ export class Turn {
     let stats: StreamStats | undefined;
     let error: VegaErrorValue | undefined;
     let stopped = false;
+    // Each piece is scrubbed with what came before it: a secret the model streams in pieces never leaves whole or in part.
+    const scrub = new StreamScrubber(this.#deps.redact, this.#deps.longestSecret());
+    const out = (text: string): void => {
+      if (!text) return;
+      emit({ type: 'token', conversationId: cid, messageId: id, text });
+      this.#onToken?.(text);
+    };
     try {
       const provider = providers[providerId];
       if (!provider) throw new VegaError('BAD_REQUEST', `Unknown provider "${providerId}".`);
@@ -153,8 +166,7 @@ export class Turn {
           ttftMs ??= performance.now() - t0;
           content += part.text;
           count++;
-          emit({ type: 'token', conversationId: cid, messageId: id, text: part.text });
-          this.#onToken?.(part.text);
+          out(scrub.push(part.text));
         } else if (part.type === 'tool-calls') {
           calls = part.calls;
         } else {
@@ -168,6 +180,7 @@ export class Turn {
         if (!(err instanceof VegaError)) logger.error({ err, conversationId: cid, requestId: this.requestId }, 'chat stream failed unexpectedly');
       }
     }
+    out(scrub.end());
     const totalMs = performance.now() - t0;
     const evalTokens = stats?.evalTokens ?? count;
     const genMs = stats?.evalMs ?? (ttftMs !== undefined ? totalMs - ttftMs : undefined);
@@ -179,7 +192,7 @@ export class Turn {
       tokensPerSecond: round1(tokensPerSecond),
       totalMs: round1(totalMs),
     });
-    llm.record(compact({ ok: !error, ttftMs, tokens: evalTokens, tokensPerSecond }));
+    llm.record(compact({ ok: !error, provider: providerId, model, ttftMs, tokens: evalTokens, tokensPerSecond }));
     logger.info({ conversationId: cid, requestId: this.requestId, provider: providerId, model, ...messageStats, stopped, error: error?.code }, 'chat answer finished');
     const message: ChatMessage = compact({ ...draft, content, stats: messageStats, partial: stopped || error ? true : undefined, error });
     return { message, calls, stopped, error };
@@ -188,7 +201,8 @@ export class Turn {
   async #handle(call: ToolCall, messageId: string, started: number): Promise<ToolCall> {
     const { tools, emit, limits } = this.#deps;
     const tool = tools.get(call.name);
-    const finish = (status: ToolCall['status'], result: string): ToolCall => ({ ...call, status, result: result.slice(0, MAX_TOOL_RESULT_CHARS) });
+    // The model reads the result: a service that echoes a token must not hand it over.
+    const finish = (status: ToolCall['status'], result: string): ToolCall => ({ ...call, status, result: this.#deps.redact(result).slice(0, MAX_TOOL_RESULT_CHARS) });
     if (!tool) return finish('failed', `There is no tool named "${call.name}".`);
     if (this.signal.aborted) return finish('failed', 'Stopped before it ran.');
     if (call.needsConfirmation) {
@@ -230,7 +244,12 @@ export class Turn {
       await this.#deps.store.append(this.conversationId, ...messages.map(messageRecord));
     } catch (err) {
       // Deleted mid-answer, or the disk failed: the answer still reaches the screen.
-      if (!(err instanceof VegaError && err.code === 'NOT_FOUND')) this.#deps.logger.error({ err, conversationId: this.conversationId }, 'History: could not save a message');
+      if (err instanceof VegaError && err.code === 'NOT_FOUND') return;
+      this.#deps.logger.error({ err, conversationId: this.conversationId }, 'History: could not save a message');
+      // A refused write is the person's to know (and to fix): the answer they see is not in the history.
+      if (err instanceof VegaError && (err.code === 'DISK_FULL' || err.code === 'STORAGE_FAILED')) {
+        this.#deps.emit({ type: 'error', conversationId: this.conversationId, messageId: null, error: err.toJSON() });
+      }
     }
   }
 

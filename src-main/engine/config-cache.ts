@@ -46,6 +46,7 @@ export class ConfigCache {
   #hits = 0;
   #misses = 0;
   #loads = 0;
+  #errors = 0;
   #lastError: Error | null = null;
   #everLoaded = false;
   /** invalidate() was called and no load has happened since. */
@@ -102,6 +103,11 @@ export class ConfigCache {
     return this.#lastError;
   }
 
+  /** Loads that failed since start (the stale copy was served instead). */
+  get errorCount(): number {
+    return this.#errors;
+  }
+
   stats(): ConfigCacheStats {
     const total = this.#hits + this.#misses;
     return {
@@ -136,6 +142,7 @@ export class ConfigCache {
     } catch (err) {
       const error = err instanceof VegaError ? err : new VegaError('CONFIG_UNAVAILABLE', `Cannot read ${this.file}: ${(err as Error).message}`, { cause: err });
       this.#lastError = error;
+      this.#errors++;
       this.#onError?.(error);
       // Serve the stale copy if there is one, else defaults plus the environment.
       const fallback = this.#current ?? new Config({}, env, this.file);

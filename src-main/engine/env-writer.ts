@@ -1,7 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
-import path from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { VegaError } from '../../src-shared/errors.js';
+import { writeFileAtomic } from './atomic-file.js';
 import { parseEnvText } from './env-file.js';
 
 /**
@@ -24,21 +23,7 @@ export async function writeEnvValues(file: string, values: Readonly<Record<strin
   for (const [k, v] of Object.entries(values)) {
     if ((read[k] ?? '') !== v) throw new VegaError('CONFIG_INVALID', `${k} cannot be written to ${file} so that it reads back as given.`);
   }
-  await mkdir(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
-  const fh = await open(tmp, 'w', 0o600);
-  try {
-    await fh.writeFile(next);
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-  try {
-    await rename(tmp, file);
-  } catch (err) {
-    await rm(tmp, { force: true });
-    throw err;
-  }
+  await writeFileAtomic(file, next);
 }
 
 /** The file's text with `values` set in place (or appended), everything else kept. */

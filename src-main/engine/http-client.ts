@@ -72,6 +72,8 @@ export function createPooledClient(settings: HttpSettings, metrics: HttpMetrics)
     bodyTimeout: settings.timeoutMs,
   });
   const dispatcher = agent.compose(
+    // Innermost, so it sees every attempt the retry interceptor makes.
+    retryCounter(metrics),
     // Idempotent requests are retried when a kept-alive socket turns out to
     // be dead. Back-to-back requests alternate between two pooled sockets, so
     // a server that dropped both needs two retries; status codes are never
@@ -189,6 +191,19 @@ function metricsInterceptor(metrics: HttpMetrics): Dispatcher.DispatcherComposeI
       counting.finish(err as Error);
       throw err;
     }
+  };
+}
+
+/**
+ * Counts retries: undici's retry interceptor dispatches each attempt of one
+ * request with the same handler, so a handler seen before is a retry.
+ */
+function retryCounter(metrics: HttpMetrics): Dispatcher.DispatcherComposeInterceptor {
+  const seen = new WeakSet<object>();
+  return (dispatch) => (opts, handler) => {
+    if (seen.has(handler)) metrics.retried(normaliseOrigin(opts.origin));
+    else seen.add(handler);
+    return dispatch(opts, handler);
   };
 }
 

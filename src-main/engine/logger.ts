@@ -33,6 +33,11 @@ export class SecretScrubber {
     this.#secrets = [...new Set([...this.#fromConfig, ...this.#extra])].filter((v) => v.length >= 4).sort((a, b) => b.length - a.length);
   }
 
+  /** Length of the longest secret known: text scrubbed in pieces must hold back one less than this. */
+  get longest(): number {
+    return this.#secrets[0]?.length ?? 0;
+  }
+
   scrub(text: string): string {
     for (const s of this.#secrets) if (text.includes(s)) text = text.split(s).join('[redacted]');
     return text;

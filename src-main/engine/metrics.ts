@@ -9,6 +9,10 @@ export interface OriginCounters {
   inFlight: number;
   connectionsOpened: number;
   connectionsClosed: number;
+  /** Retries the pool made after a dead kept-alive socket (each is one more attempt of one request). */
+  retries: number;
+  /** Completed requests by HTTP status; 0 when no response arrived. */
+  readonly statuses: Map<number, number>;
   readonly total: Histogram;
   readonly window: Histogram;
   /** Completed requests and latency of the last closed window. */
@@ -33,6 +37,7 @@ export class HttpMetrics {
   inFlight = 0;
   connectionsOpened = 0;
   connectionsClosed = 0;
+  retries = 0;
   /** The last RECENT_KEPT requests, oldest first (a ring: no allocation per request beyond the record). */
   readonly #recent = new Array<RecentRequest | undefined>(RECENT_KEPT);
   #recentNext = 0;
@@ -58,7 +63,19 @@ export class HttpMetrics {
   origin(origin: string): OriginCounters {
     let o = this.origins.get(origin);
     if (!o) {
-      o = { requests: 0, failed: 0, inFlight: 0, connectionsOpened: 0, connectionsClosed: 0, total: new Histogram(), window: new Histogram(), lastWindowCount: 0, lastWindow: EMPTY };
+      o = {
+        requests: 0,
+        failed: 0,
+        inFlight: 0,
+        connectionsOpened: 0,
+        connectionsClosed: 0,
+        retries: 0,
+        statuses: new Map(),
+        total: new Histogram(),
+        window: new Histogram(),
+        lastWindowCount: 0,
+        lastWindow: EMPTY,
+      };
       this.origins.set(origin, o);
     }
     return o;
@@ -69,6 +86,11 @@ export class HttpMetrics {
     this.inFlight++;
     o.inFlight++;
     return o;
+  }
+
+  retried(origin: string): void {
+    this.retries++;
+    this.origin(origin).retries++;
   }
 
   finished(o: OriginCounters, ms: number, ok: boolean, record?: RecentRequest): void {
@@ -84,6 +106,8 @@ export class HttpMetrics {
       this.failed++;
       o.failed++;
     }
+    const status = record?.status ?? 0;
+    o.statuses.set(status, (o.statuses.get(status) ?? 0) + 1);
     o.total.record(ms);
     o.window.record(ms);
   }
@@ -119,10 +143,31 @@ function originOf(p: { protocol: string; hostname: string; port: string }): stri
 
 export interface ChatTurnRecord {
   readonly ok: boolean;
+  readonly provider?: string;
+  readonly model?: string;
   readonly ttftMs?: number;
   readonly tokens?: number;
   readonly tokensPerSecond?: number;
 }
+
+/** The turns of one provider and model. */
+export interface ModelCounters {
+  readonly provider: string;
+  readonly model: string;
+  turns: number;
+  failed: number;
+  tokens: number;
+  readonly ttftMs: Histogram;
+  readonly tokensPerSecond: Histogram;
+}
+
+/**
+ * Models kept apart at most; turns of any further model are counted under
+ * model "other", so a client naming models at random cannot grow the figures
+ * (or a metrics scrape) without bound.
+ */
+export const MODELS_KEPT = 32;
+export const OTHER = 'other';
 
 /** Chat turns as the providers report them: the dashboard's LLM figures. */
 export class LlmMetrics {
@@ -131,6 +176,7 @@ export class LlmMetrics {
   tokens = 0;
   lastTokensPerSecond = 0;
   readonly #ttft = new Histogram();
+  readonly #models = new Map<string, ModelCounters>();
 
   record(turn: ChatTurnRecord): void {
     this.turns++;
@@ -138,6 +184,30 @@ export class LlmMetrics {
     this.tokens += turn.tokens ?? 0;
     if (turn.ttftMs !== undefined) this.#ttft.record(turn.ttftMs);
     if (turn.tokensPerSecond !== undefined) this.lastTokensPerSecond = Math.round(turn.tokensPerSecond * 10) / 10;
+    const m = this.#model(turn.provider ?? 'unknown', turn.model ?? 'unknown');
+    m.turns++;
+    if (!turn.ok) m.failed++;
+    m.tokens += turn.tokens ?? 0;
+    if (turn.ttftMs !== undefined) m.ttftMs.record(turn.ttftMs);
+    if (turn.tokensPerSecond !== undefined) m.tokensPerSecond.record(turn.tokensPerSecond);
+  }
+
+  /** Turns by provider and model (at most MODELS_KEPT models, then "other"). */
+  byModel(): readonly ModelCounters[] {
+    return [...this.#models.values()];
+  }
+
+  #model(provider: string, name: string): ModelCounters {
+    const known = this.#models.get(`${provider}\n${name}`);
+    if (known) return known;
+    const model = this.#models.size < MODELS_KEPT ? name : OTHER;
+    const key = `${provider}\n${model}`;
+    let m = this.#models.get(key);
+    if (!m) {
+      m = { provider, model, turns: 0, failed: 0, tokens: 0, ttftMs: new Histogram(), tokensPerSecond: new Histogram() };
+      this.#models.set(key, m);
+    }
+    return m;
   }
 
   stats(): LlmStats {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Dispatcher } from 'undici';
 import { secretsIn } from '../../src-shared/config-keys.js';
 import { VegaError } from '../../src-shared/errors.js';
-import type { CleanupStepReport, HealthReport, ManagerStats, OriginSnapshot, RecentRequest, ResourceSnapshot } from '../../src-shared/resources.js';
+import type { CleanupStepReport, HealthProblem, HealthReport, ManagerStats, OriginSnapshot, RecentRequest, ResourceSnapshot } from '../../src-shared/resources.js';
 import type { Config } from './config.js';
 import { ConfigCache } from './config-cache.js';
 import { defaultDataDir } from './data-dir.js';
@@ -11,7 +11,9 @@ import { createPooledClient, type HttpSettings, type PooledClient } from './http
 import { Lifecycle, type CleanupFn, type CleanupOptions } from './lifecycle.js';
 import { createLogger, type Logger, type VegaLogger } from './logger.js';
 import { privateDir } from './private-files.js';
-import { HttpMetrics, LlmMetrics } from './metrics.js';
+import { HttpMetrics, LlmMetrics, type OriginCounters } from './metrics.js';
+import { loadShutdownRecord, saveShutdownRecord, shutdownRecord, type ShutdownRecord } from './shutdown-record.js';
+import { StorageMetrics } from './storage-metrics.js';
 
 export interface ResourceManagerOptions {
   /** The .env file, overriding everything (tests). */
@@ -43,12 +45,17 @@ export class ResourceManager {
   readonly httpSettings: HttpSettings;
   /** Chat turns reported by the providers (tokens, time to first token). */
   readonly llm = new LlmMetrics();
+  /** The history store, the logs and the disk under them (the store reports into it). */
+  readonly storage: StorageMetrics;
   readonly #log: VegaLogger;
   readonly #metrics: HttpMetrics;
   readonly #pool: PooledClient;
   readonly #eventLoop: IntervalHistogram;
   readonly #startedAt = Date.now();
   #shutdownAt: number | null = null;
+  #shutdown: Promise<CleanupStepReport[]> | undefined;
+  /** This run's shutdown once it ran, else the previous run's (from the data folder). */
+  #lastShutdown: ShutdownRecord | null;
   #clientsCreated = 0;
   #closed = false;
 
@@ -61,7 +68,10 @@ export class ResourceManager {
       const dataDir = path.resolve(config.string('VEGA_DATA_DIR') || opts.dataDir || defaultDataDir(opts.env));
       await privateDir(dataDir);
       const log = await createLogger({ dataDir, level: config.string('VEGA_LOG_LEVEL') || 'info', console: opts.console });
-      return new ResourceManager(cache, config, log, dataDir, opts);
+      const rm = new ResourceManager(cache, config, log, dataDir, opts);
+      // Health knows the disk from the start.
+      await rm.storage.refresh();
+      return rm;
     } catch (err) {
       cache.close();
       throw err;
@@ -80,6 +90,8 @@ export class ResourceManager {
     };
     this.#log = log;
     this.logger = this.#log.logger;
+    this.#lastShutdown = loadShutdownRecord(dataDir);
+    this.storage = new StorageMetrics({ data: dataDir, logs: log.dir, diagnostics: this.diagnosticsDir }, () => diskLowMb(cache.peek() ?? config));
     this.#learnSecrets(config);
     cache.setHooks({
       onLoad: (c) => this.#learnSecrets(c),
@@ -112,6 +124,11 @@ export class ResourceManager {
     return this.lifecycle.register(name, fn, opts);
   }
 
+  /** Where "Export diagnostics" writes. */
+  get diagnosticsDir(): string {
+    return path.join(this.dataDir, 'diagnostics');
+  }
+
   /** Folder of the rotated JSON-lines log files. */
   get logDir(): string {
     return this.#log.dir;
@@ -129,6 +146,11 @@ export class ResourceManager {
     return this.#log.scrubber.scrubDeep(value);
   }
 
+  /** Length of the longest known secret: text redacted as it streams, in pieces, holds back one less. */
+  get longestSecret(): number {
+    return this.#log.scrubber.longest;
+  }
+
   /** Keep a secret that is not in the config (a generated key, a token) out of every log line. */
   addSecret(value: string): void {
     this.#log.scrubber.add(value);
@@ -137,20 +159,37 @@ export class ResourceManager {
   shutdown(): Promise<CleanupStepReport[]> {
     this.#shutdownAt ??= Date.now();
     // The log file is the last thing closed, so every shutdown line is in it.
-    return this.lifecycle.shutdown().finally(() => this.#log.close());
+    return (this.#shutdown ??= this.lifecycle
+      .shutdown()
+      .then((report) => {
+        this.#lastShutdown = shutdownRecord(report);
+        saveShutdownRecord(this.dataDir, this.#lastShutdown);
+        return report;
+      })
+      .finally(() => this.#log.close()));
   }
 
   get closed(): boolean {
     return this.#closed;
   }
 
+  /** The last completed shutdown's phase durations: this run's, or the previous run's until this one shuts down. */
+  lastShutdown(): ShutdownRecord | null {
+    return this.#lastShutdown;
+  }
+
   health(): HealthReport {
     const httpClient = !this.#closed && !this.lifecycle.shuttingDown;
-    const configCache = !this.config.degraded;
-    const status = !httpClient ? 'unhealthy' : configCache ? 'healthy' : 'degraded';
+    const problems: HealthProblem[] = [];
+    const cacheError = this.config.lastError;
+    if (cacheError) problems.push({ check: 'configCache', message: cacheError.message, fix: `Correct ${this.config.file}; the last good settings are used meanwhile.` });
+    const storage = this.storage.stats();
+    if (storage.problem) problems.push({ check: 'storage', message: storage.problem, fix: storage.fix ?? '' });
+    const status = !httpClient ? 'unhealthy' : problems.length ? 'degraded' : 'healthy';
     return {
       status,
-      checks: { healthy: status === 'healthy', httpClient, configCache, cleanupTasks: this.lifecycle.registered },
+      checks: { healthy: status === 'healthy', httpClient, configCache: !cacheError, cleanupTasks: this.lifecycle.registered, storage: !storage.problem },
+      problems,
       timestamp: new Date().toISOString(),
     };
   }
@@ -198,6 +237,11 @@ export class ResourceManager {
     return out;
   }
 
+  /** Each origin's live counters (statuses, retries, latency histogram), for the metrics endpoint. */
+  originCounters(): ReadonlyMap<string, Readonly<OriginCounters>> {
+    return this.#metrics.origins;
+  }
+
   /** The last 500 outbound requests, newest first. */
   recentRequests(limit?: number): RecentRequest[] {
     return this.#metrics.recent(limit);
@@ -212,6 +256,7 @@ export class ResourceManager {
       origins: this.origins(),
       configCache: this.config.stats(),
       llm: this.llm.stats(),
+      storage: this.storage.stats(),
       process: {
         rss: mem.rss,
         heapUsed: mem.heapUsed,
@@ -229,6 +274,8 @@ export class ResourceManager {
    */
   tick(): ResourceSnapshot {
     this.#metrics.roll();
+    this.storage.roll();
+    void this.storage.refresh(STORAGE_MEASURE_MS);
     const snap = this.snapshot();
     this.#eventLoop.reset();
     return snap;
@@ -250,6 +297,18 @@ export class ResourceManager {
 }
 
 const POOL_GRACE_MS = 200;
+/** The folders and the disk are measured at most this often by the tick. */
+const STORAGE_MEASURE_MS = 5_000;
+const DISK_LOW_MB_DEFAULT = 500;
+
+/** Read without touching the cache's statistics: the tick must not move the hit-rate chart. */
+function diskLowMb(config: Config): number {
+  try {
+    return config.int('VEGA_DISK_LOW_MB');
+  } catch {
+    return DISK_LOW_MB_DEFAULT;
+  }
+}
 
 const IDLE_POOL = { connected: 0, free: 0, pending: 0, queued: 0, running: 0, size: 0 } as const;
 

@@ -7,6 +7,8 @@ export interface ToolDefinition<S extends z.ZodType> {
   readonly description: string;
   readonly schema: S;
   readonly stateChanging?: boolean;
+  /** The URL a call sends a request to, when the model chooses it. */
+  sendsTo?(args: z.infer<S>): string;
   run(args: z.infer<S>, ctx: ToolContext): Promise<string>;
 }
 
@@ -23,6 +25,12 @@ export function defineTool<S extends z.ZodType>(def: ToolDefinition<S>): Integra
     description: def.description,
     parameters,
     stateChanging: def.stateChanging ?? false,
+    ...(def.sendsTo && {
+      sendsTo(args: unknown): string | undefined {
+        const parsed = def.schema.safeParse(args ?? {});
+        return parsed.success ? def.sendsTo?.(parsed.data) : undefined;
+      },
+    }),
     run(args: unknown, ctx: ToolContext): Promise<string> {
       const parsed = def.schema.safeParse(args ?? {});
       if (!parsed.success) {

@@ -111,6 +111,8 @@ export function createWebFetch(rm: ResourceManager, opts: WebFetchOptions = {}):
       'Read a public web page or JSON document (http/https) and return its title and readable text. ' +
       'Use it for a URL the user gives or one found with web_search. Private and local addresses are refused.',
     schema: z.object({ url: z.string().min(1).max(2048).describe('The http:// or https:// address to read.') }),
+    // Reading a URL sends it: its path and query can carry what the model learnt.
+    sendsTo: ({ url }) => url,
     run: async ({ url }, ctx) => {
       const page = await stats.track(() => fetchText(url, ctx));
       return formatPage(page);

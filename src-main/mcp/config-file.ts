@@ -87,14 +87,16 @@ export function applySave(config: McpConfig, p: McpSaveParams): SaveOutcome {
     const v = raw[name];
     return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
   };
-  if (p.action === 'remove' || p.action === 'enable') {
+  if (p.action === 'remove') {
+    if (!(p.name in raw)) throw new VegaError('NOT_FOUND', `There is no MCP server named "${p.name}".`);
+    delete raw[p.name];
+    return { errors: {}, raw };
+  }
+  if (p.action === 'enable') {
     const entry = stored(p.name);
     if (!entry) throw new VegaError('NOT_FOUND', `There is no MCP server named "${p.name}".`);
-    if (p.action === 'remove') delete raw[p.name];
-    else {
-      const { disabled: _drop, ...rest } = entry;
-      raw[p.name] = p.enabled ? rest : { ...rest, disabled: true };
-    }
+    const { disabled: _drop, ...rest } = entry;
+    raw[p.name] = p.enabled ? rest : { ...rest, disabled: true };
     return { errors: {}, raw };
   }
   const from = p.previousName ?? p.name;
@@ -115,7 +117,10 @@ export function applySave(config: McpConfig, p: McpSaveParams): SaveOutcome {
 }
 
 /** The entry as mcp.json holds it; a null env or header value takes the stored one. */
-function buildEntry(input: McpServerInput, previous: Record<string, unknown> | undefined): { entry: Record<string, unknown> } | { errors: Record<string, string> } {
+function buildEntry(
+  input: McpServerInput,
+  previous: Record<string, unknown> | undefined,
+): { entry: Record<string, unknown> } | { errors: Record<string, string> } {
   const errors: Record<string, string> = {};
   const keep = (field: 'env' | 'headers', given: Readonly<Record<string, string | null>> | undefined): Record<string, string> | undefined => {
     if (!given || !Object.keys(given).length) return undefined;
@@ -133,7 +138,13 @@ function buildEntry(input: McpServerInput, previous: Record<string, unknown> | u
   if (input.transport === 'stdio') {
     if (!input.command?.trim()) errors.command = 'Name the program to start (e.g. npx, node, uvx).';
     const env = keep('env', input.env);
-    entry = { command: input.command?.trim(), ...(input.args?.length ? { args: input.args } : {}), ...(env ? { env } : {}), ...(input.cwd ? { cwd: input.cwd } : {}), ...disabled };
+    entry = {
+      command: input.command?.trim(),
+      ...(input.args?.length ? { args: input.args } : {}),
+      ...(env ? { env } : {}),
+      ...(input.cwd ? { cwd: input.cwd } : {}),
+      ...disabled,
+    };
   } else {
     if (!input.url?.trim()) errors.url = 'Give the server\'s address, e.g. http://127.0.0.1:3001/mcp.';
     const headers = keep('headers', input.headers);

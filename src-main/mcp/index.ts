@@ -58,7 +58,7 @@ export async function createMcp(rm: ResourceManager, sink: ToolSink, opts: McpOp
   const timing: McpTiming = { ...DEFAULT_TIMING, ...opts.timing };
   const runningFile = path.join(rm.dataDir, 'mcp-running.json');
   // A previous run that was killed may have left a server that outlived it (one that ignores its stdin closing).
-  await reapLeftovers(runningFile, rm.logger);
+  await reapLeftovers(runningFile, rm.logger, timing.graceMs);
   const running = new RunningFile(runningFile);
   const servers = new Map<string, McpServer>();
   const invalid = new Map<string, Problem>();
@@ -92,6 +92,8 @@ export async function createMcp(rm: ResourceManager, sink: ToolSink, opts: McpOp
       }
     }
     registered.set(server, offs);
+    // A server starts its own children as it comes up: written down now, not only at the next round.
+    running.track().catch(() => undefined);
   };
   const deps = {
     logger: rm.logger,
@@ -166,7 +168,13 @@ export async function createMcp(rm: ResourceManager, sink: ToolSink, opts: McpOp
   };
   // HTTP servers hold streams on the pool: they go before it closes. stdio servers are background processes.
   rm.registerCleanup('mcp-http-servers', () => closeWhere(false), { phase: 'llm' });
-  rm.registerCleanup('mcp-servers', () => closeWhere(true), { phase: 'background', timeoutMs: timing.quietMs + timing.graceMs + 3_000 });
+  const tracker = setInterval(() => void running.track().catch(() => undefined), timing.trackMs);
+  tracker.unref();
+  const closeStdio = () => {
+    clearInterval(tracker);
+    return closeWhere(true);
+  };
+  rm.registerCleanup('mcp-servers', closeStdio, { phase: 'background', timeoutMs: timing.quietMs + timing.graceMs + 3_000 });
   // Should Vega exit without its cleanup (an uncaught error, process.exit), no server tree outlives it.
   const onExit = () => servers.forEach((s) => s.killNow());
   process.once('exit', onExit);

@@ -26,21 +26,42 @@ export interface TreeStopOptions {
 const KILL_WAIT_MS = 1_000;
 const POLL_MS = 20;
 
+/** A process named for good: its pid and its start time. */
+export interface ProcId {
+  readonly pid: number;
+  readonly startTime: number;
+}
+
+export interface TreeScope {
+  /** Processes known to belong to the tree already (recorded earlier, when their parent was alive). */
+  readonly known?: readonly ProcId[];
+  /**
+   * Whether `root` is still our process, so its process group is ours to
+   * signal. Not after a restart of Vega when the leader is gone: its pid may
+   * lead someone else's group by now; then only known processes are signalled.
+   */
+  readonly group?: boolean;
+}
+
 /** Processes found so far, by pid and start time: a pid reused later by another process is not ours. */
 class Tree {
   readonly #known = new Map<number, number>();
   readonly #root: number;
+  readonly #group: boolean;
 
-  constructor(root: number) {
+  constructor(root: number, scope: TreeScope = {}) {
     this.#root = root;
+    this.#group = scope.group ?? true;
+    for (const k of scope.known ?? []) this.#known.set(k.pid, k.startTime);
     this.refresh();
   }
 
   /** The tree's live processes now; newly forked ones join. Without /proc: whether the group still exists. */
   refresh(): number[] {
-    if (!hasProc) return groupExists(this.#root) ? [this.#root] : [];
+    if (!hasProc) return this.#group && groupExists(this.#root) ? [this.#root] : [];
     const procs = listProcs() ?? [];
-    for (const p of treeOf(procs, this.#root)) if (!this.#known.has(p.pid)) this.#known.set(p.pid, p.startTime);
+    const found = this.#group ? treeOf(procs, this.#root) : [];
+    for (const p of found) if (!this.#known.has(p.pid)) this.#known.set(p.pid, p.startTime);
     const live: number[] = [];
     for (const [pid, start] of this.#known) {
       const p = readProc(pid);
@@ -51,7 +72,7 @@ class Tree {
   }
 
   signal(sig: NodeJS.Signals): void {
-    kill(-this.#root, sig);
+    if (this.#group) kill(-this.#root, sig);
     for (const pid of this.refresh()) kill(pid, sig);
   }
 }
@@ -86,9 +107,9 @@ async function waitUntil(cond: () => boolean, ms: number): Promise<boolean> {
  * to go by itself, then SIGTERM, `graceMs`, SIGKILL. Resolves when none of
  * it is left, or after the bounded wait that follows SIGKILL.
  */
-export async function stopTree(root: number, opts: TreeStopOptions): Promise<TreeStop> {
+export async function stopTree(root: number, opts: TreeStopOptions, scope?: TreeScope): Promise<TreeStop> {
   const start = performance.now();
-  const tree = new Tree(root);
+  const tree = new Tree(root, scope);
   const done = (outcome: TreeStop['outcome']): TreeStop => ({ outcome, ms: Math.round(performance.now() - start) });
   const gone = () => tree.refresh().length === 0;
   if (await waitUntil(gone, opts.quietMs)) return done('exited');
@@ -96,6 +117,11 @@ export async function stopTree(root: number, opts: TreeStopOptions): Promise<Tre
   if (await waitUntil(gone, opts.graceMs)) return done('terminated');
   tree.signal('SIGKILL');
   return done((await waitUntil(gone, KILL_WAIT_MS)) ? 'killed' : 'left');
+}
+
+/** The processes of the tree now, for the record kept in case Vega is killed (see running-file). */
+export function treeIds(root: number): ProcId[] {
+  return treeOf(listProcs() ?? [], root).map((p) => ({ pid: p.pid, startTime: p.startTime }));
 }
 
 /** Kill at once, synchronously: the last resort when the process is exiting and cannot wait. */

@@ -29,16 +29,19 @@ export interface McpTiming {
   readonly maxFailedStarts: number;
   /** A server up this long before it stops counts as healthy: its next failure starts the count afresh. */
   readonly stableMs: number;
+  /** How often the processes under each server are written down, for the cleanup after Vega is killed. */
+  readonly trackMs: number;
 }
 
 export const DEFAULT_TIMING: McpTiming = {
   startMs: 30_000,
   callMs: 60_000,
-  quietMs: 500,
+  quietMs: 1_000,
   graceMs: 2_000,
   backoffMs: [1_000, 2_000, 5_000, 10_000, 30_000],
   maxFailedStarts: 5,
   stableMs: 30_000,
+  trackMs: 5_000,
 };
 
 /** How long a stop waits for a start in flight to settle, so the process it spawned is known and stopped too. */
@@ -144,10 +147,9 @@ export class McpServer {
       this.#tools = conn.tools.map((t) => serverTool(this.name, t));
       this.#problem = null;
       this.#state = 'ready';
-      this.#deps.logger.info(
-        { mcpServer: this.name, transport: this.transport, pid: attempt.child?.pid, tools: this.#tools.length, ms: Math.round(attempt.readyAt - started) },
-        `MCP server "${this.name}" ready: ${this.#tools.length} tools`,
-      );
+      const ms = Math.round(attempt.readyAt - started);
+      const fields = { mcpServer: this.name, transport: this.transport, pid: attempt.child?.pid, tools: this.#tools.length, ms };
+      this.#deps.logger.info(fields, `MCP server "${this.name}" ready: ${this.#tools.length} tools`);
       this.#deps.onTools(this);
     } catch (err) {
       if (this.#attempt !== attempt || this.#closed) return;
@@ -194,7 +196,8 @@ export class McpServer {
     this.#calls++;
     try {
       // The SDK's own timeout tells the server the call is cancelled; the deadline also covers a transport that never settles.
-      const result = (await withDeadline(callMs, (s) => conn.client.callTool({ name: tool, arguments: args }, undefined, { signal: s, timeout: callMs }), { signal })) as CallToolResult;
+      const call = (s: AbortSignal) => conn.client.callTool({ name: tool, arguments: args }, undefined, { signal: s, timeout: callMs });
+      const result = (await withDeadline(callMs, call, { signal })) as CallToolResult;
       const text = resultText(result);
       if (result.isError) throw new VegaError('PROVIDER_ERROR', `Tool ${tool} of MCP server "${this.name}" reported an error: ${text || '(no message)'}`);
       return text;
@@ -253,12 +256,10 @@ export class McpServer {
 
   async #startProblem(attempt: Attempt, err: unknown): Promise<Problem> {
     if (err instanceof SpawnError) return err.problem;
-    // Its stdout closes a moment before its exit is reported: the exit code says more than "connection closed".
-    const child = attempt.child;
-    if (child && !attempt.exit && err instanceof McpError && err.code === (ErrorCode.ConnectionClosed as number)) {
-      await withDeadline(EXIT_NOTICE_MS, () => child.exited, { onLate: () => undefined });
-    }
-    if (attempt.exit) return earlyExitProblem(attempt.exit, attempt.child?.stderrTail.at(-1));
+    // A closed connection: the exit code and last stderr line say more. (Other failures close stdin themselves: their exit says nothing.)
+    const closed = err instanceof McpError && err.code === (ErrorCode.ConnectionClosed as number);
+    const exit = closed ? await this.#exitOf(attempt) : attempt.exit;
+    if (exit) return earlyExitProblem(exit, attempt.child?.stderrTail.at(-1));
     return startProblem(err, this.#deps.timing.startMs);
   }
 
@@ -266,10 +267,21 @@ export class McpServer {
   #onClosed(attempt: Attempt): void {
     // Before ready, start() sees the failure itself.
     if (this.#attempt !== attempt || this.#closed || attempt.readyAt === undefined || attempt.over) return;
+    attempt.over = true;
+    this.#state = 'restarting';
     if (performance.now() - attempt.readyAt >= this.#deps.timing.stableMs) this.#failedStarts = 0;
     this.#restarts++;
-    const problem = attempt.exit ? crashProblem(attempt.exit) : { message: 'The connection to it closed.', fix: 'Vega reconnects; if it keeps happening, check the server.' };
-    void this.#failed(attempt, problem, true);
+    void this.#exitOf(attempt).then((exit) => {
+      const problem = exit ? crashProblem(exit) : { message: 'The connection to it closed.', fix: 'Vega reconnects; if it keeps happening, check the server.' };
+      return this.#failed(attempt, problem, true);
+    });
+  }
+
+  /** How the process ended: its stdout closes a moment before its exit is reported. Undefined for HTTP, or one still running. */
+  async #exitOf(attempt: Attempt): Promise<ExitInfo | undefined> {
+    const child = attempt.child;
+    if (child && !attempt.exit) await withDeadline(EXIT_NOTICE_MS, () => child.exited, { onLate: () => undefined });
+    return attempt.exit;
   }
 
   async #failed(attempt: Attempt, problem: Problem, retry: boolean): Promise<void> {

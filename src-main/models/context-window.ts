@@ -1,5 +1,5 @@
 import type { ProviderId } from '../../src-shared/chat.js';
-import { estimateTokens, type ContextOverflow } from '../../src-shared/models.js';
+import { estimateTokens, historyBudget, type ContextOverflow } from '../../src-shared/models.js';
 import type { LlmMessage } from '../providers/llm.js';
 
 /** What a turn needs to know of its conversation to fit its history in the window. */
@@ -17,9 +17,6 @@ export interface WindowPlan {
   /** Oldest turns left out to fit. */
   readonly dropped: number;
 }
-
-/** Room kept for the answer: a quarter of the window, at most this many tokens. */
-const ANSWER_RESERVE = 1024;
 
 function messageTokens(m: LlmMessage): number {
   return estimateTokens(m.content) + (m.toolCalls?.length ? estimateTokens(JSON.stringify(m.toolCalls)) : 0);
@@ -64,7 +61,7 @@ export class ContextWindow {
     if (s.overflow !== 'drop-oldest') return { messages, numCtx, dropped: 0 };
     const limit = numCtx ?? (await this.#limitOf(s.provider, s.model).catch(() => null));
     if (!limit) return { messages, numCtx, dropped: 0 };
-    const fitted = fitToBudget(messages, limit - Math.min(ANSWER_RESERVE, Math.floor(limit / 4)));
+    const fitted = fitToBudget(messages, historyBudget(limit));
     return { ...fitted, numCtx };
   }
 }

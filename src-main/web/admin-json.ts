@@ -1,6 +1,7 @@
 import type { IntegrationStatsValue } from '../../src-shared/contract.js';
 import type { McpSnapshot } from '../../src-shared/mcp.js';
 import type { HealthReport, ManagerStats, OriginSnapshot, ResourceSnapshot } from '../../src-shared/resources.js';
+import { STORAGE_OPS, type StorageStats } from '../../src-shared/storage.js';
 
 /**
  * The admin API speaks the seed's snake_case JSON so its curl steps work
@@ -10,8 +11,10 @@ import type { HealthReport, ManagerStats, OriginSnapshot, ResourceSnapshot } fro
 export function healthJson(h: HealthReport): object {
   return {
     status: h.status,
-    checks: { healthy: h.checks.healthy, http_client: h.checks.httpClient, config_cache: h.checks.configCache, cleanup_tasks: h.checks.cleanupTasks },
+    checks: { healthy: h.checks.healthy, http_client: h.checks.httpClient, config_cache: h.checks.configCache, cleanup_tasks: h.checks.cleanupTasks, storage: h.checks.storage },
     timestamp: h.timestamp,
+    // Added beyond the seed: what fails and how to fix it.
+    problems: h.problems.map((p) => ({ check: p.check === 'configCache' ? 'config_cache' : p.check, message: p.message, fix: p.fix })),
   };
 }
 
@@ -48,6 +51,30 @@ function originJson(o: OriginSnapshot): object {
     requests_per_second: o.rps,
     latency_ms: o.totalMs,
     latency_last_second_ms: o.windowMs,
+  };
+}
+
+/** GET /admin/database/stats, and `storage` in GET /admin/resources/stats: the design note's "database monitoring". */
+export function storageJson(s: StorageStats): object {
+  return {
+    status: s.status,
+    problem: s.problem,
+    fix: s.fix,
+    conversations: s.conversations,
+    messages: s.messages,
+    bytes: { history: s.historyBytes, logs: s.logBytes, diagnostics: s.diagnosticsBytes },
+    appends: s.appends,
+    torn_tails_repaired: s.tornTailsRepaired,
+    failed_writes: s.failedWrites,
+    last_write_error: s.lastWriteError,
+    disk: { free_bytes: s.diskFreeBytes, total_bytes: s.diskTotalBytes, low_threshold_bytes: s.diskLowBytes },
+    operations: Object.fromEntries(
+      STORAGE_OPS.map((op) => {
+        const o = s.ops[op];
+        return [op, { count: o.count, latency_ms: o.totalMs, latency_last_second_ms: o.windowMs, count_last_second: o.windowCount }];
+      }),
+    ),
+    measured_at: s.measuredAt === null ? null : new Date(s.measuredAt).toISOString(),
   };
 }
 
@@ -92,6 +119,7 @@ export function statsJson(s: ResourceSnapshot, timestamp: string, integrations: 
       event_loop_delay_p50_ms: s.process.eventLoopDelayP50Ms,
       event_loop_delay_p99_ms: s.process.eventLoopDelayP99Ms,
     },
+    storage: storageJson(s.storage),
     timestamp,
   };
 }

@@ -21,6 +21,8 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   PROVIDER_ERROR: 502,
   TIMEOUT: 504,
   SHUTTING_DOWN: 503,
+  DISK_FULL: 507,
+  STORAGE_FAILED: 503,
 };
 
 /**

@@ -3,12 +3,13 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { REQUEST_ID_PATTERN } from '../../src-shared/limits.js';
 import type { VegaApp } from '../app/create-app.js';
-import { healthJson, statsJson } from './admin-json.js';
+import { sendMetrics } from '../metrics/endpoint.js';
+import { healthJson, statsJson, storageJson } from './admin-json.js';
 import { generateKey, hostAllowed, keyMatches } from './auth.js';
 import { AuthBackoff } from './auth-backoff.js';
 import { handleChatRoute } from './chat-route.js';
 import { handlePullRoute } from './models-route.js';
-import { HttpError, sendError, sendJson } from './http-util.js';
+import { HttpError, presentedKey, sendError, sendJson } from './http-util.js';
 import { serveStatic } from './static-files.js';
 import { WsBridge } from './ws-bridge.js';
 
@@ -21,7 +22,10 @@ export interface WebHostOptions {
   readonly port?: number;
   /** How often sockets are pinged; a socket that misses one beat is dropped (30 s; tests go faster). */
   readonly heartbeatMs?: number;
-  /** How long a request's headers and body may take to arrive (60 s; tests go faster). The answer is not bounded: a chat streams as long as it needs. */
+  /**
+   * How long a request's headers and body may take to arrive (60 s; tests go faster). The answer is
+   * not bounded: a chat streams as long as it needs.
+   */
   readonly requestTimeoutMs?: number;
 }
 
@@ -66,6 +70,11 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
       rm.invalidateConfig();
       sendJson(res, 200, { status: 'success', message: 'Configuration cache invalidated successfully', timestamp: new Date().toISOString() });
     },
+    'GET /admin/database/stats': async (_req, res) => {
+      await rm.storage.refresh(STORAGE_FRESH_MS);
+      sendJson(res, 200, { ...storageJson(rm.storage.stats()), timestamp: new Date().toISOString() });
+    },
+    'GET /metrics': (_req, res) => sendMetrics(app, res),
     'POST /chat': (req, res, requestId) => handleChatRoute(app, req, res, requestId),
     'POST /admin/models/pull': (req, res) => handlePullRoute(app, req, res),
   };
@@ -80,7 +89,7 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
       const route = routes[`${req.method} ${url.pathname}`];
       if (route || isApiPath(url.pathname)) {
         // 401 before any work: the body is not even read.
-        if (!keyMatches(header(req, 'x-api-key'), apiKey)) await refuse(req);
+        if (!keyMatches(presentedKey(req), apiKey)) await refuse(req);
         if (!route) throw notFound();
         const started = performance.now();
         res.once('finish', () => {
@@ -94,7 +103,7 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
       }
       if ((req.method === 'GET' || req.method === 'HEAD') && opts.staticDir) {
         // Source maps carry the renderer's source: the key's holder only.
-        if (url.pathname.endsWith('.map') && !keyMatches(header(req, 'x-api-key'), apiKey)) await refuse(req);
+        if (url.pathname.endsWith('.map') && !keyMatches(presentedKey(req), apiKey)) await refuse(req);
         if (await serveStatic(opts.staticDir, url.pathname, res)) return;
       }
       throw notFound();
@@ -155,6 +164,8 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
 }
 
 const REQUEST_TIMEOUT_MS = 60_000;
+/** The folders and the disk behind /admin/database/stats are measured again when older than this. */
+const STORAGE_FRESH_MS = 1_000;
 const HEADERS_TIMEOUT_MS = 30_000;
 
 /** One text for every unknown path: echoing it (even redacted) would confirm a key guessed into the path. */
@@ -171,7 +182,7 @@ function sameHost(origin: string, host: string | undefined): boolean {
 }
 
 function isApiPath(p: string): boolean {
-  return p === '/chat' || p.startsWith('/admin/') || p.startsWith('/api/');
+  return p === '/chat' || p === '/metrics' || p.startsWith('/admin/') || p.startsWith('/api/');
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {

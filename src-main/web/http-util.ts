@@ -13,6 +13,17 @@ export class HttpError extends Error {
   }
 }
 
+/**
+ * The key a request presents: `X-API-Key`, or `Authorization: Bearer KEY`
+ * (what a Prometheus scrape config sends).
+ */
+export function presentedKey(req: IncomingMessage): string | undefined {
+  const key = req.headers['x-api-key'];
+  if (key !== undefined) return Array.isArray(key) ? key[0] : key;
+  const auth = /^Bearer +(\S+)\s*$/i.exec(req.headers.authorization ?? '');
+  return auth?.[1];
+}
+
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });

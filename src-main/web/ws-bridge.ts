@@ -8,8 +8,10 @@ import type { VegaApp } from '../app/create-app.js';
 import { dispatchCall } from '../app/router.js';
 
 // A client that stops reading must not make us buffer without bound:
-// snapshots are skipped past this much unsent data (the next one replaces them).
+// snapshots are skipped past this much unsent data (the next one replaces them),
+// and past DROP_ABOVE the socket is dropped, whatever the event (the window reconnects by itself).
 const SKIP_SNAPSHOTS_ABOVE = 1024 * 1024;
+const DROP_ABOVE = 4 * 1024 * 1024;
 // A socket whose peer vanished without closing (a sleeping laptop, a cut
 // network) answers no ping: it is dropped after one missed beat, with its listeners.
 const HEARTBEAT_MS = 30_000;
@@ -51,8 +53,23 @@ export class WsBridge {
 
   #attach(ws: WebSocket): void {
     const { events, handlers, rm } = this.#app;
+    // Answers asked for and not yet handed to the kernel: a large one (a long
+    // conversation opened) says nothing about whether the window still reads.
+    let answering = 0;
     const send = (frame: ServerFrame): void => {
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
+      if (ws.readyState !== ws.OPEN) return;
+      if (ws.bufferedAmount - answering > DROP_ABOVE) {
+        ws.terminate();
+        return;
+      }
+      const text = JSON.stringify(frame);
+      if ('event' in frame) {
+        ws.send(text);
+        return;
+      }
+      const bytes = Buffer.byteLength(text);
+      answering += bytes;
+      ws.send(text, () => (answering -= bytes));
     };
     const unsubscribe = EVENT_NAMES.map((event) =>
       events.on(event, (payload: EventPayloads[EventName]) => {

@@ -7,8 +7,9 @@ import { NavigationContext, type Navigation } from './navigation.js';
 import { ReconnectBanner } from './ReconnectBanner.js';
 import { Tabs, type View, VIEWS } from './Tabs.js';
 
-// Settings is opened rarely: its code loads when first asked for.
+// Settings and Models are opened rarely: their code loads when first asked for.
 const SettingsView = lazy(() => import('../settings/SettingsView.js').then((m) => ({ default: m.SettingsView })));
+const ModelsView = lazy(() => import('../models/ModelsView.js').then((m) => ({ default: m.ModelsView })));
 
 function initialView(): View {
   const h = window.location.hash.slice(1);
@@ -16,7 +17,7 @@ function initialView(): View {
 }
 
 /**
- * The shell: header tabs and the four views. Chat stays mounted when hidden
+ * The shell: header tabs and the five views. Chat stays mounted when hidden
  * (a reply keeps streaming into it); the dashboard keeps collecting
  * snapshots but only renders while visible. The logs' filter lives here, so
  * a request id clicked in the chat or the dashboard opens the Logs view
@@ -67,6 +68,15 @@ export function App() {
             <ErrorBoundary label="the chat">
               <ChatView active={view === 'chat'} />
             </ErrorBoundary>
+          </div>
+          <div role="tabpanel" id="panel-models" aria-labelledby="tab-models" className="view scroll" hidden={view !== 'models'}>
+            {view === 'models' && (
+              <ErrorBoundary label="the models">
+                <Suspense fallback={<p className="loading">Loading models…</p>}>
+                  <ModelsView />
+                </Suspense>
+              </ErrorBoundary>
+            )}
           </div>
           <div role="tabpanel" id="panel-dashboard" aria-labelledby="tab-dashboard" className="view scroll" hidden={view !== 'dashboard'}>
             <ErrorBoundary label="the dashboard">

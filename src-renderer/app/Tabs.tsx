@@ -1,8 +1,8 @@
 import { useRef, type KeyboardEvent } from 'react';
 
-export const VIEWS = ['chat', 'dashboard', 'logs', 'settings'] as const;
+export const VIEWS = ['chat', 'models', 'dashboard', 'logs', 'settings'] as const;
 export type View = (typeof VIEWS)[number];
-const LABELS: Record<View, string> = { chat: 'Chat', dashboard: 'Dashboard', logs: 'Logs', settings: 'Settings' };
+const LABELS: Record<View, string> = { chat: 'Chat', models: 'Models', dashboard: 'Dashboard', logs: 'Logs', settings: 'Settings' };
 
 /** The header's view switcher: WAI-ARIA tabs (arrow keys move, one tab stop). */
 export function Tabs({ value, onChange }: { value: View; onChange: (v: View) => void }) {

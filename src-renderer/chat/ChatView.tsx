@@ -1,5 +1,10 @@
 import { useCallback, useEffect, useRef } from 'react';
+import type { SetupStatus } from '../../src-shared/models.js';
 import { useApi, useConnectionStatus } from '../api/context.js';
+import { ContextMeter } from '../models/ContextMeter.js';
+import { FirstRun } from '../models/FirstRun.js';
+import { useContextWindow } from '../models/use-context-window.js';
+import { useOverflowGuard } from '../models/use-overflow-guard.js';
 import { ChatHeader } from './ChatHeader.js';
 import { Composer, type ComposerHandle } from './Composer.js';
 import { ConversationList } from './ConversationList.js';
@@ -13,6 +18,18 @@ export function ChatView({ active }: { active: boolean }) {
   const chat = useChat(api);
   const composer = useRef<ComposerHandle>(null);
   const { state, busy, stop, newChat, select, reload } = chat;
+  const contextUse = useContextWindow(api, chat.current, state.messages);
+  const guard = useOverflowGuard({ current: chat.current, conversationId: state.conversationId, send: chat.send, newChat }, contextUse, (text) =>
+    composer.current?.setText(text),
+  );
+  // With only an OpenAI-compatible server answering, a new chat goes there.
+  const { settings, setSettings } = chat;
+  const onModelReady = useCallback(
+    (s: SetupStatus) => {
+      if (s.provider === 'openai' && settings.provider !== 'openai') setSettings({ provider: 'openai', model: s.model ?? '' });
+    },
+    [settings.provider, setSettings],
+  );
 
   const startNewChat = useCallback(() => {
     newChat();
@@ -51,20 +68,24 @@ export function ChatView({ active }: { active: boolean }) {
       <ConversationList chat={chat} onNew={startNewChat} />
       <section className="chat-main" aria-label="Conversation">
         <ChatHeader chat={chat} />
+        <ContextMeter conversation={chat.current} use={contextUse} />
         {state.error && <ErrorBanner error={state.error} onDismiss={chat.dismissError} />}
-        <MessageList
-          conversationKey={state.conversationId ?? 'draft'}
-          messages={state.messages}
-          streaming={state.streaming}
-          awaiting={state.awaiting}
-          loading={state.loading}
-          busy={busy}
-          onEdit={chat.edit}
-          onRegenerate={chat.regenerate}
-          onConfirmTool={chat.confirmTool}
-          onSuggestion={(text) => composer.current?.setText(text)}
-        />
-        <Composer ref={composer} busy={busy} onSend={chat.send} onStop={stop} />
+        <FirstRun show={state.conversationId === null && state.messages.length === 0} onReady={onModelReady}>
+          <MessageList
+            conversationKey={state.conversationId ?? 'draft'}
+            messages={state.messages}
+            streaming={state.streaming}
+            awaiting={state.awaiting}
+            loading={state.loading}
+            busy={busy}
+            onEdit={chat.edit}
+            onRegenerate={chat.regenerate}
+            onConfirmTool={chat.confirmTool}
+            onSuggestion={(text) => composer.current?.setText(text)}
+          />
+        </FirstRun>
+        {guard.prompt}
+        <Composer ref={composer} busy={busy} onSend={guard.send} onStop={stop} />
       </section>
     </div>
   );

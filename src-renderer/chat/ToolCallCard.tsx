@@ -28,7 +28,13 @@ export function ToolCallCard({ call, onDecide }: { call: ToolCall; onDecide: (ca
       )}
       {asking && (
         <div className="tool-confirm">
-          <span>This tool can change something. Run it?</span>
+          {call.sendsTo ? (
+            <span>
+              After reading tool results, the model wants to send a request to <code className="tool-url">{call.sendsTo}</code>. Anything in it leaves this computer. Run it?
+            </span>
+          ) : (
+            <span>This tool can change something. Run it?</span>
+          )}
           <button type="button" className="btn primary small" onClick={() => onDecide(call.id, true)}>
             Approve
           </button>

@@ -9,6 +9,8 @@ import type { VegaErrorValue } from '../../src-shared/errors.js';
 export interface ChatState {
   readonly conversationId: string | null;
   readonly conversation: ConversationSummary | null;
+  /** The open conversation's: it comes with the conversation (`chat:get`), never with the list. */
+  readonly systemPrompt: string;
   readonly messages: readonly ChatMessage[];
   /** Assistant messages still receiving tokens. */
   readonly streaming: ReadonlySet<string>;
@@ -27,7 +29,7 @@ export interface ChatState {
 export type ChatAction =
   | { readonly type: 'open'; readonly conversationId: string | null; readonly conversation?: ConversationSummary | null }
   | { readonly type: 'loaded'; readonly conversation: Conversation }
-  | { readonly type: 'summary'; readonly conversation: ConversationSummary }
+  | { readonly type: 'summary'; readonly conversation: ConversationSummary; readonly systemPrompt?: string }
   | { readonly type: 'events'; readonly events: readonly ChatEvent[] }
   | { readonly type: 'turn-started' }
   | { readonly type: 'turn-failed'; readonly error: VegaErrorValue }
@@ -41,6 +43,7 @@ export type ChatAction =
 export const initialChatState: ChatState = {
   conversationId: null,
   conversation: null,
+  systemPrompt: '',
   messages: [],
   streaming: new Set(),
   awaiting: false,
@@ -62,14 +65,15 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
       return { ...initialChatState, conversationId: action.conversationId, conversation: action.conversation ?? null, loading: action.conversationId !== null };
     case 'loaded': {
       if (action.conversation.id !== state.conversationId) return state;
-      const { messages, ...summary } = action.conversation;
+      const { messages, systemPrompt, ...summary } = action.conversation;
       // A reload mid-turn (after a reconnect) keeps streaming what is still in the list.
       const ids = new Set(messages.map((m) => m.id));
       const streaming = new Set([...state.streaming].filter((id) => ids.has(id)));
-      return { ...state, conversation: summary, messages, streaming, loading: false };
+      return { ...state, conversation: summary, systemPrompt, messages, streaming, loading: false };
     }
     case 'summary':
-      return action.conversation.id === state.conversationId ? { ...state, conversation: action.conversation } : state;
+      if (action.conversation.id !== state.conversationId) return state;
+      return { ...state, conversation: action.conversation, systemPrompt: action.systemPrompt ?? state.systemPrompt };
     case 'events':
       return action.events.reduce(applyEvent, state);
     case 'turn-started':
@@ -107,8 +111,13 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
   }
 }
 
+/** The list with one conversation's new summary in it (added or replaced), most recently updated first, as the host sorts it. */
+export function withSummary(list: readonly ConversationSummary[], s: ConversationSummary): readonly ConversationSummary[] {
+  return [s, ...list.filter((c) => c.id !== s.id)].sort((a, b) => (a.updatedAt < b.updatedAt ? 1 : a.updatedAt > b.updatedAt ? -1 : 0));
+}
+
 function applyEvent(state: ChatState, e: ChatEvent): ChatState {
-  if (e.type === 'conversations' || e.conversationId !== state.conversationId) return state;
+  if (e.type === 'conversation' || e.type === 'conversation-deleted' || e.conversationId !== state.conversationId) return state;
   switch (e.type) {
     case 'message': {
       if (e.message.role !== 'assistant') return { ...state, messages: upsert(state.messages, e.message) };

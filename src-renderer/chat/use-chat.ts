@@ -1,8 +1,8 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useReducer, useRef, useState } from 'react';
 import type { VegaApi } from '../../src-shared/api.js';
-import type { ChatEvent, ConversationSummary, ProviderId } from '../../src-shared/chat.js';
+import type { ChatEvent, Conversation, ConversationSummary, ProviderId } from '../../src-shared/chat.js';
 import { errorValue } from '../api/errors.js';
-import { chatReducer, initialChatState, isBusy } from './chat-state.js';
+import { chatReducer, initialChatState, isBusy, withSummary } from './chat-state.js';
 
 export interface ChatSettings {
   readonly provider: ProviderId;
@@ -77,10 +77,10 @@ export function useChat(api: VegaApi) {
   useEffect(() => {
     const batch = frameBatcher<ChatEvent>((events) => dispatch({ type: 'events', events }));
     const off = api.chat.onEvent((e) => {
-      if (e.type === 'conversations') {
-        // The pushed list is unfiltered; while searching, ask again instead.
+      if (e.type === 'conversation' || e.type === 'conversation-deleted') {
+        // One conversation changed; while searching, ask again rather than guess whether it matches.
         if (queryRef.current.trim()) void refreshList();
-        else setConversations(e.conversations);
+        else setConversations((list) => (e.type === 'conversation' ? withSummary(list, e.summary) : list.filter((c) => c.id !== e.conversationId)));
         return;
       }
       batch.push(e);
@@ -132,9 +132,9 @@ export function useChat(api: VegaApi) {
             ...(draft.systemPrompt ? { systemPrompt: draft.systemPrompt } : {}),
           });
           id = created.id;
-          setConversations((list) => [created, ...list.filter((c) => c.id !== created.id)]);
+          setConversations((list) => withSummary(list, created));
           dispatch({ type: 'open', conversationId: id, conversation: created });
-          dispatch({ type: 'loaded', conversation: { ...created, messages: [] } });
+          dispatch({ type: 'loaded', conversation: { ...created, systemPrompt: draft.systemPrompt, messages: [] } });
         } catch (err) {
           dispatch({ type: 'error', error: errorValue(err) });
           return;
@@ -190,11 +190,11 @@ export function useChat(api: VegaApi) {
   );
 
   const update = useCallback(
-    async (conversationId: string, patch: Partial<Pick<ConversationSummary, 'title' | 'model' | 'provider' | 'systemPrompt'>>) => {
+    async (conversationId: string, patch: Partial<Pick<Conversation, 'title' | 'model' | 'provider' | 'systemPrompt'>>) => {
       try {
         const updated = await api.chat.update({ conversationId, ...patch });
         setConversations((list) => list.map((c) => (c.id === updated.id ? updated : c)));
-        dispatch({ type: 'summary', conversation: updated });
+        dispatch({ type: 'summary', conversation: updated, systemPrompt: patch.systemPrompt });
       } catch (err) {
         dispatch({ type: 'error', error: errorValue(err) });
       }
@@ -231,8 +231,8 @@ export function useChat(api: VegaApi) {
     [conversations, state.conversationId, state.conversation],
   );
   const settings: ChatSettings = useMemo(
-    () => (current ? { provider: current.provider, model: current.model, systemPrompt: current.systemPrompt } : draft),
-    [current, draft],
+    () => (current ? { provider: current.provider, model: current.model, systemPrompt: state.systemPrompt } : draft),
+    [current, draft, state.systemPrompt],
   );
 
   return {

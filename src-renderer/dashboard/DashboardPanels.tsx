@@ -8,6 +8,8 @@ import { DashboardToolbar, type WindowMinutes } from './DashboardToolbar.js';
 import { HealthPanel } from './HealthPanel.js';
 import { LatencyChart } from './LatencyChart.js';
 import { LoadedModels } from './LoadedModels.js';
+import { McpServers } from './McpServers.js';
+import { ActivePulls } from '../models/ActivePulls.js';
 import { ProcessChart } from './ProcessChart.js';
 import { RecentRequests } from './RecentRequests.js';
 import { downsample, windowSlice, type RingBuffer } from './ring-buffer.js';
@@ -65,8 +67,10 @@ export function DashboardPanels({ buffer, version }: { buffer: RingBuffer<Resour
             <CacheChart points={points} />
             <ProcessChart points={points} />
             {latest.appProcesses?.length ? <AppProcesses processes={latest.appProcesses} /> : null}
+            {latest.mcp ? <McpServers mcp={latest.mcp} /> : null}
             <HealthPanel status={latest.health} health={host.health} providers={host.report?.providers ?? NO_PROVIDERS} error={host.error} />
             <LoadedModels models={host.report?.loadedModels ?? NO_MODELS} />
+            <ActivePulls />
             <RecentRequests requests={host.requests} />
           </div>
         </>

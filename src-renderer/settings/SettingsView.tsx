@@ -3,7 +3,9 @@ import type { ConfigEntry } from '../../src-shared/contract.js';
 import { useApi } from '../api/context.js';
 import { useToast } from '../app/Toasts.js';
 import { errorValue } from '../api/errors.js';
+import { TestConnection } from '../models/TestConnection.js';
 import { SettingField } from './SettingField.js';
+import { McpSection } from './McpSection.js';
 import { SsoSection } from './SsoSection.js';
 
 /** Settings grouped for reading; keys not listed here land in "Other". */
@@ -127,6 +129,7 @@ export function SettingsView() {
       )}
       {/* Sign-in has its own buttons (type="button"): Save never submits anything of it. */}
       <SsoSection configVersion={savedCount} />
+      <McpSection />
       {loadError && (
         <p className="banner error" role="alert">
           {loadError}
@@ -145,6 +148,9 @@ export function SettingsView() {
               onChange={(v) => setEdits((s) => ({ ...s, [e.key]: v }))}
             />
           ))}
+          {g.title === 'Language models' && (
+            <TestConnection url={edits.OPENAI_BASE_URL ?? g.entries.find((e) => e.key === 'OPENAI_BASE_URL')?.value ?? ''} apiKey={edits.OPENAI_API_KEY || undefined} />
+          )}
         </fieldset>
       ))}
     </form>

@@ -150,7 +150,8 @@ describe('HistoryStore', () => {
     const s1 = await HistoryStore.open(dir, logger());
     await s1.create(header('r1', 'Old'));
     await s1.append('r1', { type: 'meta', at: new Date().toISOString(), title: 'New', model: 'qwen2.5', systemPrompt: 'Be terse.' });
-    expect(s1.summary('r1')).toMatchObject({ title: 'New', model: 'qwen2.5', systemPrompt: 'Be terse.' });
+    expect(s1.summary('r1')).toMatchObject({ title: 'New', model: 'qwen2.5' });
+    expect((await s1.load('r1')).conversation().systemPrompt).toBe('Be terse.');
     expect(await s1.remove('r1')).toBe(true);
     expect(existsSync(fileOf('r1'))).toBe(false);
     expect(await s1.remove('r1')).toBe(false);

@@ -120,9 +120,10 @@ describe('the .env fails mid-run, without a watcher (Electron, tests): TTL expir
     expect(engine.rm.health().status).toBe('healthy');
   }, 15_000);
 
-  // Guards a bug this suite found (since fixed): ConfigCache.invalidate() drops the last good copy, so when the reload it forces fails (the admin
-  // pressed "invalidate" after breaking the file) the fallback is the built-in defaults, not the
-  // stale copy: VEGA_MODEL, OLLAMA_HOST and every key silently revert.
+  // Guards a bug this suite found (since fixed): ConfigCache.invalidate() drops the last good copy,
+  // so when the reload it forces fails (the admin pressed "invalidate" after breaking the file) the
+  // fallback is the built-in defaults, not the stale copy: VEGA_MODEL, OLLAMA_HOST and every key
+  // silently revert.
   it('invalidate while the file is broken: the stale copy is served, not the defaults', async () => {
     engine = await tempEngine({ envText: 'VEGA_MODEL=good-1\n' });
     expect((await engine.rm.config.get()).string('VEGA_MODEL')).toBe('good-1');

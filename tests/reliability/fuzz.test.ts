@@ -245,10 +245,10 @@ describe('every contract channel through dispatchCall', () => {
     expectUntouched();
   });
 
-  // Guards a bug this suite found (since fixed): dispatchCall promises a {code, message} for anything, but builds the UNKNOWN_CHANNEL message
-  // with String(channel), which throws for an object without a usable toString: the call rejects
-  // instead. Neither host can send such a channel today (IPC uses the fixed names, the WebSocket
-  // frame requires a string), so it is latent.
+  // Guards a bug this suite found (since fixed): dispatchCall promises a {code, message} for anything,
+  // but builds the UNKNOWN_CHANNEL message with String(channel), which throws for an object without
+  // a usable toString: the call rejects instead. Neither host can send such a channel today (IPC
+  // uses the fixed names, the WebSocket frame requires a string), so it is latent.
   it('a channel that cannot be made a string → UNKNOWN_CHANNEL, not a rejection', async () => {
     for (const channel of [Object.create(null) as unknown, { toString: 1 }, { toString: () => { throw new Error('x'); } }, Symbol('chat:send')]) {
       expectTyped(await dispatchCall(w.app.handlers, channel, {}, { host: 'web' }), 'UNKNOWN_CHANNEL', 'odd channel');

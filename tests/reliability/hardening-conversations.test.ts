@@ -17,7 +17,7 @@ import { connectApi } from '../helpers/ws-client.js';
 // are in bench/conversation-flood.ts, not asserted here.
 
 const KEY = 'hardening-conv-key-71c2a0';
-const PROMPT = `Answer as a pirate. ${'Arr, matey. '.repeat(1_700)}`;
+const PROMPT = `Answer as a pirate. ${'Arr, matey. '.repeat(1_600)}`;
 const EXISTING = 60;
 
 let dir = '';
@@ -116,7 +116,7 @@ describe('2. every socket has a bound on what waits to be sent to it', () => {
         if (e.type === 'token' && e.conversationId === conv.id) received += e.text.length;
       });
       await reader.api.chat.send({ conversationId: conv.id, text: 'go' });
-      await within(60_000, app.chat.service.running(conv.id)?.done ?? Promise.resolve(), 'the long answer');
+      await within(60_000, Promise.resolve(app.chat.service.running(conv.id)?.done), 'the long answer');
       await until(() => listeners() === 1, 10_000, 'the stalled socket dropped');
       await until(() => received >= 160 * 100_000, 20_000, 'the reader received the whole answer');
     } finally {

@@ -153,8 +153,8 @@ describe(`load: ${STREAMS} concurrent chat streams on a pool of ${LIMIT}`, () =>
     console.info(`[load] ${figures.join('; ')}`);
   }, 120_000);
 
-  // Guards a bug this suite found (since fixed): ResourceManager.shutdown() flushes the log file but never closes it, so every engine leaves one
-  // descriptor open (5 engines → 5 descriptors on vega.1.log).
+  // Guards a bug this suite found (since fixed): ResourceManager.shutdown() flushes the log file but
+  // never closes it, so every engine leaves one descriptor open (5 engines → 5 descriptors on vega.1.log).
   it('shutdown closes the log file', async () => {
     const e = await tempEngine();
     e.rm.logger.info('one line');

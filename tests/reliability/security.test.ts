@@ -221,10 +221,10 @@ describe('secrets never leave: a marker in every secret setting, searched for in
     console.info(`[secrets] ${MARKERS.length} markers, ${outputs.length} outputs and ${files.length} data-dir files searched: none found`);
   }, 60_000);
 
-  // Guards a bug this suite found (since fixed): a server that echoes the credential in its error body (several do: "Incorrect API key provided:
-  // sk-…") has the key copied verbatim into the error message, which reaches the window (chat
-  // events, chat:models, resources:providers) and the history file. The log scrubber only covers the
-  // log.
+  // Guards a bug this suite found (since fixed): a server that echoes the credential in its error
+  // body (several do: "Incorrect API key provided: sk-…") has the key copied verbatim into the
+  // error message, which reaches the window (chat events, chat:models, resources:providers) and the
+  // history file. The log scrubber only covers the log.
   it('a server that echoes the key back in its error: the key still does not reach the window or the history', async () => {
     const echo = await startStandIn({});
     echo.route('POST /v1/chat/completions', (req, res) => json(res, 401, { error: { message: `Incorrect API key provided: ${bearer(req.headers)}`, type: 'invalid_request_error' } }));

@@ -1,6 +1,8 @@
 import type { VegaApi } from '../../src-shared/api.js';
 import type { ChatEvent, ChatMessage, Conversation, ConversationSummary } from '../../src-shared/chat.js';
 import type { DeviceCodeValue, LogLine, LogQuery, SsoStatusValue } from '../../src-shared/contract.js';
+import type { ProviderModels, PullProgress, SetupStatus } from '../../src-shared/models.js';
+import type { McpStatus } from '../../src-shared/mcp.js';
 import type { RecentRequest, ResourceSnapshot } from '../../src-shared/resources.js';
 import type { Connection } from '../../src-renderer/api/connection.js';
 
@@ -20,6 +22,33 @@ export interface FakeApi {
   readonly requests: RecentRequest[];
   /** The sign-in state `sso.status` answers; tests change it to play the host's background wait. */
   readonly sso: { statuses: SsoStatusValue[]; code: DeviceCodeValue };
+  /** What `mcp.list` answers (and `mcp.save` returns); tests change it. */
+  readonly mcp: { status: McpStatus; saveErrors: Record<string, string> };
+  /** What `models.*` and `setup.status` answer; `progress` pushes a pull's event as main would. */
+  readonly models: { providers: ProviderModels[]; pulls: PullProgress[]; setup: SetupStatus };
+  progress(p: PullProgress): void;
+}
+
+/** A first-run status; ready (Ollama with VEGA_MODEL installed) unless the test says otherwise. */
+export function setupStatus(extra: Partial<SetupStatus> = {}): SetupStatus {
+  const server = { configured: true, url: 'http://127.0.0.1:11434', reachable: true, error: null, models: ['llama3.2:latest'] };
+  return {
+    ready: true,
+    provider: 'ollama',
+    model: 'llama3.2',
+    defaultModel: 'llama3.2',
+    defaultInstalled: true,
+    ollama: server,
+    openai: { ...server, configured: false, url: null, reachable: false, models: [] },
+    platform: 'linux',
+    ...extra,
+  };
+}
+
+/** A pull as main reports it, halfway by default. */
+export function pullProgress(name: string, extra: Partial<PullProgress> = {}): PullProgress {
+  const at = new Date().toISOString();
+  return { name, state: 'pulling', status: 'pulling abc', completed: 500, total: 1000, layers: [], bytesPerSecond: 100, secondsLeft: 5, error: null, queuedAt: at, updatedAt: at, ...extra };
 }
 
 const LEVEL_RANK = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60 } as const;
@@ -36,7 +65,8 @@ export function recentRequest(requestId: string | null, extra: Partial<RecentReq
   return { method: 'POST', origin: 'http://127.0.0.1:11434', path: '/api/chat', status: 200, ms: 120, bytes: 2048, requestId, at: Date.now(), error: null, ...extra };
 }
 
-export function summary(id: string, title = `Chat ${id}`): ConversationSummary {
+/** A conversation's header as `chat:get` has it; the list's summaries leave the system prompt out. */
+export function summary(id: string, title = `Chat ${id}`): ConversationSummary & Pick<Conversation, 'systemPrompt'> {
   const now = new Date().toISOString();
   return { id, title, model: 'llama3.2', provider: 'ollama', systemPrompt: '', createdAt: now, updatedAt: now, messageCount: 0 };
 }
@@ -48,12 +78,22 @@ export function message(id: string, role: ChatMessage['role'], content: string, 
 export function fakeApi(conversations: Conversation[] = []): FakeApi {
   const logLines: LogLine[] = [];
   const requests: RecentRequest[] = [];
+  const mcp = { status: { configPath: '/tmp/vega/mcp.json', configError: null, configFix: null, servers: [] } as McpStatus, saveErrors: {} as Record<string, string> };
   const sso = {
     statuses: [ssoStatus('oidc', { configured: false }), ssoStatus('github', { configured: false })],
     code: { userCode: 'WDJB-MJHT', verificationUri: 'https://example.com/device', verificationUriComplete: 'https://example.com/device?user_code=WDJB-MJHT', expiresIn: 900, interval: 5 } as DeviceCodeValue,
   };
   const chatListeners = new Set<(e: ChatEvent) => void>();
   const snapListeners = new Set<(s: ResourceSnapshot) => void>();
+  const progressListeners = new Set<(p: PullProgress) => void>();
+  const models = {
+    providers: [
+      { provider: 'ollama' as const, configured: true, reachable: true, error: null, models: [] },
+      { provider: 'openai' as const, configured: false, reachable: false, error: null, models: [] },
+    ] as ProviderModels[],
+    pulls: [] as PullProgress[],
+    setup: setupStatus(),
+  };
   const calls: { channel: string; params: unknown }[] = [];
   const rec =
     <T,>(channel: string, answer: (p: any) => T) =>
@@ -68,7 +108,7 @@ export function fakeApi(conversations: Conversation[] = []): FakeApi {
   };
   const known = {
     chat: {
-      list: rec('chat:list', () => conversations.map(({ messages: _m, ...s }) => s)),
+      list: rec('chat:list', () => conversations.map(({ messages: _m, systemPrompt: _p, ...s }) => s)),
       get: rec('chat:get', (p: { conversationId: string }) => byId(p.conversationId)),
       create: rec('chat:create', () => summary('new1', 'New chat')),
       update: rec('chat:update', (p: { conversationId: string; title?: string }) => ({ ...summary(p.conversationId), ...(p.title ? { title: p.title } : {}) })),
@@ -127,6 +167,29 @@ export function fakeApi(conversations: Conversation[] = []): FakeApi {
         return { signedOut: true as const };
       }),
     } satisfies VegaApi['sso'],
+    mcp: {
+      list: rec('mcp:list', () => mcp.status),
+      save: rec('mcp:save', () => ({ saved: !Object.keys(mcp.saveErrors).length, errors: mcp.saveErrors, status: mcp.status })),
+      restart: rec('mcp:restart', () => mcp.status),
+    } satisfies VegaApi['mcp'],
+    models: {
+      list: rec('models:list', () => models.providers),
+      show: rec('models:show', (p: { name: string }) => ({ name: p.name, contextLength: 8192, defaultNumCtx: null, capabilities: ['completion'] })),
+      pulls: rec('models:pulls', () => [...models.pulls]),
+      pull: rec('models:pull', (p: { name: string }) => pullProgress(p.name, { state: 'queued', completed: 0, total: 0 })),
+      cancelPull: rec('models:cancelPull', () => ({ cancelled: true })),
+      delete: rec('models:delete', () => ({ deleted: true as const })),
+      load: rec('models:load', () => ({ loaded: true as const })),
+      unload: rec('models:unload', () => ({ unloaded: true as const })),
+      onProgress: (cb: (p: PullProgress) => void) => {
+        progressListeners.add(cb);
+        return () => void progressListeners.delete(cb);
+      },
+    } satisfies VegaApi['models'],
+    setup: {
+      status: rec('setup:status', () => models.setup),
+      testConnection: rec('setup:testConnection', () => ({ ok: true, message: 'Connected: it lists 1 model.', models: ['m'] })),
+    } satisfies VegaApi['setup'],
   };
   // Namespaces the window does not use are not faked: any call to them fails loudly.
   const api = new Proxy(known, {
@@ -144,6 +207,9 @@ export function fakeApi(conversations: Conversation[] = []): FakeApi {
     logLines,
     requests,
     sso,
+    mcp,
+    models,
+    progress: (p) => progressListeners.forEach((l) => l(p)),
   };
 }
 

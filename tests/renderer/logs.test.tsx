@@ -185,7 +185,7 @@ describe('Logs view', () => {
 
   it('has its own tab, after Dashboard', () => {
     mount(fakeApi());
-    expect(screen.getAllByRole('tab').map((t) => t.textContent)).toEqual(['Chat', 'Dashboard', 'Logs', 'Settings']);
+    expect(screen.getAllByRole('tab').map((t) => t.textContent)).toEqual(['Chat', 'Models', 'Dashboard', 'Logs', 'Settings']);
     fireEvent.click(screen.getByRole('tab', { name: 'Logs' }));
     expect(screen.getByRole('tab', { name: 'Logs' }).getAttribute('aria-selected')).toBe('true');
     expect(screen.getByRole('region', { name: 'Logs' })).toBeTruthy();

@@ -57,8 +57,8 @@ describe('WsTransport', () => {
     t.subscribe('chat:event', chat);
     const off = t.subscribe('resources:snapshot', snaps);
     f.last().open();
-    f.last().receive({ event: 'chat:event', payload: { type: 'conversations', conversations: [] } });
-    expect(chat).toHaveBeenCalledWith({ type: 'conversations', conversations: [] });
+    f.last().receive({ event: 'chat:event', payload: { type: 'conversation-deleted', conversationId: 'c1' } });
+    expect(chat).toHaveBeenCalledWith({ type: 'conversation-deleted', conversationId: 'c1' });
     expect(snaps).not.toHaveBeenCalled();
     off();
     f.last().receive({ event: 'resources:snapshot', payload: { t: 1 } });
@@ -93,7 +93,7 @@ describe('WsTransport', () => {
     expect(f.sockets).toHaveLength(3);
     f.last().open();
     expect(t.status).toBe('open');
-    f.last().receive({ event: 'chat:event', payload: { type: 'conversations', conversations: [] } });
+    f.last().receive({ event: 'chat:event', payload: { type: 'conversation-deleted', conversationId: 'c1' } });
     expect(chat).toHaveBeenCalledTimes(1);
   });
 

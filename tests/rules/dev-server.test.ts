@@ -83,36 +83,40 @@ describe('npm run dev', () => {
     expect(await refused(dev.page.origin)).toBe(true);
   }
 
-  it('serves the renderer with hot reload, proxies the contract and the admin API to the web host, and Ctrl+C leaves no process', { timeout: 120_000 }, async () => {
-    const dev = await startDev('npm', ['run', 'dev']);
-    const key = dev.page.searchParams.get('token')!;
-    const base = dev.page.origin;
+  it(
+    'serves the renderer with hot reload, proxies the contract and the admin API to the web host, and Ctrl+C leaves no process',
+    { timeout: 120_000 },
+    async () => {
+      const dev = await startDev('npm', ['run', 'dev']);
+      const key = dev.page.searchParams.get('token')!;
+      const base = dev.page.origin;
 
-    // The page, from Vite, with its HMR client and the refresh preamble allowed by the CSP.
-    const html = await (await fetch(`${base}/`)).text();
-    expect(html).toContain('/@vite/client');
-    const nonce = /nonce="([^"]+)"/.exec(html)?.[1];
-    expect(html).toContain(`script-src 'self' 'nonce-${nonce}'`);
-    // A component module, transformed on request, accepting hot updates.
-    const mod = await fetch(`${base}/app/Root.tsx`);
-    expect(mod.headers.get('content-type')).toContain('javascript');
-    expect(await mod.text()).toContain('import.meta.hot');
+      // The page, from Vite, with its HMR client and the refresh preamble allowed by the CSP.
+      const html = await (await fetch(`${base}/`)).text();
+      expect(html).toContain('/@vite/client');
+      const nonce = /nonce="([^"]+)"/.exec(html)?.[1];
+      expect(html).toContain(`script-src 'self' 'nonce-${nonce}'`);
+      // A component module, transformed on request, accepting hot updates.
+      const mod = await fetch(`${base}/app/Root.tsx`);
+      expect(mod.headers.get('content-type')).toContain('javascript');
+      expect(await mod.text()).toContain('import.meta.hot');
 
-    // The web host behind Vite's proxy: the admin API with the printed key, and the contract's socket.
-    const health = await fetch(`${base}/admin/resources/health`, { headers: { 'X-API-Key': key } });
-    expect(health.status).toBe(200);
-    expect(((await health.json()) as { status: string }).status).toMatch(/healthy|degraded/);
-    const client = await connectApi(base, key);
-    const info = await client.api.app.info();
-    expect(info.host).toBe('web');
-    await client.close();
+      // The web host behind Vite's proxy: the admin API with the printed key, and the contract's socket.
+      const health = await fetch(`${base}/admin/resources/health`, { headers: { 'X-API-Key': key } });
+      expect(health.status).toBe(200);
+      expect(((await health.json()) as { status: string }).status).toMatch(/healthy|degraded/);
+      const client = await connectApi(base, key);
+      const info = await client.api.app.info();
+      expect(info.host).toBe('web');
+      await client.close();
 
-    // Ctrl+C signals the terminal's whole foreground group.
-    process.kill(-dev.child.pid!, 'SIGINT');
-    // npm ends as a shell would on Ctrl+C, by the signal (or 0 where it does not re-raise it).
-    expect([0, 'SIGINT']).toContain(await dev.exited);
-    await expectAllStopped(dev);
-  });
+      // Ctrl+C signals the terminal's whole foreground group.
+      process.kill(-dev.child.pid!, 'SIGINT');
+      // npm ends as a shell would on Ctrl+C, by the signal (or 0 where it does not re-raise it).
+      expect([0, 'SIGINT']).toContain(await dev.exited);
+      await expectAllStopped(dev);
+    },
+  );
 
   it("stopped alone (a supervisor's SIGTERM), the dev script stops the web host too", { timeout: 120_000 }, async () => {
     const dev = await startDev(process.execPath, ['scripts/dev.mjs']);

@@ -10,12 +10,16 @@ const root = path.resolve(__dirname, '../..');
  * the probes, which exist only in memory.
  */
 function compileProbes(project: string, probes: Record<string, string>): Record<string, string[]> {
-  const parsed = ts.getParsedCommandLineOfConfigFile(path.join(root, project), {}, {
-    ...ts.sys,
-    onUnRecoverableConfigFileDiagnostic: (d) => {
-      throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+  const parsed = ts.getParsedCommandLineOfConfigFile(
+    path.join(root, project),
+    {},
+    {
+      ...ts.sys,
+      onUnRecoverableConfigFileDiagnostic: (d) => {
+        throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+      },
     },
-  });
+  );
   if (!parsed) throw new Error(`cannot read ${project}`);
   // A check only: no build info, no declarations.
   const options = { ...parsed.options, composite: false, declaration: false, emitDeclarationOnly: false, incremental: false, noEmit: true };

@@ -21,17 +21,14 @@ export interface BoundFetchOptions {
  * become the sentence `transportError` makes for `peer`.
  */
 export function boundFetch(dispatcher: () => Dispatcher, peer: Peer, opts: BoundFetchOptions = {}): BoundFetch {
+  const { bodyTimeoutMs } = opts;
   const timeouts: Dispatcher.DispatcherComposeInterceptor | undefined =
-    opts.bodyTimeoutMs === undefined ? undefined : (dispatch) => (o, handler) => dispatch({ ...o, bodyTimeout: opts.bodyTimeoutMs }, handler);
+    bodyTimeoutMs === undefined ? undefined : (dispatch) => (o, handler) => dispatch({ ...o, bodyTimeout: bodyTimeoutMs }, handler);
   return async (url, init) => {
     try {
       const base = dispatcher();
-      const response = await undiciFetch(url, {
-        ...(init as Parameters<typeof undiciFetch>[1]),
-        dispatcher: timeouts ? base.compose(timeouts) : base,
-      });
-      // undici's Response is the one Node's global fetch returns: the same class, from the npm package.
-      return response as unknown as Response;
+      const options = { ...(init as Parameters<typeof undiciFetch>[1]), dispatcher: timeouts ? base.compose(timeouts) : base };
+      return await undiciFetch(url, options);
     } catch (err) {
       throw transportError(err, peer, 'request', init?.signal ?? undefined);
     }
