@@ -14,6 +14,7 @@ const SECTIONS: Record<string, () => Promise<{ run(o: BenchOptions): Promise<Sec
   streaming: () => import('./sections/streaming.js'),
   soak: () => import('./sections/soak.js'),
   metrics: () => import('./sections/metrics.js'),
+  mcp: () => import('./sections/mcp.js'),
 };
 
 const [name, out] = process.argv.slice(2);

@@ -16,7 +16,10 @@ export interface ToolCall {
   readonly arguments: Record<string, unknown>;
   /** State-changing calls wait for the person's yes. */
   readonly needsConfirmation: boolean;
-  /** Why one that only reads waits too: the URL it would send a request to, unseen in the conversation after the model read tool results. Shown whole. */
+  /**
+   * Why a call that only reads waits too: the URL it would send a request to,
+   * unseen in the conversation after the model read tool results. Shown whole.
+   */
   readonly sendsTo?: string;
   readonly status: 'pending' | 'approved' | 'denied' | 'done' | 'failed';
   readonly result?: string;

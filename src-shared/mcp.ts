@@ -22,6 +22,9 @@ export const MCP_SERVER_NAME = /^[^\s/\\"'`<>]{1,64}$/;
 
 const line = (max: number) => z.string().max(max).refine((s) => !/[\r\n\0]/.test(s), 'must be one line');
 
+/** Names that would reach an object's prototype when copied: refused, never merged. */
+const PROTO_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
 /**
  * A map of names to values, checked on the raw object (z.record would drop a
  * `__proto__` key quietly). `nullable`: a null value keeps what is stored
@@ -34,7 +37,7 @@ function stringMap<N extends boolean>(namePattern: RegExp, what: string, nullabl
       v !== null &&
       !Array.isArray(v) &&
       Object.keys(v).length <= MAX_ENTRIES &&
-      Object.entries(v).every(([k, x]) => namePattern.test(k) && ((nullable && x === null) || (typeof x === 'string' && x.length <= MAX_VALUE && !/[\r\n\0]/.test(x)))),
+      Object.entries(v).every(([k, x]) => namePattern.test(k) && !PROTO_KEYS.has(k) && ((nullable && x === null) || (typeof x === 'string' && x.length <= MAX_VALUE && !/[\r\n\0]/.test(x)))),
     `${what} must map at most ${MAX_ENTRIES} names to one-line strings`,
   );
 }
@@ -91,15 +94,18 @@ export function checkEntry(raw: unknown): CheckedEntry {
   const hasCommand = 'command' in raw;
   const hasUrl = 'url' in raw;
   if (hasCommand && hasUrl) return { ok: false, error: 'has both "command" and "url": give a command (a program Vega starts) or a url (a server it reaches), not both' };
-  if (!hasCommand && !hasUrl) return { ok: false, error: 'needs a "command" (a program Vega starts) or a "url" (a server it reaches)' };
+  const unknownKeys = (keys: string[], known: string[]) =>
+    `has an unknown key ${keys.map((k) => `"${k}"`).join(', ')} (known: ${known.join(', ')})`;
+  if (!hasCommand && !hasUrl) {
+    const known = [...new Set([...Object.keys(McpStdioEntry.shape), ...Object.keys(McpHttpEntry.shape)])];
+    const typos = Object.keys(raw).filter((k) => !known.includes(k));
+    return { ok: false, error: typos.length ? unknownKeys(typos, known) : 'needs a "command" (a program Vega starts) or a "url" (a server it reaches)' };
+  }
   const schema = hasCommand ? McpStdioEntry : McpHttpEntry;
   const parsed = schema.safeParse(raw);
   if (parsed.success) return { ok: true, entry: parsed.data };
   const issue = parsed.error.issues[0];
-  if (issue?.code === 'unrecognized_keys') {
-    const known = Object.keys(schema.shape).join(', ');
-    return { ok: false, error: `has an unknown key ${issue.keys.map((k) => `"${k}"`).join(', ')} (known: ${known})` };
-  }
+  if (issue?.code === 'unrecognized_keys') return { ok: false, error: unknownKeys(issue.keys, Object.keys(schema.shape)) };
   const where = issue?.path.length ? `"${issue.path.join('.')}" ` : '';
   return { ok: false, error: `${where}${issue?.message ?? 'is not valid'}` };
 }
@@ -186,12 +192,28 @@ const serverInput = z.strictObject({
 });
 export type McpServerInput = z.infer<typeof serverInput>;
 
-export const McpSaveParams = z.discriminatedUnion('action', [
-  /** Add a server, or change one (`previousName` renames it). */
-  z.strictObject({ action: z.literal('put'), name: serverName, previousName: serverName.optional(), server: serverInput }),
-  z.strictObject({ action: z.literal('remove'), name: serverName }),
-  z.strictObject({ action: z.literal('enable'), name: serverName, enabled: z.boolean() }),
-]);
+/**
+ * One change: `put` adds a server or changes one (`previousName` renames
+ * it), `remove`, or `enable` (on or off). One flat strict object, each
+ * action's fields checked below, so every field has one schema.
+ */
+export const McpSaveParams = z
+  .strictObject({
+    action: z.enum(['put', 'remove', 'enable']),
+    name: serverName,
+    previousName: serverName.optional(),
+    server: serverInput.optional(),
+    enabled: z.boolean().optional(),
+  })
+  .superRefine((p, ctx) => {
+    const need = (field: 'server' | 'enabled', when: boolean) => {
+      if (when && p[field] === undefined) ctx.addIssue({ code: 'custom', path: [field], message: `is required to ${p.action} a server` });
+      if (!when && p[field] !== undefined) ctx.addIssue({ code: 'custom', path: [field], message: `is not taken by ${p.action}` });
+    };
+    need('server', p.action === 'put');
+    need('enabled', p.action === 'enable');
+    if (p.previousName !== undefined && p.action !== 'put') ctx.addIssue({ code: 'custom', path: ['previousName'], message: `is not taken by ${p.action}` });
+  });
 export type McpSaveParams = z.input<typeof McpSaveParams>;
 
 export interface McpSaveResult {

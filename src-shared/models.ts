@@ -13,15 +13,19 @@ const PART = '[A-Za-z0-9][A-Za-z0-9._-]*';
  * Ollama's name grammar: `[host[:port]/][namespace/]model[:tag]`, each part
  * starting with a letter or digit, so neither `../` nor a space can pass.
  */
-export const MODEL_NAME_PATTERN = new RegExp(`^(?:[A-Za-z0-9][A-Za-z0-9.-]*(?::[0-9]{1,5})?/)?(?:${PART}/){0,2}${PART}(?::[A-Za-z0-9_][A-Za-z0-9._-]{0,127})?$`);
+export const MODEL_NAME_PATTERN = new RegExp(
+  `^(?:[A-Za-z0-9][A-Za-z0-9.-]*(?::[0-9]{1,5})?/)?(?:${PART}/){0,2}${PART}(?::[A-Za-z0-9_][A-Za-z0-9._-]{0,127})?$`,
+);
 
 /** What is wrong with a model name, as a sentence that shows a right one; null when it is fine. */
 export function modelNameProblem(name: string): string | null {
   if (!name) return 'Enter a model name, like llama3.2 or qwen2.5:0.5b.';
   if (/\s/.test(name)) return 'A model name has no spaces: write it like llama3.2:1b.';
-  if (name.includes('..') || name.includes('\\') || name.startsWith('/')) return 'A model name cannot contain "..", "\\" or start with "/": write it like library/llama3.2:1b.';
+  if (name.includes('..') || name.includes('\\') || name.startsWith('/'))
+    return 'A model name cannot contain "..", "\\" or start with "/": write it like library/llama3.2:1b.';
   if (name.length > MODEL_NAME_MAX) return `A model name has at most ${MODEL_NAME_MAX} characters.`;
-  if (!MODEL_NAME_PATTERN.test(name)) return 'Not a model name: use letters, digits, ".", "_" or "-", with an optional namespace ("library/") and tag (":1b").';
+  if (!MODEL_NAME_PATTERN.test(name))
+    return 'Not a model name: use letters, digits, ".", "_" or "-", with an optional namespace ("library/") and tag (":1b").';
   return null;
 }
 

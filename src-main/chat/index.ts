@@ -36,7 +36,7 @@ export async function createChat(rm: ResourceManager, emit: (e: ChatEvent) => vo
     dir: ChatService.dirFor(rm.dataDir),
     logger: rm.logger,
     redact: (text) => rm.redact(text),
-    longestSecret: () => rm.longestSecret,
+    streamCut: (text) => rm.streamCut(text),
     providers: llmProviders,
     tools,
     emit,

@@ -14,7 +14,12 @@ const URL_IN_TEXT = /https?:\/\/[^\s<>"'`]+/gi;
  * earlier call in this conversation; a new host is never seen, and neither is
  * a path or query built from earlier results.
  */
-export function unseenTarget(tools: ToolRegistry, name: string, args: Record<string, unknown>, messages: readonly ChatMessage[]): string | undefined {
+export function unseenTarget(
+  tools: ToolRegistry,
+  name: string,
+  args: Record<string, unknown>,
+  messages: readonly ChatMessage[],
+): string | undefined {
   const target = normalise(tools.get(name)?.sendsTo?.(args));
   if (target === undefined || !messages.some((m) => m.role === 'tool')) return undefined;
   return seenUrls(tools, messages).has(target) ? undefined : target;

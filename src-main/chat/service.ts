@@ -22,8 +22,8 @@ export interface ChatServiceOptions {
   readonly logger: Logger;
   /** Replaces known secrets in what is written to the history, streamed out, and given to the model as a tool's result. */
   readonly redact?: (text: string) => string;
-  /** Length of the longest secret `redact` knows: how much of a stream to hold back (see StreamScrubber). */
-  readonly longestSecret?: () => number;
+  /** How much of a text still streaming may be redacted and sent now: a secret may be starting at the end. */
+  readonly streamCut?: (text: string) => number;
   readonly providers: Readonly<Record<ProviderId, LlmProvider>>;
   readonly tools: ToolRegistry;
   readonly emit: (e: ChatEvent) => void;
@@ -259,7 +259,7 @@ export class ChatService {
 
   #start(conversationId: string, opts: { requestId?: string; onToken?: (t: string) => void }): Turn {
     const turn = new Turn(
-      { store: this.store, providers: this.#o.providers, tools: this.tools, emit: this.#o.emit, llm: this.#o.llm, logger: this.#o.logger, limits: this.#limits, window: this.#o.window, redact: this.#o.redact ?? ((t) => t), longestSecret: this.#o.longestSecret ?? (() => 0) },
+      { store: this.store, providers: this.#o.providers, tools: this.tools, emit: this.#o.emit, llm: this.#o.llm, logger: this.#o.logger, limits: this.#limits, window: this.#o.window, redact: this.#o.redact ?? ((t) => t), streamCut: this.#o.streamCut ?? ((t) => t.length) },
       conversationId,
       { requestId: opts.requestId ?? randomUUID(), onToken: opts.onToken },
     );

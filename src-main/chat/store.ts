@@ -64,7 +64,12 @@ export class HistoryStore {
    * `redact` cleans each line before it is written: a server's error may
    * quote a key. `report` receives the store's figures (the engine's storage metrics).
    */
-  static async open(dir: string, logger: Logger, redact: (line: string) => string = (l) => l, report?: StorageReporter): Promise<HistoryStore> {
+  static async open(
+    dir: string,
+    logger: Logger,
+    redact: (line: string) => string = (l) => l,
+    report?: StorageReporter,
+  ): Promise<HistoryStore> {
     const store = new HistoryStore(dir, logger, redact, report);
     await privateDir(dir, { contents: true });
     await store.#rebuildIndex();

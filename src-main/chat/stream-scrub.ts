@@ -1,29 +1,27 @@
 /**
  * Redacts a text that arrives in pieces (an answer's tokens): a secret cut
- * across two pieces, each harmless alone, must not go out. It holds back as
- * many characters as the longest secret has, less one, so no part of a
- * secret leaves before the whole of it has been seen and replaced.
+ * across two pieces, each harmless alone, must not go out. What may be the
+ * start of a secret waits for the next piece; everything before it is
+ * redacted and goes at once, so an answer streams as before unless its end
+ * looks like the start of a secret.
  */
 export class StreamScrubber {
   readonly #redact: (text: string) => string;
-  readonly #hold: number;
+  readonly #cut: (text: string) => number;
   #held = '';
 
-  constructor(redact: (text: string) => string, longestSecret: number) {
+  /** `cut`: how much of a text may go now (the engine's SecretScrubber.streamCut). */
+  constructor(redact: (text: string) => string, cut: (text: string) => number) {
     this.#redact = redact;
-    this.#hold = Math.max(0, longestSecret - 1);
+    this.#cut = cut;
   }
 
-  /** What of the text so far may go out now ('' while it is all held back). */
+  /** What may go out now ('' while it all waits). */
   push(piece: string): string {
-    const text = this.#redact(this.#held + piece);
-    const cut = text.length - this.#hold;
-    if (cut <= 0) {
-      this.#held = text;
-      return '';
-    }
+    const text = this.#held + piece;
+    const cut = this.#cut(text);
     this.#held = text.slice(cut);
-    return text.slice(0, cut);
+    return this.#redact(text.slice(0, cut));
   }
 
   /** The rest, at the end of the stream. */

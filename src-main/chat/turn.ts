@@ -36,7 +36,7 @@ export interface TurnDeps {
   readonly window?: ContextWindow;
   /** Replaces known secrets: in the streamed answer and in what a tool gives the model. */
   readonly redact: (text: string) => string;
-  readonly longestSecret: () => number;
+  readonly streamCut: (text: string) => number;
 }
 
 const MAX_TOOL_RESULT_CHARS = 20_000;
@@ -148,7 +148,7 @@ export class Turn {
     let error: VegaErrorValue | undefined;
     let stopped = false;
     // Each piece is scrubbed with what came before it: a secret the model streams in pieces never leaves whole or in part.
-    const scrub = new StreamScrubber(this.#deps.redact, this.#deps.longestSecret());
+    const scrub = new StreamScrubber(this.#deps.redact, this.#deps.streamCut);
     const out = (text: string): void => {
       if (!text) return;
       emit({ type: 'token', conversationId: cid, messageId: id, text });
@@ -159,8 +159,17 @@ export class Turn {
       if (!provider) throw new VegaError('BAD_REQUEST', `Unknown provider "${providerId}".`);
       const offered = offerTools ? await tools.specs() : [];
       const history = toLlmMessages(systemPrompt, conv.messages);
-      const plan = this.#deps.window ? await this.#deps.window.prepare({ provider: providerId, model, numCtx, overflow }, history) : { messages: history, numCtx: undefined };
-      const parts = provider.stream({ model, messages: plan.messages, numCtx: plan.numCtx, tools: offered.length ? offered : undefined, signal: this.signal, requestId: this.requestId });
+      const plan = this.#deps.window
+        ? await this.#deps.window.prepare({ provider: providerId, model, numCtx, overflow }, history)
+        : { messages: history, numCtx: undefined };
+      const parts = provider.stream({
+        model,
+        messages: plan.messages,
+        numCtx: plan.numCtx,
+        tools: offered.length ? offered : undefined,
+        signal: this.signal,
+        requestId: this.requestId,
+      });
       for await (const part of parts) {
         if (part.type === 'token') {
           ttftMs ??= performance.now() - t0;

@@ -33,9 +33,33 @@ export class SecretScrubber {
     this.#secrets = [...new Set([...this.#fromConfig, ...this.#extra])].filter((v) => v.length >= 4).sort((a, b) => b.length - a.length);
   }
 
-  /** Length of the longest secret known: text scrubbed in pieces must hold back one less than this. */
-  get longest(): number {
-    return this.#secrets[0]?.length ?? 0;
+  /**
+   * How much of a text that is still arriving (an answer's tokens) may be
+   * scrubbed and sent now: all of it up to the first place where a secret
+   * may be starting that the text cuts short, or a whole secret crossing
+   * that place. The rest waits for the next piece; usually nothing does.
+   */
+  streamCut(text: string): number {
+    let cut = text.length;
+    for (const s of this.#secrets) {
+      for (let i = Math.max(0, text.length - s.length + 1); i < cut; i++) {
+        if (text.charCodeAt(i) === s.charCodeAt(0) && s.startsWith(text.slice(i))) {
+          cut = i;
+          break;
+        }
+      }
+    }
+    for (let moved = true; moved; ) {
+      moved = false;
+      for (const s of this.#secrets) {
+        const i = text.indexOf(s, Math.max(0, cut - s.length + 1));
+        if (i !== -1 && i < cut) {
+          cut = i;
+          moved = true;
+        }
+      }
+    }
+    return cut;
   }
 
   scrub(text: string): string {

@@ -91,7 +91,9 @@ export class ResourceManager {
     this.#log = log;
     this.logger = this.#log.logger;
     this.#lastShutdown = loadShutdownRecord(dataDir);
-    this.storage = new StorageMetrics({ data: dataDir, logs: log.dir, diagnostics: this.diagnosticsDir }, () => diskLowMb(cache.peek() ?? config));
+    this.storage = new StorageMetrics({ data: dataDir, logs: log.dir, diagnostics: this.diagnosticsDir }, () =>
+      diskLowMb(cache.peek() ?? config),
+    );
     this.#learnSecrets(config);
     cache.setHooks({
       onLoad: (c) => this.#learnSecrets(c),
@@ -146,9 +148,9 @@ export class ResourceManager {
     return this.#log.scrubber.scrubDeep(value);
   }
 
-  /** Length of the longest known secret: text redacted as it streams, in pieces, holds back one less. */
-  get longestSecret(): number {
-    return this.#log.scrubber.longest;
+  /** How much of a text still arriving may be redacted and sent now (see SecretScrubber.streamCut). */
+  streamCut(text: string): number {
+    return this.#log.scrubber.streamCut(text);
   }
 
   /** Keep a secret that is not in the config (a generated key, a token) out of every log line. */

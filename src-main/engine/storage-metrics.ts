@@ -62,7 +62,9 @@ interface OpCounters {
 export class StorageMetrics implements StorageReporter {
   readonly folders: StorageFolders;
   readonly #lowMb: () => number;
-  readonly #ops = new Map<StorageOp, OpCounters>(STORAGE_OPS.map((op) => [op, { total: new Histogram(), window: new Histogram(), lastWindowCount: 0, lastWindow: EMPTY }]));
+  readonly #ops = new Map<StorageOp, OpCounters>(
+    STORAGE_OPS.map((op) => [op, { total: new Histogram(), window: new Histogram(), lastWindowCount: 0, lastWindow: EMPTY }]),
+  );
   #inventory: () => StorageInventory = () => NOTHING;
   #appends = 0;
   #torn = 0;
@@ -132,7 +134,10 @@ export class StorageMetrics implements StorageReporter {
     const inv = this.#inventory();
     const lowBytes = this.#lowMb() * MB;
     const ops = Object.fromEntries(
-      [...this.#ops].map(([op, o]): [StorageOp, StorageOpStats] => [op, { count: o.total.count, totalMs: o.total.summary(), windowCount: o.lastWindowCount, windowMs: o.lastWindow }]),
+      [...this.#ops].map(([op, o]): [StorageOp, StorageOpStats] => [
+        op,
+        { count: o.total.count, totalMs: o.total.summary(), windowCount: o.lastWindowCount, windowMs: o.lastWindow },
+      ]),
     ) as Record<StorageOp, StorageOpStats>;
     const problem = this.#problem(lowBytes);
     return {
@@ -168,7 +173,11 @@ export class StorageMetrics implements StorageReporter {
   }
 
   async #measure(): Promise<void> {
-    const [disk, logs, diagnostics] = await Promise.all([statfs(this.folders.data).catch(() => null), folderBytes(this.folders.logs), folderBytes(this.folders.diagnostics)]);
+    const [disk, logs, diagnostics] = await Promise.all([
+      statfs(this.folders.data).catch(() => null),
+      folderBytes(this.folders.logs),
+      folderBytes(this.folders.diagnostics),
+    ]);
     this.#diskFree = disk ? disk.bavail * disk.bsize : null;
     this.#diskTotal = disk ? disk.blocks * disk.bsize : null;
     this.#logBytes = logs;
@@ -180,7 +189,14 @@ export class StorageMetrics implements StorageReporter {
 /** Bytes of the files directly in a folder (logs and diagnostics are flat); 0 when it does not exist. */
 async function folderBytes(dir: string): Promise<number> {
   const names = await readdir(dir).catch(() => [] as string[]);
-  const sizes = await Promise.all(names.map((n) => stat(path.join(dir, n)).then((s) => (s.isFile() ? s.size : 0), () => 0)));
+  const sizes = await Promise.all(
+    names.map((n) =>
+      stat(path.join(dir, n)).then(
+        (s) => (s.isFile() ? s.size : 0),
+        () => 0,
+      ),
+    ),
+  );
   return sizes.reduce((a, b) => a + b, 0);
 }
 
@@ -192,10 +208,22 @@ export function writeProblem(err: unknown, dataDir: string): WriteProblem {
   const code = (err as NodeJS.ErrnoException | undefined)?.code ?? 'unknown error';
   const kept = 'The last change was not saved; everything saved before it is intact.';
   if (FULL.has(code)) {
-    return { code: 'DISK_FULL', message: `The disk holding Vega's data is full (${code}). ${kept}`, fix: `Free some space on the disk holding ${dataDir}, then try again.` };
+    return {
+      code: 'DISK_FULL',
+      message: `The disk holding Vega's data is full (${code}). ${kept}`,
+      fix: `Free some space on the disk holding ${dataDir}, then try again.`,
+    };
   }
   if (DENIED.has(code)) {
-    return { code: 'STORAGE_FAILED', message: `Vega may not write to its data folder (${code}). ${kept}`, fix: `Make ${dataDir} writable for the user running Vega, or set VEGA_DATA_DIR to a folder that is.` };
+    return {
+      code: 'STORAGE_FAILED',
+      message: `Vega may not write to its data folder (${code}). ${kept}`,
+      fix: `Make ${dataDir} writable for the user running Vega, or set VEGA_DATA_DIR to a folder that is.`,
+    };
   }
-  return { code: 'STORAGE_FAILED', message: `Writing the chat history failed (${code}). ${kept}`, fix: `Check the disk holding ${dataDir}; the log has the details.` };
+  return {
+    code: 'STORAGE_FAILED',
+    message: `Writing the chat history failed (${code}). ${kept}`,
+    fix: `Check the disk holding ${dataDir}; the log has the details.`,
+  };
 }

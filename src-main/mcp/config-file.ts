@@ -96,12 +96,13 @@ export function applySave(config: McpConfig, p: McpSaveParams): SaveOutcome {
     const entry = stored(p.name);
     if (!entry) throw new VegaError('NOT_FOUND', `There is no MCP server named "${p.name}".`);
     const { disabled: _drop, ...rest } = entry;
-    raw[p.name] = p.enabled ? rest : { ...rest, disabled: true };
+    raw[p.name] = p.enabled === false ? { ...rest, disabled: true } : rest;
     return { errors: {}, raw };
   }
   const from = p.previousName ?? p.name;
   if (p.previousName !== undefined && !stored(p.previousName)) throw new VegaError('NOT_FOUND', `There is no MCP server named "${p.previousName}".`);
   if (from !== p.name && p.name in raw) return { errors: { name: `A server named "${p.name}" exists already.` } };
+  if (!p.server) throw new VegaError('BAD_REQUEST', 'A server to put is missing.');
   const built = buildEntry(p.server, stored(from));
   if ('errors' in built) return { errors: built.errors };
   const checked = checkEntry(built.entry);

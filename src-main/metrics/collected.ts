@@ -86,7 +86,11 @@ class CollectedHistogram<L extends string> extends Histogram<L> {
   }
 }
 
-export function collectedHistogram<L extends string>(registry: Registry, spec: HistogramSpec<L>, read: () => Iterable<readonly [Labels<L>, EngineHistogram]>): void {
+export function collectedHistogram<L extends string>(
+  registry: Registry,
+  spec: HistogramSpec<L>,
+  read: () => Iterable<readonly [Labels<L>, EngineHistogram]>,
+): void {
   new CollectedHistogram(registry, spec, read);
 }
 

@@ -28,7 +28,11 @@ export function appRegistry(app: VegaApp): Registry {
 function exposition(app: VegaApp): Exposition {
   let e = expositions.get(app);
   if (!e) {
-    e = { registry: createMetricsRegistry({ rm: app.rm, integrations: () => app.integrations.stats(), mcp: () => app.mcp.snapshot() }), body: undefined, at: 0 };
+    e = {
+      registry: createMetricsRegistry({ rm: app.rm, integrations: () => app.integrations.stats(), mcp: () => app.mcp.snapshot() }),
+      body: undefined,
+      at: 0,
+    };
     expositions.set(app, e);
   }
   return e;

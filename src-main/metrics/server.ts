@@ -28,7 +28,8 @@ export async function startMetricsServer(app: VegaApp, opts: { port: number; api
     try {
       if (!hostAllowed(req.headers.host, LOOPBACK)) return sendError(res, 421, 'FORBIDDEN_SENDER', 'This host name is not served here.');
       if (!keyMatches(presentedKey(req), opts.apiKey)) {
-        if (await backoff.refuse(req.socket.remoteAddress ?? '')) sendError(res, 401, 'UNAUTHORIZED', 'Missing or wrong key: send X-API-Key or Authorization: Bearer.');
+        if (await backoff.refuse(req.socket.remoteAddress ?? ''))
+          sendError(res, 401, 'UNAUTHORIZED', 'Missing or wrong key: send X-API-Key or Authorization: Bearer.');
         else req.socket.destroy();
         return;
       }
@@ -74,7 +75,9 @@ export async function startConfiguredMetricsServer(app: VegaApp): Promise<Metric
   if (!cfg.has('VEGA_METRICS_PORT')) return null;
   const apiKey = cfg.string('VEGA_API_KEY');
   if (!apiKey) {
-    rm.logger.warn('VEGA_METRICS_PORT is set but VEGA_API_KEY is not: the metrics endpoint stays off (it needs the key Prometheus will send).');
+    rm.logger.warn(
+      'VEGA_METRICS_PORT is set but VEGA_API_KEY is not: the metrics endpoint stays off (it needs the key Prometheus will send).',
+    );
     return null;
   }
   try {

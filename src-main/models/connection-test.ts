@@ -22,7 +22,8 @@ export async function testOpenAiConnection(rm: ResourceManager, raw: string, api
   } catch {
     return fail('That is not an address: write it like http://127.0.0.1:1234/v1.');
   }
-  if (base.protocol !== 'http:' && base.protocol !== 'https:') return fail('The address must start with http:// or https://, like http://127.0.0.1:1234/v1.');
+  if (base.protocol !== 'http:' && base.protocol !== 'https:')
+    return fail('The address must start with http:// or https://, like http://127.0.0.1:1234/v1.');
   const config = await rm.config.get();
   let saved: URL | undefined;
   try {
@@ -49,7 +50,8 @@ export async function testOpenAiConnection(rm: ResourceManager, raw: string, api
       }),
     );
     const said = (): string => errorField(rm.redact(reply.text())) || 'no details given';
-    if (reply.status === 401 || reply.status === 403) return fail(`${where} refused the key: ${said()} (HTTP ${reply.status}) — set OPENAI_API_KEY.`);
+    if (reply.status === 401 || reply.status === 403)
+      return fail(`${where} refused the key: ${said()} (HTTP ${reply.status}) — set OPENAI_API_KEY.`);
     if (reply.status === 404) return fail(`${where} has no /models — is it the API's base address? It usually ends in /v1.`);
     if (reply.status < 200 || reply.status > 299) return fail(`${where} answered HTTP ${reply.status}: ${said()}`);
     let list: unknown;
@@ -58,11 +60,16 @@ export async function testOpenAiConnection(rm: ResourceManager, raw: string, api
     } catch {
       list = undefined;
     }
-    if (!Array.isArray(list)) return fail(`${where} answered, but not with an OpenAI-compatible model list — is it the API's base address? It usually ends in /v1.`);
+    if (!Array.isArray(list))
+      return fail(
+        `${where} answered, but not with an OpenAI-compatible model list — is it the API's base address? It usually ends in /v1.`,
+      );
     const models = list.map((m) => (m as { id?: unknown }).id).filter((id): id is string => typeof id === 'string');
     return {
       ok: true,
-      message: models.length ? `Connected: ${where} lists ${models.length} model${models.length === 1 ? '' : 's'}.` : `Connected, but ${where} lists no model: load one there first.`,
+      message: models.length
+        ? `Connected: ${where} lists ${models.length} model${models.length === 1 ? '' : 's'}.`
+        : `Connected, but ${where} lists no model: load one there first.`,
       models,
     };
   } catch (err) {

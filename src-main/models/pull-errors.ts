@@ -3,7 +3,8 @@ import { VegaError } from '../../src-shared/errors.js';
 /** Ollama's words for a name its registry does not know. */
 const UNKNOWN = /file does not exist|manifest unknown|not found|pull model manifest: 4\d\d/i;
 const DISK_FULL = /no space left|not enough space|insufficient (?:disk|storage)|disk (?:is )?full/i;
-const NO_REGISTRY = /dial tcp|no such host|lookup |i\/o timeout|connection refused|network is unreachable|tls handshake|certificate|connection reset|proxyconnect|context deadline exceeded/i;
+const NO_REGISTRY =
+  /dial tcp|no such host|lookup |i\/o timeout|connection refused|network is unreachable|tls handshake|certificate|connection reset|proxyconnect|context deadline exceeded/i;
 
 /** An `{"error": …}` line of a pull as the sentence that says the fix. */
 export function pullError(said: string, name: string): VegaError {
@@ -19,7 +20,10 @@ export function pullError(said: string, name: string): VegaError {
       `Ollama could not reach the model registry (${text}) — check the network (or HTTPS_PROXY) of the machine Ollama runs on, then pull again.`,
     );
   if (UNKNOWN.test(text))
-    return new VegaError('MODEL_NOT_FOUND', `The registry has no model "${name}" — check the name and tag at ollama.com/library (e.g. llama3.2:1b).`);
+    return new VegaError(
+      'MODEL_NOT_FOUND',
+      `The registry has no model "${name}" — check the name and tag at ollama.com/library (e.g. llama3.2:1b).`,
+    );
   return new VegaError('PROVIDER_ERROR', `Ollama could not pull "${name}": ${text}`);
 }
 

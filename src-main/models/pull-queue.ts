@@ -29,7 +29,14 @@ interface Entry {
   readonly notify: { poke(): void; cancel(): void };
 }
 
-const NOTHING_YET: TrackedProgress = { status: 'waiting for the pull before it', completed: 0, total: 0, layers: [], bytesPerSecond: null, secondsLeft: null };
+const NOTHING_YET: TrackedProgress = {
+  status: 'waiting for the pull before it',
+  completed: 0,
+  total: 0,
+  layers: [],
+  bytesPerSecond: null,
+  secondsLeft: null,
+};
 
 /**
  * The pulls, one at a time, in the order asked. The state lives here, in

@@ -49,7 +49,8 @@ export class PullTracker {
     this.#lines++;
     if (typeof line !== 'object' || line === null) return;
     const l = line as PullLine;
-    if (l.error !== undefined && l.error !== null) throw pullError(typeof l.error === 'string' ? l.error : JSON.stringify(l.error), this.name);
+    if (l.error !== undefined && l.error !== null)
+      throw pullError(typeof l.error === 'string' ? l.error : JSON.stringify(l.error), this.name);
     if (typeof l.status === 'string') {
       this.#status = l.status.slice(0, 200);
       if (/^verifying|^writing manifest|^removing/i.test(this.#status)) this.#verifying = true;

@@ -1,6 +1,14 @@
 import type { ModelInfo, ProviderId } from '../../src-shared/chat.js';
 import { VegaError } from '../../src-shared/errors.js';
-import { sameModel, type ConnectionTest, type ModelDetails, type ProviderModels, type PullProgress, type ServerStatus, type SetupStatus } from '../../src-shared/models.js';
+import {
+  sameModel,
+  type ConnectionTest,
+  type ModelDetails,
+  type ProviderModels,
+  type PullProgress,
+  type ServerStatus,
+  type SetupStatus,
+} from '../../src-shared/models.js';
 import { withDeadline } from '../engine/deadline.js';
 import type { ResourceManager } from '../engine/resource-manager.js';
 import type { OllamaProvider } from '../providers/ollama.js';
@@ -38,7 +46,8 @@ export class ModelService {
       emit: o.emit,
       onFinished: (p) => {
         this.forget(p.name);
-        if (p.state === 'failed') o.rm.logger.warn({ model: p.name, error: p.error?.code }, `Pull of ${p.name} failed: ${p.error?.message ?? ''}`);
+        if (p.state === 'failed')
+          o.rm.logger.warn({ model: p.name, error: p.error?.code }, `Pull of ${p.name} failed: ${p.error?.message ?? ''}`);
         else o.rm.logger.info({ model: p.name, bytes: p.total }, `Pull of ${p.name}: ${p.state}`);
       },
     });
@@ -90,7 +99,8 @@ export class ModelService {
   }
 
   async delete(name: string): Promise<{ deleted: true }> {
-    if (this.pulls.cancel(name)) throw new VegaError('BAD_REQUEST', `"${name}" was still being pulled; the pull is cancelled — delete it again once it has stopped.`);
+    if (this.pulls.cancel(name))
+      throw new VegaError('BAD_REQUEST', `"${name}" was still being pulled; the pull is cancelled — delete it again once it has stopped.`);
     await this.#o.ollama.remove(name);
     this.forget(name);
     this.#o.rm.logger.info({ model: name }, 'Model deleted');
@@ -120,7 +130,10 @@ export class ModelService {
   async setup(): Promise<SetupStatus> {
     const config = await this.#o.rm.config.get();
     const defaultModel = config.string('VEGA_MODEL') || FALLBACK_MODEL;
-    const [ollama, openai] = await Promise.all([this.#server(this.#o.ollama, true), this.#server(this.#o.openai, await this.#openaiConfigured())]);
+    const [ollama, openai] = await Promise.all([
+      this.#server(this.#o.ollama, true),
+      this.#server(this.#o.openai, await this.#openaiConfigured()),
+    ]);
     const installed = ollama.models.find((m) => sameModel(m, defaultModel));
     const useOpenai = !ollama.models.length && openai.reachable && openai.models.length > 0;
     const provider: ProviderId | null = installed ? 'ollama' : useOpenai ? 'openai' : null;
@@ -147,8 +160,17 @@ export class ModelService {
       const models = await withDeadline(SETUP_TIMEOUT_MS, (signal) => provider.models(signal));
       return { configured, url, reachable: true, error: null, models: models.map((m: ModelInfo) => m.name) };
     } catch (err) {
-      const error = err instanceof VegaError ? err.message : `${provider.id === 'ollama' ? 'Ollama' : 'The server'} did not answer within ${SETUP_TIMEOUT_MS / 1000} s.`;
-      return { configured, url, reachable: err instanceof VegaError && !['PROVIDER_UNREACHABLE', 'TIMEOUT', 'CONFIG_INVALID'].includes(err.code), error, models: [] };
+      const error =
+        err instanceof VegaError
+          ? err.message
+          : `${provider.id === 'ollama' ? 'Ollama' : 'The server'} did not answer within ${SETUP_TIMEOUT_MS / 1000} s.`;
+      return {
+        configured,
+        url,
+        reachable: err instanceof VegaError && !['PROVIDER_UNREACHABLE', 'TIMEOUT', 'CONFIG_INVALID'].includes(err.code),
+        error,
+        models: [],
+      };
     }
   }
 
@@ -161,7 +183,13 @@ export class ModelService {
     try {
       return { provider: provider.id, configured, reachable: true, error: null, models: await read() };
     } catch (err) {
-      return { provider: provider.id, configured, reachable: false, error: err instanceof VegaError ? err.message : String(err), models: [] };
+      return {
+        provider: provider.id,
+        configured,
+        reachable: false,
+        error: err instanceof VegaError ? err.message : String(err),
+        models: [],
+      };
     }
   }
 }

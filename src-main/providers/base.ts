@@ -200,7 +200,8 @@ export abstract class HttpProvider implements LlmProvider {
     });
     if (reply.status < 200 || reply.status > 299) {
       const said = this.#said(this.rm.redact(reply.text()));
-      throw (model === undefined ? undefined : this.modelError(reply.status, said, model, s.peer)) ?? this.statusError(reply.status, said, s.peer);
+      const missing = model === undefined ? undefined : this.modelError(reply.status, said, model, s.peer);
+      throw missing ?? this.statusError(reply.status, said, s.peer);
     }
     if (reply.body.length === 0 && opts.method !== undefined && opts.method !== 'GET') return null;
     return parseJson(reply, s.peer, `is ${this.server.urlKey} the right address?`);

@@ -11,7 +11,13 @@ import { STORAGE_OPS, type StorageStats } from '../../src-shared/storage.js';
 export function healthJson(h: HealthReport): object {
   return {
     status: h.status,
-    checks: { healthy: h.checks.healthy, http_client: h.checks.httpClient, config_cache: h.checks.configCache, cleanup_tasks: h.checks.cleanupTasks, storage: h.checks.storage },
+    checks: {
+      healthy: h.checks.healthy,
+      http_client: h.checks.httpClient,
+      config_cache: h.checks.configCache,
+      cleanup_tasks: h.checks.cleanupTasks,
+      storage: h.checks.storage,
+    },
     timestamp: h.timestamp,
     // Added beyond the seed: what fails and how to fix it.
     problems: h.problems.map((p) => ({ check: p.check === 'configCache' ? 'config_cache' : p.check, message: p.message, fix: p.fix })),

@@ -71,7 +71,7 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
       sendJson(res, 200, { status: 'success', message: 'Configuration cache invalidated successfully', timestamp: new Date().toISOString() });
     },
     'GET /admin/database/stats': async (_req, res) => {
-      await rm.storage.refresh(STORAGE_FRESH_MS);
+      await rm.storage.refresh();
       sendJson(res, 200, { ...storageJson(rm.storage.stats()), timestamp: new Date().toISOString() });
     },
     'GET /metrics': (_req, res) => sendMetrics(app, res),
@@ -164,8 +164,6 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
 }
 
 const REQUEST_TIMEOUT_MS = 60_000;
-/** The folders and the disk behind /admin/database/stats are measured again when older than this. */
-const STORAGE_FRESH_MS = 1_000;
 const HEADERS_TIMEOUT_MS = 30_000;
 
 /** One text for every unknown path: echoing it (even redacted) would confirm a key guessed into the path. */

@@ -19,8 +19,10 @@ export function ChatView({ active }: { active: boolean }) {
   const composer = useRef<ComposerHandle>(null);
   const { state, busy, stop, newChat, select, reload } = chat;
   const contextUse = useContextWindow(api, chat.current, state.messages);
-  const guard = useOverflowGuard({ current: chat.current, conversationId: state.conversationId, send: chat.send, newChat }, contextUse, (text) =>
-    composer.current?.setText(text),
+  const guard = useOverflowGuard(
+    { current: chat.current, conversationId: state.conversationId, send: chat.send, newChat },
+    contextUse,
+    (text) => composer.current?.setText(text),
   );
   // With only an OpenAI-compatible server answering, a new chat goes there.
   const { settings, setSettings } = chat;

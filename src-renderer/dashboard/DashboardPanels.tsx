@@ -16,6 +16,7 @@ import { downsample, windowSlice, type RingBuffer } from './ring-buffer.js';
 import { RpsChart } from './RpsChart.js';
 import { ALL_ORIGINS, originsIn } from './series.js';
 import { StatsStrip } from './StatsStrip.js';
+import { StorageCard } from './StorageCard.js';
 import { useHostStatus } from './use-host-status.js';
 
 /** Drawn points per chart at most, whatever the window. */
@@ -65,6 +66,7 @@ export function DashboardPanels({ buffer, version }: { buffer: RingBuffer<Resour
             <RpsChart points={points} origins={stableOrigins} />
             <LatencyChart points={points} origin={shownOrigin} />
             <CacheChart points={points} />
+            <StorageCard points={points} />
             <ProcessChart points={points} />
             {latest.appProcesses?.length ? <AppProcesses processes={latest.appProcesses} /> : null}
             {latest.mcp ? <McpServers mcp={latest.mcp} /> : null}

@@ -23,6 +23,11 @@ function providerDetail(p: ProviderHealth): string | undefined {
   return p.latencyMs === null ? undefined : millis(p.latencyMs);
 }
 
+function storageDetail(health: HealthReport | null): string | undefined {
+  const p = health?.problems.find((x) => x.check === 'storage');
+  return p && `${p.message} ${p.fix}`;
+}
+
 interface Props {
   status: HealthStatus | undefined;
   health: HealthReport | null;
@@ -43,6 +48,7 @@ export const HealthPanel = memo(function HealthPanel({ status, health, providers
       <ul className="checks">
         <Check label="HTTP client" ok={health ? health.checks.httpClient : null} />
         <Check label="Config cache" ok={health ? health.checks.configCache : null} />
+        <Check label="Storage" ok={health ? health.checks.storage : null} detail={storageDetail(health)} />
         <li className="check">
           <span className="dot muted" aria-hidden="true" />
           <span className="check-label">Cleanup tasks</span>

@@ -52,11 +52,24 @@ export function ContextMeter({ conversation, use }: { conversation: Conversation
   return (
     <div className={`context-meter${percent !== null && percent >= 90 ? ' full' : ''}`}>
       <span className="small muted">Context</span>
-      {limit && <meter min={0} max={limit} value={Math.min(used, limit)} low={limit * 0.75} high={limit * 0.9} optimum={0} aria-label="Context window used" aria-valuetext={text} />}
+      {limit && (
+        <meter
+          min={0}
+          max={limit}
+          value={Math.min(used, limit)}
+          low={limit * 0.75}
+          high={limit * 0.9}
+          optimum={0}
+          aria-label="Context window used"
+          aria-valuetext={text}
+        />
+      )}
       <span className="small" data-testid="context-used">
         {text}
       </span>
-      {conversation.overflow && <span className="badge">when full: {conversation.overflow === 'drop-oldest' ? 'drops the oldest turns' : 'starts a new chat'}</span>}
+      {conversation.overflow && (
+        <span className="badge">when full: {conversation.overflow === 'drop-oldest' ? 'drops the oldest turns' : 'starts a new chat'}</span>
+      )}
       {conversation.provider === 'ollama' && (
         <details className="context-settings">
           <summary className="small">Window size</summary>

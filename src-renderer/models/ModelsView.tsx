@@ -35,7 +35,8 @@ function ModelRow({ model: m, manage, busy, onAction }: RowProps) {
       <td>
         {m.loaded ? (
           <span title={`${bytes(m.loaded.sizeVram)} of ${bytes(m.loaded.size)} in VRAM`}>
-            {bytes(m.loaded.size)} ({m.loaded.size > 0 ? Math.round((m.loaded.sizeVram / m.loaded.size) * 100) : 0}% VRAM), {untilText(m.loaded.expiresAt)}
+            {bytes(m.loaded.size)} ({m.loaded.size > 0 ? Math.round((m.loaded.sizeVram / m.loaded.size) * 100) : 0}% VRAM),{' '}
+            {untilText(m.loaded.expiresAt)}
           </span>
         ) : (
           <span className="muted">no</span>
@@ -55,10 +56,22 @@ function ModelRow({ model: m, manage, busy, onAction }: RowProps) {
             </>
           ) : (
             <>
-              <button type="button" className="btn small" disabled={busy} onClick={() => onAction(m.loaded ? 'unload' : 'load', m.name)} aria-label={`${m.loaded ? 'Unload' : 'Load'} ${m.name}`}>
+              <button
+                type="button"
+                className="btn small"
+                disabled={busy}
+                onClick={() => onAction(m.loaded ? 'unload' : 'load', m.name)}
+                aria-label={`${m.loaded ? 'Unload' : 'Load'} ${m.name}`}
+              >
                 {m.loaded ? 'Unload' : 'Load'}
               </button>
-              <button type="button" className="btn ghost small" disabled={busy} onClick={() => setConfirming(true)} aria-label={`Delete ${m.name}`}>
+              <button
+                type="button"
+                className="btn ghost small"
+                disabled={busy}
+                onClick={() => setConfirming(true)}
+                aria-label={`Delete ${m.name}`}
+              >
                 Delete
               </button>
             </>
@@ -135,6 +148,7 @@ export function ModelsView() {
   // The list changes when a pull finishes: asked again then, not polled.
   const finished = pulls.filter((p) => pullFinished(p.state)).length;
   useEffect(() => {
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- load sets state only after its await
     void load();
   }, [load, finished]);
 
@@ -201,7 +215,13 @@ export function ModelsView() {
       {pulls.length > 0 && (
         <div className="card pulls" role="group" aria-label="Pulls">
           {pulls.map((p) => (
-            <PullBar key={p.name} pull={p} layers onCancel={(n) => void act(() => api.models.cancelPull({ name: n }))} onRetry={(n) => void act(() => api.models.pull({ name: n }))} />
+            <PullBar
+              key={p.name}
+              pull={p}
+              layers
+              onCancel={(n) => void act(() => api.models.cancelPull({ name: n }))}
+              onRetry={(n) => void act(() => api.models.pull({ name: n }))}
+            />
           ))}
         </div>
       )}
@@ -210,7 +230,11 @@ export function ModelsView() {
           {problem}
         </p>
       )}
-      {!providers ? <p className="loading">Loading models…</p> : providers.map((p) => <ProviderSection key={p.provider} p={p} busy={busy} onAction={onAction} />)}
+      {!providers ? (
+        <p className="loading">Loading models…</p>
+      ) : (
+        providers.map((p) => <ProviderSection key={p.provider} p={p} busy={busy} onAction={onAction} />)
+      )}
     </section>
   );
 }

@@ -44,7 +44,12 @@ export function PullBar({ pull: p, onCancel, onRetry, layers }: Props) {
             </button>
           )}
           {(p.state === 'cancelled' || p.state === 'failed') && onRetry && (
-            <button type="button" className="btn small" onClick={() => onRetry(p.name)} aria-label={`${p.state === 'cancelled' ? 'Resume' : 'Try again'} pulling ${p.name}`}>
+            <button
+              type="button"
+              className="btn small"
+              onClick={() => onRetry(p.name)}
+              aria-label={`${p.state === 'cancelled' ? 'Resume' : 'Try again'} pulling ${p.name}`}
+            >
               {p.state === 'cancelled' ? 'Resume' : 'Try again'}
             </button>
           )}

@@ -70,7 +70,9 @@ export function SetupCard({ status: s, onRefresh }: Props) {
 
   const pulling = (name: string) => pulls.some((p) => sameModel(p.name, name) && !pullFinished(p.state));
   const offers = [
-    ...(s.defaultInstalled || RECOMMENDED_MODELS.some((r) => sameModel(r.name, s.defaultModel)) ? [] : [{ name: s.defaultModel, size: null, about: '' }]),
+    ...(s.defaultInstalled || RECOMMENDED_MODELS.some((r) => sameModel(r.name, s.defaultModel))
+      ? []
+      : [{ name: s.defaultModel, size: null, about: '' }]),
     ...RECOMMENDED_MODELS,
   ].filter((m) => !installed.some((i) => sameModel(i, m.name)));
   const shownPulls = pulls.filter((p) => p.state !== 'done');
@@ -78,11 +80,17 @@ export function SetupCard({ status: s, onRefresh }: Props) {
   return (
     <section className="setup card" aria-labelledby="setup-title">
       <h2 id="setup-title">Set up a model to chat with</h2>
-      <p className="muted">Vega answers with a language model: one Ollama runs on this machine, or an OpenAI-compatible server you name. Here is what it found:</p>
+      <p className="muted">
+        Vega answers with a language model: one Ollama runs on this machine, or an OpenAI-compatible server you name. Here is what it found:
+      </p>
       <ul className="setup-checks">
-        <Check ok={s.ollama.reachable}>{s.ollama.reachable ? `Ollama answers at ${s.ollama.url ?? ''}.` : `Ollama is not reachable at ${s.ollama.url ?? 'its address'}.`}</Check>
+        <Check ok={s.ollama.reachable}>
+          {s.ollama.reachable ? `Ollama answers at ${s.ollama.url ?? ''}.` : `Ollama is not reachable at ${s.ollama.url ?? 'its address'}.`}
+        </Check>
         {s.ollama.reachable && (
-          <Check ok={installed.length > 0}>{installed.length ? `Ollama has ${installed.length} model${installed.length === 1 ? '' : 's'}.` : 'Ollama has no models yet.'}</Check>
+          <Check ok={installed.length > 0}>
+            {installed.length ? `Ollama has ${installed.length} model${installed.length === 1 ? '' : 's'}.` : 'Ollama has no models yet.'}
+          </Check>
         )}
         {s.ollama.reachable && installed.length > 0 && !s.defaultInstalled && (
           <Check ok={false}>
@@ -116,7 +124,13 @@ export function SetupCard({ status: s, onRefresh }: Props) {
                   {sameModel(m.name, s.defaultModel) ? 'your default model (VEGA_MODEL)' : m.about}
                   {m.size ? ` · about ${bytes(m.size)}` : ''}
                 </span>
-                <button type="button" className="btn primary small" disabled={pulling(m.name)} onClick={() => void pull(m.name)} aria-label={`Pull ${m.name}`}>
+                <button
+                  type="button"
+                  className="btn primary small"
+                  disabled={pulling(m.name)}
+                  onClick={() => void pull(m.name)}
+                  aria-label={`Pull ${m.name}`}
+                >
                   Pull
                 </button>
               </li>
@@ -128,7 +142,12 @@ export function SetupCard({ status: s, onRefresh }: Props) {
       {shownPulls.length > 0 && (
         <div className="setup-block pulls" aria-label="Pulls">
           {shownPulls.map((p) => (
-            <PullBar key={p.name} pull={p} onCancel={(name) => void act(() => api.models.cancelPull({ name }))} onRetry={(name) => void pull(name)} />
+            <PullBar
+              key={p.name}
+              pull={p}
+              onCancel={(name) => void act(() => api.models.cancelPull({ name }))}
+              onRetry={(name) => void pull(name)}
+            />
           ))}
         </div>
       )}
@@ -160,12 +179,23 @@ export function SetupCard({ status: s, onRefresh }: Props) {
           </label>
           <label className="field-inline">
             <span>API key</span>
-            <input type="password" value={apiKey} autoComplete="off" placeholder="if the server needs one" onChange={(e) => setApiKey(e.target.value)} />
+            <input
+              type="password"
+              value={apiKey}
+              autoComplete="off"
+              placeholder="if the server needs one"
+              onChange={(e) => setApiKey(e.target.value)}
+            />
           </label>
         </div>
         <div className="setup-row">
           <TestConnection url={url} apiKey={apiKey || undefined} />
-          <button type="button" className="btn small" disabled={!url.trim()} onClick={() => void save({ OPENAI_BASE_URL: url.trim(), ...(apiKey ? { OPENAI_API_KEY: apiKey } : {}) })}>
+          <button
+            type="button"
+            className="btn small"
+            disabled={!url.trim()}
+            onClick={() => void save({ OPENAI_BASE_URL: url.trim(), ...(apiKey ? { OPENAI_API_KEY: apiKey } : {}) })}
+          >
             Save
           </button>
         </div>

@@ -15,7 +15,7 @@ const details = new WeakMap<VegaApi, Map<string, Promise<ModelDetails | null>>>(
 
 function detailsOf(api: VegaApi, model: string): Promise<ModelDetails | null> {
   let byModel = details.get(api);
-  if (!byModel) details.set(api, (byModel = new Map()));
+  if (!byModel) details.set(api, (byModel = new Map<string, Promise<ModelDetails | null>>()));
   let d = byModel.get(model);
   if (!d) {
     d = api.models.show({ name: model }).catch(() => {

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import type { ConversationSummary } from '../../src-shared/chat.js';
 import { estimateTokens, historyBudget, type ContextOverflow } from '../../src-shared/models.js';
 import { useApi } from '../api/context.js';
@@ -9,8 +9,8 @@ import type { ContextUse } from './use-context-window.js';
 export interface OverflowChat {
   readonly current: ConversationSummary | null;
   readonly conversationId: string | null;
-  send(text: string): Promise<void>;
-  newChat(): void;
+  readonly send: (text: string) => Promise<void>;
+  readonly newChat: () => void;
 }
 
 /**
@@ -18,24 +18,29 @@ export interface OverflowChat {
  * person (start a new chat with it, or drop the oldest turns), remember the
  * choice for the conversation, and apply it from then on without asking.
  */
-export function useOverflowGuard(chat: OverflowChat, use: ContextUse, restore: (text: string) => void): { send(text: string): Promise<void>; prompt: ReactNode } {
+export function useOverflowGuard(
+  chat: OverflowChat,
+  use: ContextUse,
+  restore: (text: string) => void,
+): { readonly send: (text: string) => Promise<void>; readonly prompt: ReactNode } {
   const api = useApi();
   const [held, setHeld] = useState<string | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   // The text waiting for the new chat to open: sent once it has.
-  const [forNewChat, setForNewChat] = useState<string | null>(null);
+  const forNewChat = useRef<string | null>(null);
   const { send: sendNow, newChat, conversationId, current } = chat;
 
   useEffect(() => {
-    if (forNewChat === null || conversationId !== null) return;
-    setForNewChat(null);
-    void sendNow(forNewChat);
-  }, [forNewChat, conversationId, sendNow]);
+    const text = forNewChat.current;
+    if (text === null || conversationId !== null) return;
+    forNewChat.current = null;
+    void sendNow(text);
+  }, [conversationId, sendNow]);
 
   const startNew = useCallback(
     (text: string) => {
+      forNewChat.current = text;
       newChat();
-      setForNewChat(text);
     },
     [newChat],
   );
@@ -72,8 +77,8 @@ export function useOverflowGuard(chat: OverflowChat, use: ContextUse, restore: (
         {problem ?? (
           <>
             <span className="banner-text">
-              This message would not fit the context window ({integer(use.used + estimateTokens(held ?? ''))} of {integer(use.limit ?? 0)} tokens, with room for the answer).
-              Vega remembers your choice for this conversation.
+              This message would not fit the context window ({integer(use.used + estimateTokens(held ?? ''))} of {integer(use.limit ?? 0)}{' '}
+              tokens, with room for the answer). Vega remembers your choice for this conversation.
             </span>
             <button type="button" className="btn small" onClick={() => void choose('new-chat')}>
               Start a new chat with it

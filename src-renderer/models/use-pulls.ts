@@ -7,7 +7,9 @@ const RANK: Record<PullProgress['state'], number> = { pulling: 0, verifying: 0, 
 /** Running first, then waiting (in order), then finished, newest first: as main keeps them. */
 function ordered(byName: ReadonlyMap<string, PullProgress>): readonly PullProgress[] {
   return [...byName.values()].sort(
-    (a, b) => RANK[a.state] - RANK[b.state] || (pullFinished(a.state) ? b.updatedAt.localeCompare(a.updatedAt) : a.queuedAt.localeCompare(b.queuedAt)),
+    (a, b) =>
+      RANK[a.state] - RANK[b.state] ||
+      (pullFinished(a.state) ? b.updatedAt.localeCompare(a.updatedAt) : a.queuedAt.localeCompare(b.queuedAt)),
   );
 }
 

@@ -10,7 +10,7 @@ export interface SetupState {
   /** The host could not say (an error): the chat is shown as it would be without the card. */
   readonly failed: boolean;
   /** Ask again now (a pull finished, a setting was saved). */
-  refresh(): void;
+  readonly refresh: () => void;
 }
 
 /**

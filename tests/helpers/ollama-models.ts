@@ -50,7 +50,9 @@ export const DEFAULT_LAYERS = [2_019_377_376, 11_340, 6_016, 560];
 const json = (v: unknown) => `${JSON.stringify(v)}\n`;
 
 function digestOf(model: string, layer: number): string {
-  return `sha256:${createHash('sha256').update(`${full(model)}#${layer}`).digest('hex')}`;
+  return `sha256:${createHash('sha256')
+    .update(`${full(model)}#${layer}`)
+    .digest('hex')}`;
 }
 
 export class StandInModels {
@@ -148,8 +150,20 @@ export class StandInModels {
       modelfile: `FROM ${full(name)}`,
       parameters: ['stop "<|eot_id|>"', ...(this.show.numCtx ? [`num_ctx ${this.show.numCtx}`] : [])].join('\n'),
       template: '{{ .Prompt }}',
-      details: { parent_model: '', format: 'gguf', family: 'llama', families: ['llama'], parameter_size: '3.2B', quantization_level: 'Q4_K_M' },
-      model_info: { 'general.architecture': 'llama', 'general.parameter_count': 3_212_749_888, 'llama.context_length': ctx, 'llama.embedding_length': 3072 },
+      details: {
+        parent_model: '',
+        format: 'gguf',
+        family: 'llama',
+        families: ['llama'],
+        parameter_size: '3.2B',
+        quantization_level: 'Q4_K_M',
+      },
+      model_info: {
+        'general.architecture': 'llama',
+        'general.parameter_count': 3_212_749_888,
+        'llama.context_length': ctx,
+        'llama.embedding_length': 3072,
+      },
       capabilities: ['completion', 'tools'],
       modified_at: '2025-01-01T00:00:00Z',
     });
@@ -169,6 +183,12 @@ export class StandInModels {
     const unload = body.keep_alive === 0 || body.keep_alive === '0';
     if (unload) this.#shelf.loaded.delete(full(name));
     else this.#shelf.loaded.set(full(name), Date.now());
-    send(res, 200, { model: name, created_at: new Date().toISOString(), response: '', done: true, done_reason: unload ? 'unload' : 'load' });
+    send(res, 200, {
+      model: name,
+      created_at: new Date().toISOString(),
+      response: '',
+      done: true,
+      done_reason: unload ? 'unload' : 'load',
+    });
   }
 }

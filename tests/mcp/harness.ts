@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ToolRegistry } from '../../src-main/chat/tools.js';
+import { ToolRegistry, type ToolContext } from '../../src-main/chat/tools.js';
 import { alive, listProcs, readProc, treeOf, type ProcInfo } from '../../src-main/mcp/proc.js';
 import { createMcp, type McpModule, type McpTiming } from '../../src-main/mcp/index.js';
 import { tempEngine, type TempEngine } from '../helpers/engine.js';
@@ -31,7 +31,15 @@ export const servers = {
 };
 
 /** Fast backoff and bounds, so restarts and give-ups happen within a test. */
-export const QUICK: Partial<McpTiming> = { startMs: 8_000, callMs: 8_000, quietMs: 500, graceMs: 600, backoffMs: [50, 100], maxFailedStarts: 2, stableMs: 60_000 };
+export const QUICK: Partial<McpTiming> = {
+  startMs: 8_000,
+  callMs: 8_000,
+  quietMs: 500,
+  graceMs: 600,
+  backoffMs: [50, 100],
+  maxFailedStarts: 2,
+  stableMs: 60_000,
+};
 
 export interface McpEngine {
   readonly engine: TempEngine;
@@ -67,7 +75,7 @@ export async function waitState(mcp: McpModule, name: string, state: string, ms 
   await until(() => stateOf(mcp, name) === state, ms, `${name} to be ${state} (it is ${stateOf(mcp, name)})`);
 }
 
-export function toolCtx(signal = new AbortController().signal) {
+export function toolCtx(signal: AbortSignal = new AbortController().signal): ToolContext {
   return { signal, requestId: 'mcp-test' };
 }
 
@@ -134,7 +142,7 @@ export async function startHttpEverything(mode: 'streamableHttp' | 'sse'): Promi
   });
   own(proc.pid!);
   let err = '';
-  proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  proc.stderr.on('data', (d: Buffer) => (err += d.toString()));
   await until(() => /LISTENING (\d+)/.test(err) || proc.exitCode !== null, 15_000, `server-everything ${mode} to listen`);
   const port = Number(/LISTENING (\d+)/.exec(err)?.[1]);
   if (!port) throw new Error(`server-everything ${mode} did not start: ${err}`);

@@ -19,7 +19,14 @@ const said = (role: LlmMessage['role'], words: number): LlmMessage => ({ role, c
 
 describe('fitToBudget', () => {
   it('drops whole turns from the oldest, keeping the system prompt and the last turn', () => {
-    const history = [said('system', 10), said('user', 100), said('assistant', 100), said('user', 100), said('assistant', 100), said('user', 100)];
+    const history = [
+      said('system', 10),
+      said('user', 100),
+      said('assistant', 100),
+      said('user', 100),
+      said('assistant', 100),
+      said('user', 100),
+    ];
     const all = fitToBudget(history, 10_000);
     expect(all).toMatchObject({ dropped: 0 });
     expect(all.messages).toHaveLength(6);
@@ -32,7 +39,13 @@ describe('fitToBudget', () => {
 
   it('never separates a tool call from its result', () => {
     const call: LlmMessage = { role: 'assistant', content: '', toolCalls: [{ id: 'c1', name: 'look', arguments: {} }] };
-    const history = [said('user', 200), call, { role: 'tool', content: 'result '.repeat(50), toolCallId: 'c1' } as LlmMessage, said('assistant', 50), said('user', 20)];
+    const history = [
+      said('user', 200),
+      call,
+      { role: 'tool', content: 'result '.repeat(50), toolCallId: 'c1' } as LlmMessage,
+      said('assistant', 50),
+      said('user', 20),
+    ];
     const fitted = fitToBudget(history, 100);
     expect(fitted.messages.map((m) => m.role)).toEqual(['user']);
     expect(fitToBudget(history, 1_000).messages.map((m) => m.role)).toEqual(['user', 'assistant', 'tool', 'assistant', 'user']);
@@ -85,8 +98,22 @@ describe('a conversation and its context window', () => {
     try {
       const dir = path.join(engine.dir, 'conversations');
       mkdirSync(dir, { recursive: true });
-      const header = { type: 'header', v: 1, id: 'old1', title: 'Old', model: 'llama3.2', provider: 'ollama', systemPrompt: '', createdAt: '2024-05-01T00:00:00.000Z' };
-      const msg = { type: 'message', id: 'm1', at: '2024-05-01T00:00:01.000Z', message: { id: 'm1', role: 'user', content: 'hi', createdAt: '2024-05-01T00:00:01.000Z' } };
+      const header = {
+        type: 'header',
+        v: 1,
+        id: 'old1',
+        title: 'Old',
+        model: 'llama3.2',
+        provider: 'ollama',
+        systemPrompt: '',
+        createdAt: '2024-05-01T00:00:00.000Z',
+      };
+      const msg = {
+        type: 'message',
+        id: 'm1',
+        at: '2024-05-01T00:00:01.000Z',
+        message: { id: 'm1', role: 'user', content: 'hi', createdAt: '2024-05-01T00:00:01.000Z' },
+      };
       writeFileSync(path.join(dir, 'old1.jsonl'), `${JSON.stringify(header)}\n${JSON.stringify(msg)}\n`);
       const store = await HistoryStore.open(dir, engine.rm.logger);
       const conv = (await store.load('old1')).conversation();

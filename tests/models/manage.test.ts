@@ -13,14 +13,22 @@ afterEach(async () => {
 
 describe('model names', () => {
   it("follow Ollama's grammar: namespace, tag and registry host allowed; spaces, .. and a bare tag refused", () => {
-    for (const ok of ['llama3.2', 'llama3.2:1b', 'qwen2.5:0.5b-instruct-q4_K_M', 'library/llama3.2:latest', 'hf.co/bartowski/Llama-3.2-1B-Instruct-GGUF:Q4_K_M', 'registry.local:5000/team/model:v1']) {
+    for (const ok of [
+      'llama3.2',
+      'llama3.2:1b',
+      'qwen2.5:0.5b-instruct-q4_K_M',
+      'library/llama3.2:latest',
+      'hf.co/bartowski/Llama-3.2-1B-Instruct-GGUF:Q4_K_M',
+      'registry.local:5000/team/model:v1',
+    ]) {
       expect(modelNameProblem(ok), ok).toBeNull();
     }
     expect(modelNameProblem('llama 3.2')).toMatch(/no spaces/);
     expect(modelNameProblem('../etc/passwd')).toMatch(/"\.\."/);
     expect(modelNameProblem('a/../../b')).toMatch(/"\.\."/);
     expect(modelNameProblem('/abs')).toMatch(/start with "\/"/);
-    for (const bad of ['-flag', 'x:', ':tag', 'a//b', 'x'.repeat(201), 'model\u0000', 'ünï']) expect(modelNameProblem(bad), bad).not.toBeNull();
+    for (const bad of ['-flag', 'x:', ':tag', 'a//b', 'x'.repeat(201), 'model\u0000', 'ünï'])
+      expect(modelNameProblem(bad), bad).not.toBeNull();
   });
 
   it('treat a name without a tag as :latest', () => {
@@ -38,7 +46,13 @@ describe('the Models view calls', () => {
     expect(remote).toMatchObject({ provider: 'openai', configured: false, models: [] });
     expect(ollama).toMatchObject({ provider: 'ollama', reachable: true, error: null });
     const qwen = ollama!.models.find((m) => m.name === 'qwen2.5:0.5b');
-    expect(qwen).toMatchObject({ family: 'llama', parameterSize: '3.2B', quantization: 'Q4_K_M', size: 2_019_393_189, contextLength: 32_768 });
+    expect(qwen).toMatchObject({
+      family: 'llama',
+      parameterSize: '3.2B',
+      quantization: 'Q4_K_M',
+      size: 2_019_393_189,
+      contextLength: 32_768,
+    });
     expect(qwen?.loaded).toMatchObject({ name: 'qwen2.5:0.5b', sizeVram: 2_019_393_189 });
     expect(ollama!.models.find((m) => m.name === 'llama3.2:latest')?.loaded).toBeNull();
   });
@@ -71,7 +85,10 @@ describe('the Models view calls', () => {
     expect(await h.api.models.delete({ name: 'gemma3:1b' })).toEqual({ deleted: true });
     expect(h.ollama.requests.find((r) => r.path === '/api/delete')).toMatchObject({ method: 'DELETE', body: { model: 'gemma3:1b' } });
     expect((await h.api.models.list())[0]?.models.map((m) => m.name)).toEqual(['llama3.2:latest']);
-    await expect(h.api.models.delete({ name: 'gemma3:1b' })).rejects.toMatchObject({ code: 'MODEL_NOT_FOUND', message: expect.stringMatching(/not installed/) as unknown });
+    await expect(h.api.models.delete({ name: 'gemma3:1b' })).rejects.toMatchObject({
+      code: 'MODEL_NOT_FOUND',
+      message: expect.stringMatching(/not installed/) as unknown,
+    });
   });
 });
 

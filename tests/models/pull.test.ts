@@ -70,7 +70,10 @@ describe('pulling a model through the window contract', () => {
     await h.finished('llama3.2:3b');
     const order = h.events.filter((e) => e.state === 'pulling').map((e) => e.name);
     expect(order.lastIndexOf('gemma3:1b')).toBeLessThan(order.indexOf('llama3.2:3b'));
-    expect(h.ollama.requests.filter((r) => r.path === '/api/pull').map((r) => (r.body as { model: string }).model)).toEqual(['gemma3:1b', 'llama3.2:3b']);
+    expect(h.ollama.requests.filter((r) => r.path === '/api/pull').map((r) => (r.body as { model: string }).model)).toEqual([
+      'gemma3:1b',
+      'llama3.2:3b',
+    ]);
   });
 
   it('lives in main: a window that opens mid-pull finds it under way', async () => {
@@ -106,7 +109,9 @@ describe('a pull that goes wrong ends in a clear state, never a stuck bar', () =
 
   it('an error line mid-stream (a full disk) says the fix', async () => {
     h = await modelsHarness();
-    h.ollama.set({ pull: { steps: 10, errorAfter: { lines: 4, error: 'write /root/.ollama/models/blobs/sha256-1-partial: no space left on device' } } });
+    h.ollama.set({
+      pull: { steps: 10, errorAfter: { lines: 4, error: 'write /root/.ollama/models/blobs/sha256-1-partial: no space left on device' } },
+    });
     await h.api.models.pull({ name: 'llama3.2:1b' });
     const end = await h.finished('llama3.2:1b');
     expect(end.state).toBe('failed');
@@ -122,7 +127,15 @@ describe('a pull that goes wrong ends in a clear state, never a stuck bar', () =
     expect(unknown.error).toMatchObject({ code: 'MODEL_NOT_FOUND' });
     expect(unknown.error?.message).toMatch(/ollama\.com\/library/);
 
-    h.ollama.set({ pull: { errorAfter: { lines: 0, error: 'pull model manifest: Get "https://registry.ollama.ai/v2/library/x/manifests/latest": dial tcp: lookup registry.ollama.ai: no such host' } } });
+    h.ollama.set({
+      pull: {
+        errorAfter: {
+          lines: 0,
+          error:
+            'pull model manifest: Get "https://registry.ollama.ai/v2/library/x/manifests/latest": dial tcp: lookup registry.ollama.ai: no such host',
+        },
+      },
+    });
     await h.api.models.pull({ name: 'x' });
     const offline = await h.finished('x');
     expect(offline.error).toMatchObject({ code: 'PROVIDER_UNREACHABLE' });
@@ -178,7 +191,10 @@ describe('POST /admin/models/pull', () => {
     const res = await post({ model: 'llama3.2:1b' }, h.web.key);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/application\/x-ndjson/);
-    const lines = (await res.text()).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = (await res.text())
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines[0]).toMatchObject({ model: 'llama3.2:1b', done: false });
     expect(lines.at(-1)).toMatchObject({ model: 'llama3.2:1b', state: 'done', percent: 100, done: true, error: null });
     expect(lines.filter((l) => l.done)).toHaveLength(1);
@@ -189,7 +205,10 @@ describe('POST /admin/models/pull', () => {
   it('a failed pull ends with its error on the last line', async () => {
     h = await modelsHarness();
     h.ollama.set({ pull: { unknown: ['nope'] } });
-    const lines = (await (await post({ model: 'nope' }, h.web.key)).text()).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = (await (await post({ model: 'nope' }, h.web.key)).text())
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines.at(-1)).toMatchObject({ state: 'failed', done: true, error: { code: 'MODEL_NOT_FOUND' } });
   });
 });

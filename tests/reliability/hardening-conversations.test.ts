@@ -1,5 +1,4 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +7,7 @@ import { startWebHost, type WebHost } from '../../src-main/web/host.js';
 import type { ChatEvent } from '../../src-shared/chat.js';
 import { until, within } from '../helpers/fault-kit.js';
 import { defaultReply, startOllamaStandIn, type OllamaStandIn } from '../helpers/ollama-standin.js';
+import { stalledWebSocket } from '../helpers/raw-http.js';
 import { connectApi } from '../helpers/ws-client.js';
 
 // Issue 15, item 2: the conversation list must not make memory grow without
@@ -41,21 +41,6 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** A WebSocket that completes its handshake and then never reads again (a frozen tab). */
-function stalledSocket(): Promise<net.Socket> {
-  return new Promise((resolve, reject) => {
-    const s = net.connect(host.port, '127.0.0.1', () =>
-      s.write(`GET /ws?token=${KEY} HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${Buffer.from('stalled-socket!!').toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`),
-    );
-    s.once('data', (head) => {
-      s.pause();
-      if (head.toString('latin1').startsWith('HTTP/1.1 101')) resolve(s);
-      else reject(new Error(head.toString('latin1').split('\r\n')[0]));
-    });
-    s.once('error', reject);
-  });
-}
-
 describe('2. conversation changes, not the whole list', () => {
   it('a create, an update, a turn and a delete each send that one conversation, without its system prompt', async () => {
     const c = await connectApi(host.url, KEY);
@@ -72,11 +57,17 @@ describe('2. conversation changes, not the whole list', () => {
       await until(() => events.some((e) => e.type === 'done'), 10_000, 'the answer');
       await until(() => events.some((e) => e.type === 'conversation' && e.summary.messageCount === 2), 5_000, 'the end-of-turn change');
       await c.api.chat.delete({ conversationId: created.id });
-      await until(() => events.some((e) => e.type === 'conversation-deleted' && e.conversationId === created.id), 5_000, 'the delete event');
+      await until(
+        () => events.some((e) => e.type === 'conversation-deleted' && e.conversationId === created.id),
+        5_000,
+        'the delete event',
+      );
 
       const changes = events.filter((e) => e.type === 'conversation' || e.type === 'conversation-deleted');
       expect(changes.every((e) => e.conversationId === created.id)).toBe(true);
-      expect(changes.map((e) => (e.type === 'conversation' ? e.summary.title : 'deleted'))).toEqual(expect.arrayContaining(['Fresh', 'Renamed', 'deleted']));
+      expect(changes.map((e) => (e.type === 'conversation' ? e.summary.title : 'deleted'))).toEqual(
+        expect.arrayContaining(['Fresh', 'Renamed', 'deleted']),
+      );
       expect(JSON.stringify(events)).not.toContain('Arr, matey');
       expect(events.some((e) => 'conversations' in e)).toBe(false);
       // The create's reply and event together, with 60 conversations of 20 KB prompts in the store.
@@ -103,7 +94,7 @@ describe('2. conversation changes, not the whole list', () => {
 describe('2. every socket has a bound on what waits to be sent to it', () => {
   it('a socket that stops reading is dropped once an answer streams past the bound; a reading window gets it all', async () => {
     const reader = await connectApi(host.url, KEY);
-    const stalled = await stalledSocket();
+    const stalled = await stalledWebSocket(host.port, KEY);
     const listeners = () => app.events.listenerCount('chat:event');
     try {
       await until(() => listeners() === 2, 5_000, 'both sockets subscribed');

@@ -23,7 +23,10 @@ function modes(root: string): { path: string; dir: boolean; mode: number }[] {
   return [self, ...readdirSync(root).flatMap((n) => modes(path.join(root, n)))];
 }
 
-const loose = (root: string) => modes(root).filter((e) => e.mode !== (e.dir ? 0o700 : 0o600)).map((e) => `${path.relative(data, e.path) || '.'} ${e.mode.toString(8)}`);
+const loose = (root: string) =>
+  modes(root)
+    .filter((e) => e.mode !== (e.dir ? 0o700 : 0o600))
+    .map((e) => `${path.relative(data, e.path) || '.'} ${e.mode.toString(8)}`);
 
 beforeAll(async () => {
   ollama = await startOllamaStandIn();
@@ -32,7 +35,11 @@ beforeAll(async () => {
   // What an older Vega left: world-readable folders and files.
   for (const sub of ['logs', 'conversations', 'diagnostics']) mkdirSync(path.join(data, sub), { recursive: true, mode: 0o755 });
   writeFileSync(path.join(data, 'logs', 'vega.1.log'), '{"level":30,"msg":"old"}\n', { mode: 0o644 });
-  writeFileSync(path.join(data, 'conversations', 'old01.jsonl'), `${JSON.stringify({ type: 'header', v: 1, id: 'old01', title: 'Old', model: 'llama3.2', provider: 'ollama', systemPrompt: '', createdAt: '2025-01-01T00:00:00.000Z' })}\n`, { mode: 0o644 });
+  writeFileSync(
+    path.join(data, 'conversations', 'old01.jsonl'),
+    `${JSON.stringify({ type: 'header', v: 1, id: 'old01', title: 'Old', model: 'llama3.2', provider: 'ollama', systemPrompt: '', createdAt: '2025-01-01T00:00:00.000Z' })}\n`,
+    { mode: 0o644 },
+  );
   writeFileSync(path.join(data, 'conversations', 'index.json'), '{}', { mode: 0o644 });
   writeFileSync(path.join(data, 'diagnostics', 'vega-diagnostics-old.json'), '{}', { mode: 0o644 });
   for (const d of [data, ...['logs', 'conversations', 'diagnostics'].map((s) => path.join(data, s))]) chmodSync(d, 0o755);

