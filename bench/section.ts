@@ -15,6 +15,7 @@ const SECTIONS: Record<string, () => Promise<{ run(o: BenchOptions): Promise<Sec
   soak: () => import('./sections/soak.js'),
   metrics: () => import('./sections/metrics.js'),
   mcp: () => import('./sections/mcp.js'),
+  pulls: () => import('./sections/pulls.js'),
 };
 
 const [name, out] = process.argv.slice(2);

@@ -25,8 +25,8 @@ const modelName = z.string().max(MODEL_NAME_MAX).superRefine((name, ctx) => {
   const problem = modelNameProblem(name);
   if (problem) ctx.addIssue({ code: 'custom', message: problem });
 });
-/** A conversation's `num_ctx` for Ollama; 0 goes back to the model's default. */
-const numCtx = z.union([z.literal(0), z.number().int().min(NUM_CTX_MIN).max(NUM_CTX_MAX)]);
+/** A conversation's `num_ctx` for Ollama; `resetNumCtx: true` goes back to the model's default. */
+const numCtx = z.number().int().min(NUM_CTX_MIN).max(NUM_CTX_MAX);
 
 export interface ConfigEntry {
   readonly key: ConfigKey;
@@ -164,6 +164,7 @@ export const CALLS = {
       provider: provider.optional(),
       systemPrompt: z.string().max(20_000).optional(),
       numCtx: numCtx.optional(),
+      resetNumCtx: z.literal(true).optional(),
       overflow: z.enum(CONTEXT_OVERFLOW).optional(),
     }),
     result: null as unknown as ConversationSummary,

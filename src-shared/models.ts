@@ -161,7 +161,7 @@ export interface ConnectionTest {
 export const CONTEXT_OVERFLOW = ['new-chat', 'drop-oldest'] as const;
 export type ContextOverflow = (typeof CONTEXT_OVERFLOW)[number];
 
-/** Ollama's `num_ctx` bounds; 0 means the model's own default. */
+/** The `num_ctx` a conversation may set for Ollama. */
 export const NUM_CTX_MIN = 256;
 export const NUM_CTX_MAX = 2_097_152;
 

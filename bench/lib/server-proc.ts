@@ -22,6 +22,8 @@ export type Op =
   | { op: 'ollama'; tokens: number; tokenDelayMs?: number }
   | { op: 'ollamaReply'; tokens: number; tokenDelayMs?: number }
   | { op: 'tokenTimes' }
+  | { op: 'ollamaPull'; lines: number; linesPerSecond: number }
+  | { op: 'pullLinesWritten' }
   | { op: 'close' };
 
 export interface Counts {
@@ -86,7 +88,7 @@ http.ServerResponse.prototype.write = function (this: http.ServerResponse, chunk
   return (originalWrite as (...a: unknown[]) => boolean).call(this, chunk, ...rest);
 } as typeof originalWrite;
 
-type StandIn = { url: string; set(s: Record<string, unknown>): void } & Counted;
+type StandIn = { url: string; set(s: Record<string, unknown>): void; registry: { linesWritten: number } } & Counted;
 let standIn: StandIn | undefined;
 
 async function handle(msg: Op): Promise<unknown> {
@@ -127,6 +129,15 @@ async function handle(msg: Op): Promise<unknown> {
       standIn.set({ reply: () => text, tokenDelayMs: msg.tokenDelayMs ?? 0 });
       return true;
     }
+    case 'ollamaPull': {
+      if (!standIn) throw new Error('no stand-in');
+      // One 10 GB layer in `lines` progress lines, paced at `linesPerSecond`.
+      standIn.set({ pull: { layers: [10 * 1024 ** 3], steps: msg.lines, linesPerSecond: msg.linesPerSecond } });
+      return true;
+    }
+    case 'pullLinesWritten':
+      if (!standIn) throw new Error('no stand-in');
+      return standIn.registry.linesWritten;
     case 'tokenTimes': {
       const t = recording;
       recording = [];

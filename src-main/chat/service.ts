@@ -122,7 +122,7 @@ export class ChatService {
     return state.summary();
   }
 
-  async update(p: { conversationId: string; numCtx?: number; overflow?: ContextOverflow } & CreateParams): Promise<ConversationSummary> {
+  async update(p: { conversationId: string; numCtx?: number; resetNumCtx?: true; overflow?: ContextOverflow } & CreateParams): Promise<ConversationSummary> {
     const { conversationId, ...changes } = p;
     const meta: MetaRecord = compact({
       type: 'meta',
@@ -132,7 +132,8 @@ export class ChatService {
       model: changes.model?.trim() || undefined,
       provider: changes.provider,
       systemPrompt: changes.systemPrompt,
-      numCtx: changes.numCtx,
+      // 0 in the record: the model's default again (a meta record cannot unset a field).
+      numCtx: changes.resetNumCtx ? 0 : changes.numCtx,
       overflow: changes.overflow,
     });
     const state = await this.store.append(conversationId, meta);

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { withDeadline } from '../engine/deadline.js';
@@ -117,6 +118,20 @@ export async function stopTree(root: number, opts: TreeStopOptions, scope?: Tree
   if (await waitUntil(gone, opts.graceMs)) return done('terminated');
   tree.signal('SIGKILL');
   return done((await waitUntil(gone, KILL_WAIT_MS)) ? 'killed' : 'left');
+}
+
+/**
+ * Windows has neither process groups nor signals: the server gets `quietMs`
+ * to exit once its stdin is closed, then `taskkill /T /F` ends it and every
+ * process under it.
+ */
+export async function stopTreeWindows(pid: number, exited: Promise<unknown>, opts: TreeStopOptions): Promise<TreeStop> {
+  const start = performance.now();
+  const done = (outcome: TreeStop['outcome']): TreeStop => ({ outcome, ms: Math.round(performance.now() - start) });
+  const exitsWithin = (ms: number) => withDeadline(ms, () => exited.then(() => true), { onLate: () => false });
+  if (await exitsWithin(opts.quietMs)) return done('exited');
+  spawn('taskkill', ['/pid', String(pid), '/T', '/F'], { stdio: 'ignore', windowsHide: true }).on('error', () => undefined);
+  return done((await exitsWithin(opts.graceMs + KILL_WAIT_MS)) ? 'killed' : 'left');
 }
 
 /** The processes of the tree now, for the record kept in case Vega is killed (see running-file). */

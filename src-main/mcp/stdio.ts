@@ -4,7 +4,7 @@ import { ReadBuffer, serializeMessage } from '@modelcontextprotocol/sdk/shared/s
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import type { McpStdioEntry } from '../../src-shared/mcp.js';
-import { killTreeNow, stopTree, type TreeStop, type TreeStopOptions } from './process-tree.js';
+import { killTreeNow, stopTree, stopTreeWindows, type TreeStop, type TreeStopOptions } from './process-tree.js';
 
 /**
  * A stdio server as a background process of Vega. Spawned here rather than
@@ -92,12 +92,13 @@ export class StdioChild {
   /** Close stdin (a polite server exits), then SIGTERM to its group, then SIGKILL, each bounded. */
   async stop(opts: TreeStopOptions): Promise<TreeStop> {
     this.#child.stdin.end();
-    return stopTree(this.pid, opts);
+    return process.platform === 'win32' ? stopTreeWindows(this.pid, this.exited, opts) : stopTree(this.pid, opts);
   }
 
   /** SIGKILL to the whole tree at once, synchronously: for when Vega's process is exiting and cannot wait. */
   killTree(): void {
-    killTreeNow(this.pid);
+    // Not reaped yet, so the pid (and the group it leads) is still this server's.
+    if (this.running) killTreeNow(this.pid);
   }
 
   #stderrLine(text: string, opts: StdioChildOptions): void {

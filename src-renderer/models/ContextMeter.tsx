@@ -13,13 +13,13 @@ function NumCtxField({ conversation }: { conversation: ConversationSummary }) {
   const [error, setError] = useState<string | null>(null);
   const save = async (e: FormEvent) => {
     e.preventDefault();
-    const n = value.trim() === '' ? 0 : Number(value);
-    if (n !== 0 && !(Number.isInteger(n) && n >= NUM_CTX_MIN && n <= NUM_CTX_MAX)) {
+    const n = value.trim() === '' ? null : Number(value);
+    if (n !== null && !(Number.isInteger(n) && n >= NUM_CTX_MIN && n <= NUM_CTX_MAX)) {
       setError(`A whole number from ${NUM_CTX_MIN} to ${integer(NUM_CTX_MAX)}, or empty for the model's default.`);
       return;
     }
     try {
-      await api.chat.update({ conversationId: conversation.id, numCtx: n });
+      await api.chat.update({ conversationId: conversation.id, ...(n === null ? { resetNumCtx: true } : { numCtx: n }) });
       setError(null);
     } catch (err) {
       setError(errorValue(err).message);

@@ -33,15 +33,15 @@ test('from the setup card to a first answer: pull with a moving bar, cancel, res
   await expect(card.getByText(/about 380 MB/)).toBeVisible();
   await screenshot(page, 'models-1-setup-card');
 
-  await card.getByRole('button', { name: 'Pull llama3.2' }).click();
-  const bar = card.getByRole('progressbar', { name: 'Pulling llama3.2' });
+  await card.getByRole('button', { name: 'Pull llama3.2', exact: true }).click();
+  const bar = card.getByRole('progressbar', { name: 'Pulling llama3.2', exact: true });
   await expect(bar).toBeVisible();
   await seeItMove(bar);
   await expect(card.getByText(/ of 1\.9 GB · .* %/)).toBeVisible();
   await screenshot(page, 'models-2-pulling');
 
-  await card.getByRole('button', { name: 'Cancel pulling llama3.2' }).click();
-  const resume = card.getByRole('button', { name: 'Resume pulling llama3.2' });
+  await card.getByRole('button', { name: 'Cancel pulling llama3.2', exact: true }).click();
+  const resume = card.getByRole('button', { name: 'Resume pulling llama3.2', exact: true });
   await expect(resume).toBeVisible();
   const kept = await percentOf(bar);
   expect(kept).toBeGreaterThan(0);
@@ -50,7 +50,7 @@ test('from the setup card to a first answer: pull with a moving bar, cancel, res
 
   server.standin.set({ pull: { steps: 30, delayMs: 40 } });
   await resume.click();
-  await expect(card.getByRole('button', { name: 'Cancel pulling llama3.2' })).toBeVisible();
+  await expect(card.getByRole('button', { name: 'Cancel pulling llama3.2', exact: true })).toBeVisible();
   // Ollama kept what was downloaded: the resumed bar passes where the cancelled one stopped.
   await expect.poll(() => percentOf(bar), { timeout: 15_000 }).toBeGreaterThan(kept);
   await screenshot(page, 'models-4-resumed');
@@ -69,12 +69,12 @@ test('the Models view: details of the installed model, a queued pull, the dashbo
   await openApp(page, server);
   await openModels(page);
   const table = page.getByRole('table');
-  await expect(table.getByRole('cell', { name: 'llama3.2:latest' })).toBeVisible();
-  await expect(table.getByRole('cell', { name: 'Q4_K_M' })).toBeVisible();
-  await expect(table.getByRole('cell', { name: '131,072' })).toBeVisible();
+  await expect(table.getByRole('cell', { name: 'llama3.2:latest', exact: true })).toBeVisible();
+  await expect(table.getByRole('cell', { name: 'Q4_K_M', exact: true })).toBeVisible();
+  await expect(table.getByRole('cell', { name: '131,072', exact: true })).toBeVisible();
 
   // A bad name is refused in the window; two good ones queue, one at a time.
-  const box = page.getByRole('textbox', { name: 'Pull a model' });
+  const box = page.getByRole('textbox', { name: 'Pull a model', exact: true });
   await box.fill('llama 3.2');
   await page.getByRole('button', { name: 'Pull', exact: true }).click();
   await expect(page.getByText(/A model name has no spaces/)).toBeVisible();
@@ -83,7 +83,7 @@ test('the Models view: details of the installed model, a queued pull, the dashbo
   await page.getByRole('button', { name: 'Pull', exact: true }).click();
   await box.fill('qwen2.5:0.5b');
   await page.getByRole('button', { name: 'Pull', exact: true }).click();
-  const gemma = page.getByRole('progressbar', { name: 'Pulling gemma3:1b' });
+  const gemma = page.getByRole('progressbar', { name: 'Pulling gemma3:1b', exact: true });
   await seeItMove(gemma);
   await expect(page.getByText('Waits for the pull before it.')).toBeVisible();
   await screenshot(page, 'models-6-view-queue');
@@ -91,18 +91,18 @@ test('the Models view: details of the installed model, a queued pull, the dashbo
   // The pull lives in main: a reloaded window finds it still moving.
   await page.reload();
   await openModels(page);
-  await seeItMove(page.getByRole('progressbar', { name: 'Pulling gemma3:1b' }));
+  await seeItMove(page.getByRole('progressbar', { name: 'Pulling gemma3:1b', exact: true }));
 
   await page.getByRole('tab', { name: 'Dashboard' }).click();
   const pullsCard = page.getByRole('group', { name: 'Model pulls' });
   await expect(pullsCard).toBeVisible();
-  await expect(pullsCard.getByRole('progressbar', { name: 'Pulling gemma3:1b' })).toBeVisible();
+  await expect(pullsCard.getByRole('progressbar', { name: 'Pulling gemma3:1b', exact: true })).toBeVisible();
   await screenshot(page, 'models-7-dashboard');
 
   await openModels(page);
-  await page.getByRole('button', { name: 'Cancel pulling qwen2.5:0.5b' }).click();
-  await page.getByRole('button', { name: 'Cancel pulling gemma3:1b' }).click();
-  await expect(page.getByRole('button', { name: 'Resume pulling gemma3:1b' })).toBeVisible();
+  await page.getByRole('button', { name: 'Cancel pulling qwen2.5:0.5b', exact: true }).click();
+  await page.getByRole('button', { name: 'Cancel pulling gemma3:1b', exact: true }).click();
+  await expect(page.getByRole('button', { name: 'Resume pulling gemma3:1b', exact: true })).toBeVisible();
   await page.getByRole('tab', { name: 'Dashboard' }).click();
   await expect(pullsCard).toBeHidden();
 });

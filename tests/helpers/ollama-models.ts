@@ -18,7 +18,7 @@ export interface PullSettings {
   steps?: number;
   /** Pause between lines, ms (0: as fast as the socket takes them). */
   delayMs?: number;
-  /** Lines per second instead, sent in batches every 10 ms (the bench's 10 000/s). */
+  /** Lines per second instead, sent in batches of a hundredth of a second's worth (the bench's 10 000/s). */
   linesPerSecond?: number;
   /** Names the registry does not know: their pull ends with Ollama's own error line. */
   unknown?: string[];
@@ -62,6 +62,8 @@ export class StandInModels {
   readonly kept = new Map<string, number>();
   /** Pull streams the client closed before their end (a Cancel). */
   pullsCancelled = 0;
+  /** Pull lines written, over every pull (the bench's lines in). */
+  linesWritten = 0;
   readonly #shelf: ModelShelf;
 
   constructor(shelf: ModelShelf) {
@@ -85,14 +87,20 @@ export class StandInModels {
       }
     });
     const batch = s.linesPerSecond ? Math.max(1, Math.round(s.linesPerSecond / 100)) : 1;
-    const pause = s.linesPerSecond ? 10 : (s.delayMs ?? 0);
+    const startedAt = Date.now();
+    let written = 0;
+    // Paced by the clock, not by the timer: a late timer is made up by the next batch.
+    const pause = (): number => (s.linesPerSecond ? startedAt + (written / s.linesPerSecond) * 1000 - Date.now() : (s.delayMs ?? 0));
     let pending: string[] = [];
     const flush = async (): Promise<boolean> => {
       if (gone) return false;
       const bytes = Buffer.from(pending.join(''));
+      written += pending.length;
+      this.linesWritten += pending.length;
       pending = [];
       for (const piece of s.splitChunks ? splitAwkwardly(bytes) : [bytes]) res.write(piece);
-      await new Promise((r) => (pause > 0 ? setTimeout(r, pause) : setImmediate(r)));
+      const ms = pause();
+      await new Promise((r) => (ms > 0 ? setTimeout(r, ms) : setImmediate(r)));
       return !gone;
     };
     const line = async (v: unknown): Promise<boolean> => {

@@ -63,17 +63,17 @@ async function answer(api: VegaApi, conversationId: string, text: string): Promi
 }
 
 describe('a conversation and its context window', () => {
-  it('sends its num_ctx to Ollama, and 0 goes back to the model default', async () => {
+  it('sends its num_ctx to Ollama, and resetNumCtx goes back to the model default', async () => {
     h = await modelsHarness({ models: ['llama3.2'] });
     const c = await h.api.chat.create({ model: 'llama3.2' });
     expect((await h.api.chat.update({ conversationId: c.id, numCtx: 16_384 })).numCtx).toBe(16_384);
     await answer(h.api, c.id, 'hello');
     const chats = () => h!.ollama.requests.filter((r) => r.path === '/api/chat').map((r) => r.body as { options?: { num_ctx?: number } });
     expect(chats().at(-1)?.options).toEqual({ num_ctx: 16_384 });
-    expect((await h.api.chat.update({ conversationId: c.id, numCtx: 0 })).numCtx).toBeUndefined();
+    expect((await h.api.chat.update({ conversationId: c.id, resetNumCtx: true })).numCtx).toBeUndefined();
     await answer(h.api, c.id, 'again');
     expect(chats().at(-1)?.options).toBeUndefined();
-    await expect(h.api.chat.update({ conversationId: c.id, numCtx: 100 })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    for (const numCtx of [0, 100, 1.5, 1e9]) await expect(h.api.chat.update({ conversationId: c.id, numCtx })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
   });
 
   it('"drop the oldest turns" sends only what fits the window; the history itself keeps everything', async () => {
