@@ -11,8 +11,7 @@ import { z } from 'zod';
 export const MCP_TRANSPORTS = ['stdio', 'http', 'sse'] as const;
 export type McpTransportKind = (typeof MCP_TRANSPORTS)[number];
 
-export const MCP_STATES = ['starting', 'ready', 'failed', 'restarting', 'disabled'] as const;
-export type McpServerState = (typeof MCP_STATES)[number];
+export type McpServerState = 'starting' | 'ready' | 'failed' | 'restarting' | 'disabled';
 
 const MAX_ENTRIES = 64;
 const MAX_VALUE = 4096;

@@ -12,8 +12,7 @@ import { listProcs } from './proc.js';
 import { RunningFile, reapLeftovers } from './running-file.js';
 import { DEFAULT_TIMING, McpServer, type McpTiming } from './server.js';
 
-export { DEFAULT_TIMING, type McpTiming } from './server.js';
-export { exposedName } from './tools.js';
+export type { McpTiming } from './server.js';
 
 /** Where the MCP servers' tools go: the chat's tool registry. */
 export interface ToolSink {

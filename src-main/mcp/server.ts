@@ -121,10 +121,6 @@ export class McpServer {
     return this.#tools;
   }
 
-  get problem(): Problem | null {
-    return this.#problem;
-  }
-
   get pid(): number | null {
     const child = this.#attempt?.child;
     return child?.running ? child.pid : null;
