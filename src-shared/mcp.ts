@@ -19,7 +19,11 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,128}$/;
 export const MCP_SERVER_NAME = /^[^\s/\\"'`<>]{1,64}$/;
 
-const line = (max: number) => z.string().max(max).refine((s) => !/[\r\n\0]/.test(s), 'must be one line');
+const line = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .refine((s) => !/[\r\n\0]/.test(s), 'must be one line');
 
 /** Names that would reach an object's prototype when copied: refused, never merged. */
 const PROTO_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
@@ -36,7 +40,12 @@ function stringMap<N extends boolean>(namePattern: RegExp, what: string, nullabl
       v !== null &&
       !Array.isArray(v) &&
       Object.keys(v).length <= MAX_ENTRIES &&
-      Object.entries(v).every(([k, x]) => namePattern.test(k) && !PROTO_KEYS.has(k) && ((nullable && x === null) || (typeof x === 'string' && x.length <= MAX_VALUE && !/[\r\n\0]/.test(x)))),
+      Object.entries(v).every(
+        ([k, x]) =>
+          namePattern.test(k) &&
+          !PROTO_KEYS.has(k) &&
+          ((nullable && x === null) || (typeof x === 'string' && x.length <= MAX_VALUE && !/[\r\n\0]/.test(x))),
+      ),
     `${what} must map at most ${MAX_ENTRIES} names to one-line strings`,
   );
 }
@@ -89,16 +98,24 @@ export function transportOf(e: McpServerEntry): McpTransportKind {
 export type CheckedEntry = { readonly ok: true; readonly entry: McpServerEntry } | { readonly ok: false; readonly error: string };
 
 export function checkEntry(raw: unknown): CheckedEntry {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { ok: false, error: 'must be an object with a "command" or a "url"' };
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    return { ok: false, error: 'must be an object with a "command" or a "url"' };
   const hasCommand = 'command' in raw;
   const hasUrl = 'url' in raw;
-  if (hasCommand && hasUrl) return { ok: false, error: 'has both "command" and "url": give a command (a program Vega starts) or a url (a server it reaches), not both' };
+  if (hasCommand && hasUrl)
+    return {
+      ok: false,
+      error: 'has both "command" and "url": give a command (a program Vega starts) or a url (a server it reaches), not both',
+    };
   const unknownKeys = (keys: string[], known: string[]) =>
     `has an unknown key ${keys.map((k) => `"${k}"`).join(', ')} (known: ${known.join(', ')})`;
   if (!hasCommand && !hasUrl) {
     const known = [...new Set([...Object.keys(McpStdioEntry.shape), ...Object.keys(McpHttpEntry.shape)])];
     const typos = Object.keys(raw).filter((k) => !known.includes(k));
-    return { ok: false, error: typos.length ? unknownKeys(typos, known) : 'needs a "command" (a program Vega starts) or a "url" (a server it reaches)' };
+    return {
+      ok: false,
+      error: typos.length ? unknownKeys(typos, known) : 'needs a "command" (a program Vega starts) or a "url" (a server it reaches)',
+    };
   }
   const schema = hasCommand ? McpStdioEntry : McpHttpEntry;
   const parsed = schema.safeParse(raw);
@@ -211,7 +228,8 @@ export const McpSaveParams = z
     };
     need('server', p.action === 'put');
     need('enabled', p.action === 'enable');
-    if (p.previousName !== undefined && p.action !== 'put') ctx.addIssue({ code: 'custom', path: ['previousName'], message: `is not taken by ${p.action}` });
+    if (p.previousName !== undefined && p.action !== 'put')
+      ctx.addIssue({ code: 'custom', path: ['previousName'], message: `is not taken by ${p.action}` });
   });
 export type McpSaveParams = z.input<typeof McpSaveParams>;
 

@@ -131,6 +131,17 @@ export interface LlmStats {
   readonly lastTokensPerSecond: number;
 }
 
+/** The calls of one client of the OpenAI-compatible API, named from its User-Agent. */
+export interface ApiClientStats {
+  readonly client: string;
+  readonly calls: number;
+  readonly failed: number;
+  readonly promptTokens: number;
+  readonly completionTokens: number;
+  /** Time to the first token of streamed and plain completions, ms. */
+  readonly ttftMs: LatencySummary;
+}
+
 /** One process of the Electron app (main, renderer, GPU, utility), as Electron measures it. */
 export interface AppProcess {
   readonly pid: number;
@@ -157,6 +168,8 @@ export interface ResourceSnapshot {
   readonly appProcesses?: readonly AppProcess[];
   /** The MCP servers: state, process figures, calls. */
   readonly mcp?: McpSnapshot;
+  /** Callers of the OpenAI-compatible API (/v1), by client; absent before the first call. */
+  readonly apiClients?: readonly ApiClientStats[];
 }
 
 export interface CleanupStepReport {

@@ -100,14 +100,21 @@ export async function run(o: BenchOptions): Promise<SectionResult> {
   } finally {
     await http.close();
   }
-  for (const [name, f] of [['stdio', stdio], ['Streamable HTTP', httpFigures]] as const) {
+  for (const [name, f] of [
+    ['stdio', stdio],
+    ['Streamable HTTP', httpFigures],
+  ] as const) {
     rows.push(info(`mcp · one tool call over ${name} · Vega (p50 / p99)`, `${fmtMs(f.vega.p50)} / ${fmtMs(f.vega.p99)}`));
     rows.push(info(`mcp · one tool call over ${name} · the SDK alone (p50 / p99)`, `${fmtMs(f.sdk.p50)} / ${fmtMs(f.sdk.p99)}`));
   }
   const overheadMs = Math.max(stdio.vega.p50 - stdio.sdk.p50, httpFigures.vega.p50 - httpFigures.sdk.p50);
-  rows.push(check('mcp · Vega\'s layer over the SDK, p50 (worse of stdio and HTTP)', fmtMs(overheadMs), '< 1 ms', overheadMs < 1));
+  rows.push(check("mcp · Vega's layer over the SDK, p50 (worse of stdio and HTTP)", fmtMs(overheadMs), '< 1 ms', overheadMs < 1));
 
-  const three = (dir: string) => ({ everything: servers.everything(), memory: servers.memory(path.join(dir, 'memory.jsonl')), files: servers.filesystem(dir) });
+  const three = (dir: string) => ({
+    everything: servers.everything(),
+    memory: servers.memory(path.join(dir, 'memory.jsonl')),
+    files: servers.filesystem(dir),
+  });
   const none: StartTrial[] = [];
   const withThree: StartTrial[] = [];
   for (let i = 0; i < trials; i++) {
@@ -118,13 +125,22 @@ export async function run(o: BenchOptions): Promise<SectionResult> {
   const createThree = median(withThree.map((t) => t.createMs));
   const readyThree = median(withThree.map((t) => t.readyMs ?? NaN));
   rows.push(info('mcp · Vega start (createVegaApp), 0 servers', fmtMs(createNone)));
-  rows.push(check('mcp · Vega start with 3 stdio servers: added to the start (they start in the background)', fmtMs(createThree - createNone), '< 100 ms', createThree - createNone < 100));
+  rows.push(
+    check(
+      'mcp · Vega start with 3 stdio servers: added to the start (they start in the background)',
+      fmtMs(createThree - createNone),
+      '< 100 ms',
+      createThree - createNone < 100,
+    ),
+  );
   rows.push(info('mcp · from start until all 3 servers are ready', Number.isFinite(readyThree) ? fmtMs(readyThree) : 'not all ready'));
 
   return {
     name: 'mcp',
     figures: { calls: n, stdio, http: httpFigures, start: { none, withThree } },
     rows,
-    notes: ['MCP calls: server-everything\'s echo, one at a time after 20 warm-up calls; "the SDK alone" is its Client on its own transport (StdioClientTransport, or Streamable HTTP on global fetch).'],
+    notes: [
+      'MCP calls: server-everything\'s echo, one at a time after 20 warm-up calls; "the SDK alone" is its Client on its own transport (StdioClientTransport, or Streamable HTTP on global fetch).',
+    ],
   };
 }

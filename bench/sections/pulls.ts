@@ -31,7 +31,12 @@ function cpuMsSince(start: NodeJS.CpuUsage): number {
 async function direct(pool: Pool, name: string): Promise<Run> {
   const cpu = process.cpuUsage();
   const t0 = performance.now();
-  const res = await pool.request({ path: '/api/pull', method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: name, stream: true }) });
+  const res = await pool.request({
+    path: '/api/pull',
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ model: name, stream: true }),
+  });
   let buf = '';
   let lines = 0;
   for await (const chunk of res.body) {
@@ -53,7 +58,12 @@ interface VegaRun extends Run {
   readonly final: PullProgress | undefined;
 }
 
-async function viaVega(client: Awaited<ReturnType<typeof connectApi>>, name: string, linesIn: () => Promise<number>, timeoutMs: number): Promise<VegaRun> {
+async function viaVega(
+  client: Awaited<ReturnType<typeof connectApi>>,
+  name: string,
+  linesIn: () => Promise<number>,
+  timeoutMs: number,
+): Promise<VegaRun> {
   const at: number[] = [];
   let final: PullProgress | undefined;
   const off = client.api.models.onProgress((p) => {
@@ -102,7 +112,10 @@ export async function run(opts: BenchOptions): Promise<SectionResult> {
       v.push(await viaVega(client, `bench-vega-${r}:10g`, linesIn, seconds * 1000 * 4 + 10_000));
     }
     const failed = v.find((x) => x.final?.state !== 'done');
-    if (failed) notes.push(`pulls: a pull through Vega ended ${failed.final?.state ?? 'without a final event'}${failed.final?.error ? `: ${failed.final.error.message}` : ''}.`);
+    if (failed)
+      notes.push(
+        `pulls: a pull through Vega ended ${failed.final?.state ?? 'without a final event'}${failed.final?.error ? `: ${failed.final.error.message}` : ''}.`,
+      );
 
     const lineRate = median(v.map((x) => (x.lines / x.ms) * 1000));
     const eventRate = median(v.map((x) => (x.events / x.ms) * 1000));
@@ -113,7 +126,15 @@ export async function run(opts: BenchOptions): Promise<SectionResult> {
     const cpuDirect = median(d.map((x) => (x.cpuMs / x.ms) * 100));
     const directRate = median(d.map((x) => (x.lines / x.ms) * 1000));
     Object.assign(figures, {
-      vega: { linesPerSecond: round(lineRate, 0), eventsPerSecond: round(eventRate, 2), events, eventsAllowed: allowed, minGapMs: round(minGap, 1), cpuPercent: round(cpuVega, 1), runs: v.map(({ final: _f, ...x }) => x) },
+      vega: {
+        linesPerSecond: round(lineRate, 0),
+        eventsPerSecond: round(eventRate, 2),
+        events,
+        eventsAllowed: allowed,
+        minGapMs: round(minGap, 1),
+        cpuPercent: round(cpuVega, 1),
+        runs: v.map(({ final: _f, ...x }) => x),
+      },
       direct: { linesPerSecond: round(directRate, 0), cpuPercent: round(cpuDirect, 1), runs: d },
     });
     // Each event is emitted at least 100 ms after the one before; a frame may reach the client a little early after a late one.
@@ -128,7 +149,10 @@ export async function run(opts: BenchOptions): Promise<SectionResult> {
           '≤ 1 event per 100 ms',
           met,
         ),
-        info('pulls · CPU of this process at 10 000 lines/s, through Vega / read directly', `${round(cpuVega, 1)} % / ${round(cpuDirect, 1)} % of one core (direct read: ${fmtRate(directRate)} lines/s)`),
+        info(
+          'pulls · CPU of this process at 10 000 lines/s, through Vega / read directly',
+          `${round(cpuVega, 1)} % / ${round(cpuDirect, 1)} % of one core (direct read: ${fmtRate(directRate)} lines/s)`,
+        ),
       ],
       notes,
     };

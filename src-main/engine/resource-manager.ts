@@ -11,6 +11,7 @@ import { createPooledClient, type HttpSettings, type PooledClient } from './http
 import { Lifecycle, type CleanupFn, type CleanupOptions } from './lifecycle.js';
 import { createLogger, type Logger, type VegaLogger } from './logger.js';
 import { privateDir } from './private-files.js';
+import { ApiMetrics } from './api-metrics.js';
 import { HttpMetrics, LlmMetrics, type OriginCounters } from './metrics.js';
 import { loadShutdownRecord, saveShutdownRecord, shutdownRecord, type ShutdownRecord } from './shutdown-record.js';
 import { StorageMetrics } from './storage-metrics.js';
@@ -45,6 +46,8 @@ export class ResourceManager {
   readonly httpSettings: HttpSettings;
   /** Chat turns reported by the providers (tokens, time to first token). */
   readonly llm = new LlmMetrics();
+  /** Calls to the OpenAI-compatible API, by client. */
+  readonly api = new ApiMetrics();
   /** The history store, the logs and the disk under them (the store reports into it). */
   readonly storage: StorageMetrics;
   readonly #log: VegaLogger;
@@ -252,6 +255,7 @@ export class ResourceManager {
   /** One dashboard tick's data. */
   snapshot(): ResourceSnapshot {
     const mem = process.memoryUsage();
+    const apiClients = this.api.stats();
     return {
       t: Date.now(),
       manager: this.stats(),
@@ -267,6 +271,7 @@ export class ResourceManager {
         eventLoopDelayP99Ms: round2(this.#eventLoop.percentile(99) / 1e6),
       },
       health: this.health().status,
+      ...(apiClients.length ? { apiClients } : {}),
     };
   }
 

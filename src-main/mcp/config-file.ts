@@ -46,11 +46,13 @@ export async function loadConfig(file: string): Promise<McpConfig> {
   } catch (err) {
     return empty(fileProblem(file, `is not valid JSON (${(err as Error).message}).`));
   }
-  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return empty(fileProblem(file, 'must hold an object: {"mcpServers": {…}}.'));
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc))
+    return empty(fileProblem(file, 'must hold an object: {"mcpServers": {…}}.'));
   const unknown = Object.keys(doc).filter((k) => !TOP_KEYS.includes(k));
   if (unknown.length) return empty(fileProblem(file, `has an unknown key ${unknown.map((k) => `"${k}"`).join(', ')} (known: mcpServers).`));
   const raw = (doc as { mcpServers?: unknown }).mcpServers ?? {};
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return empty(fileProblem(file, '"mcpServers" must be an object of servers by name.'));
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    return empty(fileProblem(file, '"mcpServers" must be an object of servers by name.'));
   const servers = new Map<string, CheckedEntry>();
   for (const [name, entry] of Object.entries(raw)) servers.set(name, checkEntry(entry));
   return { file, problem: null, servers, raw: raw as Record<string, unknown> };
@@ -81,7 +83,8 @@ export interface SaveOutcome {
 
 /** Apply one Settings change to the raw entries; nothing is written while any field has an error. */
 export function applySave(config: McpConfig, p: McpSaveParams): SaveOutcome {
-  if (config.problem) throw new VegaError('CONFIG_INVALID', `${config.problem.message} Fix it by hand first: Settings will not overwrite it.`);
+  if (config.problem)
+    throw new VegaError('CONFIG_INVALID', `${config.problem.message} Fix it by hand first: Settings will not overwrite it.`);
   const raw = { ...config.raw };
   const stored = (name: string): Record<string, unknown> | undefined => {
     const v = raw[name];
@@ -100,7 +103,8 @@ export function applySave(config: McpConfig, p: McpSaveParams): SaveOutcome {
     return { errors: {}, raw };
   }
   const from = p.previousName ?? p.name;
-  if (p.previousName !== undefined && !stored(p.previousName)) throw new VegaError('NOT_FOUND', `There is no MCP server named "${p.previousName}".`);
+  if (p.previousName !== undefined && !stored(p.previousName))
+    throw new VegaError('NOT_FOUND', `There is no MCP server named "${p.previousName}".`);
   if (from !== p.name && p.name in raw) return { errors: { name: `A server named "${p.name}" exists already.` } };
   if (!p.server) throw new VegaError('BAD_REQUEST', 'A server to put is missing.');
   const built = buildEntry(p.server, stored(from));
@@ -123,7 +127,10 @@ function buildEntry(
   previous: Record<string, unknown> | undefined,
 ): { entry: Record<string, unknown> } | { errors: Record<string, string> } {
   const errors: Record<string, string> = {};
-  const keep = (field: 'env' | 'headers', given: Readonly<Record<string, string | null>> | undefined): Record<string, string> | undefined => {
+  const keep = (
+    field: 'env' | 'headers',
+    given: Readonly<Record<string, string | null>> | undefined,
+  ): Record<string, string> | undefined => {
     if (!given || !Object.keys(given).length) return undefined;
     const old = (previous?.[field] ?? {}) as Record<string, unknown>;
     const out: Record<string, string> = {};
@@ -147,7 +154,7 @@ function buildEntry(
       ...disabled,
     };
   } else {
-    if (!input.url?.trim()) errors.url = 'Give the server\'s address, e.g. http://127.0.0.1:3001/mcp.';
+    if (!input.url?.trim()) errors.url = "Give the server's address, e.g. http://127.0.0.1:3001/mcp.";
     const headers = keep('headers', input.headers);
     entry = { ...(input.transport === 'sse' ? { type: 'sse' } : {}), url: input.url?.trim(), ...(headers ? { headers } : {}), ...disabled };
   }

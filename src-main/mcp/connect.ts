@@ -71,7 +71,8 @@ export async function connectHttp(entry: McpHttpEntry, fetch: BoundFetch, opts: 
     return await connect(new StreamableHTTPClientTransport(url, { fetch, requestInit }), 'http', opts);
   } catch (err) {
     const status = (err as { code?: unknown }).code;
-    if (typeof status === 'number' && status >= 400 && status < 500 && status !== 401 && status !== 403 && !opts.signal.aborted) return sse();
+    if (typeof status === 'number' && status >= 400 && status < 500 && status !== 401 && status !== 403 && !opts.signal.aborted)
+      return sse();
     throw err;
   }
 }

@@ -16,15 +16,25 @@ export function entryProblem(error: string): Problem {
 }
 
 export function fileProblem(file: string, why: string): Problem {
-  return { message: `${file} ${why}`, fix: 'Correct the file (Settings → MCP servers shows each entry), or remove it: nothing in it runs until then.' };
+  return {
+    message: `${file} ${why}`,
+    fix: 'Correct the file (Settings → MCP servers shows each entry), or remove it: nothing in it runs until then.',
+  };
 }
 
 /** A program that could not be started at all: no retry will help. */
 export function spawnProblem(command: string, err: unknown): Problem {
   const code = (err as NodeJS.ErrnoException).code;
   if (code === 'ENOENT')
-    return { message: `"${command}" was not found (no such program or folder).`, fix: `Install it, or give its full path as "command" (Vega looks it up in PATH); check "cwd". ${EDIT}` };
-  if (code === 'EACCES') return { message: `"${command}" is not allowed to run (EACCES).`, fix: 'Make it executable (chmod +x), or start it through its interpreter (e.g. "node" with the script in "args").' };
+    return {
+      message: `"${command}" was not found (no such program or folder).`,
+      fix: `Install it, or give its full path as "command" (Vega looks it up in PATH); check "cwd". ${EDIT}`,
+    };
+  if (code === 'EACCES')
+    return {
+      message: `"${command}" is not allowed to run (EACCES).`,
+      fix: 'Make it executable (chmod +x), or start it through its interpreter (e.g. "node" with the script in "args").',
+    };
   return { message: `"${command}" could not be started: ${err instanceof Error ? err.message : String(err)}.`, fix: EDIT };
 }
 
@@ -62,9 +72,15 @@ export function startProblem(err: unknown, startMs: number): Problem {
   }
   const status = httpStatus(err);
   if (status === 401 || status === 403)
-    return { message: `The server refused Vega (HTTP ${status}).`, fix: 'Add the credentials it expects to its "headers" (e.g. Authorization: Bearer …).' };
+    return {
+      message: `The server refused Vega (HTTP ${status}).`,
+      fix: 'Add the credentials it expects to its "headers" (e.g. Authorization: Bearer …).',
+    };
   if (status === 404 || status === 405)
-    return { message: `There is no MCP endpoint at this url (HTTP ${status}, with Streamable HTTP and SSE).`, fix: 'Check the path: servers usually answer at /mcp (Streamable HTTP) or /sse (SSE).' };
+    return {
+      message: `There is no MCP endpoint at this url (HTTP ${status}, with Streamable HTTP and SSE).`,
+      fix: 'Check the path: servers usually answer at /mcp (Streamable HTTP) or /sse (SSE).',
+    };
   if (isSchemaError(err))
     return {
       message: `Its answer does not follow the MCP protocol: ${shortSchemaMessage(err)}.`,
@@ -77,13 +93,22 @@ export function startProblem(err: unknown, startMs: number): Problem {
 export function callError(err: unknown, server: string, tool: string, timeoutMs: number): VegaError {
   if (err instanceof VegaError) return err;
   if (err instanceof DeadlineError || (err instanceof McpError && err.code === (ErrorCode.RequestTimeout as number)))
-    return new VegaError('TIMEOUT', `MCP server "${server}" did not answer ${tool} within ${Math.round(timeoutMs / 1000)} s.`, { cause: err });
+    return new VegaError('TIMEOUT', `MCP server "${server}" did not answer ${tool} within ${Math.round(timeoutMs / 1000)} s.`, {
+      cause: err,
+    });
   if ((err as { name?: unknown } | null)?.name === 'AbortError') return new VegaError('ABORTED', 'Stopped.', { cause: err });
   if (err instanceof McpError && err.code === (ErrorCode.ConnectionClosed as number))
-    return new VegaError('PROVIDER_ERROR', `MCP server "${server}" stopped during the call to ${tool}; Vega restarts it — try again.`, { cause: err });
-  if (err instanceof McpError) return new VegaError('PROVIDER_ERROR', `MCP server "${server}" refused ${tool}: ${stripMcpPrefix(err.message)}`, { cause: err });
+    return new VegaError('PROVIDER_ERROR', `MCP server "${server}" stopped during the call to ${tool}; Vega restarts it — try again.`, {
+      cause: err,
+    });
+  if (err instanceof McpError)
+    return new VegaError('PROVIDER_ERROR', `MCP server "${server}" refused ${tool}: ${stripMcpPrefix(err.message)}`, { cause: err });
   if (isSchemaError(err))
-    return new VegaError('PROVIDER_ERROR', `MCP server "${server}" sent an answer to ${tool} that is not valid MCP: ${shortSchemaMessage(err)}.`, { cause: err });
+    return new VegaError(
+      'PROVIDER_ERROR',
+      `MCP server "${server}" sent an answer to ${tool} that is not valid MCP: ${shortSchemaMessage(err)}.`,
+      { cause: err },
+    );
   return new VegaError('PROVIDER_ERROR', `MCP server "${server}" failed on ${tool}: ${messageOf(err)}`, { cause: err });
 }
 
@@ -94,7 +119,10 @@ function httpStatus(err: unknown): number | undefined {
 
 /** An answer that does not follow the protocol (the SDK's schema check refused it). */
 export function isSchemaError(err: unknown): boolean {
-  return Array.isArray((err as { issues?: unknown } | null)?.issues) || (err instanceof McpError && err.code === (ErrorCode.InvalidParams as number) && /schema|invalid/i.test(err.message));
+  return (
+    Array.isArray((err as { issues?: unknown } | null)?.issues) ||
+    (err instanceof McpError && err.code === (ErrorCode.InvalidParams as number) && /schema|invalid/i.test(err.message))
+  );
 }
 
 function shortSchemaMessage(err: unknown): string {

@@ -1,7 +1,15 @@
 import path from 'node:path';
 import type { ProviderHealth } from '../../src-shared/chat.js';
 import { VegaError } from '../../src-shared/errors.js';
-import { isStdioEntry, type McpSaveParams, type McpSaveResult, type McpServerFigures, type McpServerStatus, type McpSnapshot, type McpStatus } from '../../src-shared/mcp.js';
+import {
+  isStdioEntry,
+  type McpSaveParams,
+  type McpSaveResult,
+  type McpServerFigures,
+  type McpServerStatus,
+  type McpSnapshot,
+  type McpStatus,
+} from '../../src-shared/mcp.js';
 import type { Tool } from '../chat/tools.js';
 import { boundFetch } from '../engine/outbound/fetch.js';
 import { shownUrl } from '../engine/outbound/url.js';
@@ -87,7 +95,10 @@ export async function createMcp(rm: ResourceManager, sink: ToolSink, opts: McpOp
           }),
         );
       } catch (err) {
-        rm.logger.warn({ mcpServer: server.name }, `MCP server "${server.name}": tool ${t.info.tool} not offered: ${(err as Error).message}`);
+        rm.logger.warn(
+          { mcpServer: server.name },
+          `MCP server "${server.name}": tool ${t.info.tool} not offered: ${(err as Error).message}`,
+        );
       }
     }
     registered.set(server, offs);
@@ -104,7 +115,13 @@ export async function createMcp(rm: ResourceManager, sink: ToolSink, opts: McpOp
     fetch: (server: string, url: string) =>
       boundFetch(
         () => rm.httpClient(),
-        { name: `MCP server "${server}"`, url: shownUrl(new URL(url)), timeoutS: rm.httpSettings.timeoutMs / 1000, timeoutKey: 'VEGA_HTTP_TIMEOUT_S', startHint: 'start it, or correct its url' },
+        {
+          name: `MCP server "${server}"`,
+          url: shownUrl(new URL(url)),
+          timeoutS: rm.httpSettings.timeoutMs / 1000,
+          timeoutKey: 'VEGA_HTTP_TIMEOUT_S',
+          startHint: 'start it, or correct its url',
+        },
         { bodyTimeoutMs: 0 },
       ),
   };
@@ -147,7 +164,9 @@ export async function createMcp(rm: ResourceManager, sink: ToolSink, opts: McpOp
     const list = [...servers.values()];
     const procs = list.some((s) => s.pid !== null) ? listProcs() : null;
     const byName = new Map(list.map((s) => [s.name, s.figures(procs)]));
-    return [...config.servers.keys()].map((name) => byName.get(name) ?? invalidFigures(name, config.raw[name], invalid.get(name) ?? entryProblem('is not valid')));
+    return [...config.servers.keys()].map(
+      (name) => byName.get(name) ?? invalidFigures(name, config.raw[name], invalid.get(name) ?? entryProblem('is not valid')),
+    );
   };
   const status = (): McpStatus => ({
     configPath: configFile,
@@ -155,7 +174,11 @@ export async function createMcp(rm: ResourceManager, sink: ToolSink, opts: McpOp
     configFix: config.problem?.fix ?? null,
     servers: figures().map((f): McpServerStatus => {
       const server = servers.get(f.name);
-      return { ...f, settings: server ? settingsOf(f.name, server.entry) : null, toolList: server?.state === 'ready' ? server.tools.map((t) => t.info) : [] };
+      return {
+        ...f,
+        settings: server ? settingsOf(f.name, server.entry) : null,
+        toolList: server?.state === 'ready' ? server.tools.map((t) => t.info) : [],
+      };
     }),
   });
 
@@ -194,7 +217,16 @@ export async function createMcp(rm: ResourceManager, sink: ToolSink, opts: McpOp
         lastError: f.lastError && `${f.lastError} ${f.fix ?? ''}`.trim(),
         checkedAt,
       }));
-      if (config.problem) out.unshift({ id: 'mcp', kind: 'integration', configured: true, reachable: false, latencyMs: null, lastError: `${config.problem.message} ${config.problem.fix}`, checkedAt });
+      if (config.problem)
+        out.unshift({
+          id: 'mcp',
+          kind: 'integration',
+          configured: true,
+          reachable: false,
+          latencyMs: null,
+          lastError: `${config.problem.message} ${config.problem.fix}`,
+          checkedAt,
+        });
       return out;
     },
     async save(p) {

@@ -1,7 +1,15 @@
 import { performance } from 'node:perf_hooks';
 import { ErrorCode, McpError, type CallToolResult, type Tool as McpTool } from '@modelcontextprotocol/sdk/types.js';
 import { VegaError } from '../../src-shared/errors.js';
-import { isStdioEntry, transportOf, type McpServerEntry, type McpServerFigures, type McpServerState, type McpToolInfo, type McpTransportKind } from '../../src-shared/mcp.js';
+import {
+  isStdioEntry,
+  transportOf,
+  type McpServerEntry,
+  type McpServerFigures,
+  type McpServerState,
+  type McpToolInfo,
+  type McpTransportKind,
+} from '../../src-shared/mcp.js';
 import { withDeadline } from '../engine/deadline.js';
 import { Histogram } from '../engine/histogram.js';
 import type { Logger } from '../engine/logger.js';
@@ -185,7 +193,10 @@ export class McpServer {
   async call(tool: string, args: Record<string, unknown>, signal: AbortSignal): Promise<string> {
     const conn = this.#attempt?.conn;
     if (this.#state !== 'ready' || !conn) {
-      throw new VegaError('PROVIDER_UNREACHABLE', `MCP server "${this.name}" is not ready (${this.#state}${this.#problem ? `: ${this.#problem.message}` : ''}).`);
+      throw new VegaError(
+        'PROVIDER_UNREACHABLE',
+        `MCP server "${this.name}" is not ready (${this.#state}${this.#problem ? `: ${this.#problem.message}` : ''}).`,
+      );
     }
     const { callMs } = this.#deps.timing;
     const start = performance.now();
@@ -195,7 +206,8 @@ export class McpServer {
       const call = (s: AbortSignal) => conn.client.callTool({ name: tool, arguments: args }, undefined, { signal: s, timeout: callMs });
       const result = (await withDeadline(callMs, call, { signal })) as CallToolResult;
       const text = resultText(result);
-      if (result.isError) throw new VegaError('PROVIDER_ERROR', `Tool ${tool} of MCP server "${this.name}" reported an error: ${text || '(no message)'}`);
+      if (result.isError)
+        throw new VegaError('PROVIDER_ERROR', `Tool ${tool} of MCP server "${this.name}" reported an error: ${text || '(no message)'}`);
       return text;
     } catch (err) {
       this.#failures++;
@@ -268,7 +280,9 @@ export class McpServer {
     if (performance.now() - attempt.readyAt >= this.#deps.timing.stableMs) this.#failedStarts = 0;
     this.#restarts++;
     void this.#exitOf(attempt).then((exit) => {
-      const problem = exit ? crashProblem(exit) : { message: 'The connection to it closed.', fix: 'Vega reconnects; if it keeps happening, check the server.' };
+      const problem = exit
+        ? crashProblem(exit)
+        : { message: 'The connection to it closed.', fix: 'Vega reconnects; if it keeps happening, check the server.' };
       return this.#failed(attempt, problem, true);
     });
   }
@@ -292,7 +306,10 @@ export class McpServer {
         ? { ...problem, message: `${problem.message} (${this.#failedStarts} failed starts in a row: Vega stopped trying.)` }
         : problem;
     this.#state = again ? 'restarting' : 'failed';
-    this.#deps.logger.warn({ mcpServer: this.name, failedStarts: this.#failedStarts, retryInMs: again ? waitMs : null }, `MCP server "${this.name}" ${this.#state}: ${this.#problem.message}`);
+    this.#deps.logger.warn(
+      { mcpServer: this.name, failedStarts: this.#failedStarts, retryInMs: again ? waitMs : null },
+      `MCP server "${this.name}" ${this.#state}: ${this.#problem.message}`,
+    );
     this.#deps.onTools(this);
     await this.#end(attempt);
     if (!again || this.#closed || this.#attempt !== attempt) return;
@@ -330,7 +347,10 @@ export class McpServer {
     if (!child) return null;
     const stop = await child.stop({ quietMs: this.#deps.timing.quietMs, graceMs: this.#deps.timing.graceMs });
     await this.#deps.running.remove(child.pid).catch(() => undefined);
-    this.#deps.logger.info({ mcpServer: this.name, pid: child.pid, ...stop }, `MCP server "${this.name}" stopped (${stop.outcome}, ${stop.ms} ms)`);
+    this.#deps.logger.info(
+      { mcpServer: this.name, pid: child.pid, ...stop },
+      `MCP server "${this.name}" stopped (${stop.outcome}, ${stop.ms} ms)`,
+    );
     return stop;
   }
 

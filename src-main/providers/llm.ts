@@ -33,6 +33,26 @@ export interface StreamRequest {
   readonly requestId?: string;
   /** The conversation's context size (Ollama's `num_ctx`); servers without one ignore it. */
   readonly numCtx?: number;
+  /** Whether and which tool the model must call (OpenAI's `tool_choice`); servers that cannot be told hear only `none`, as no tools. */
+  readonly toolChoice?: ToolChoice;
+  /** A caller's sampling wishes (the OpenAI-compatible door); each server gets them in its own words. */
+  readonly sampling?: Sampling;
+}
+
+export type ToolChoice = 'auto' | 'none' | 'required' | { readonly type: 'function'; readonly function: { readonly name: string } };
+
+export interface Sampling {
+  readonly temperature?: number;
+  readonly topP?: number;
+  readonly maxTokens?: number;
+  readonly stop?: readonly string[];
+  readonly seed?: number;
+}
+
+/** What an embedding call answers: one vector per input, in order. */
+export interface Embeddings {
+  readonly vectors: readonly (readonly number[])[];
+  readonly promptTokens?: number;
 }
 
 export interface StreamStats {
@@ -59,4 +79,6 @@ export interface LlmProvider {
   loaded(timeoutMs: number): Promise<LoadedModel[]>;
   /** Abort every stream in flight (shutdown). */
   abortAll(): void;
+  /** Vectors for the inputs; only servers that have embeddings implement it. Throws VegaError. */
+  embed?(model: string, input: readonly string[], signal?: AbortSignal): Promise<Embeddings>;
 }

@@ -5,8 +5,9 @@ import type { Config } from '../engine/config.js';
 import { discard, errorField, joinUrl, open, readErrorText, transportError, type Body } from '../engine/outbound/index.js';
 import { HttpProvider, type Answer, type ChatCall } from './base.js';
 import { functionTools, toolArguments } from './function-tools.js';
-import type { LlmMessage, LlmToolCall, StreamPart, StreamRequest, StreamStats } from './llm.js';
+import type { Embeddings, LlmMessage, LlmToolCall, StreamPart, StreamRequest, StreamStats } from './llm.js';
 import { NdjsonDecoder } from './ndjson.js';
+import { ollamaOptions } from './sampling.js';
 
 const DEFAULT_HOST = 'http://127.0.0.1:11434';
 
@@ -45,7 +46,9 @@ export class OllamaProvider extends HttpProvider {
   }
 
   protected chatCall(req: StreamRequest): ChatCall {
-    const tools = functionTools(req.tools);
+    // Ollama has no tool_choice: "none" is said by offering no tools, the other choices are the model's.
+    const tools = req.toolChoice === 'none' ? undefined : functionTools(req.tools);
+    const options = ollamaOptions(req);
     return {
       path: 'api/chat',
       accept: 'application/x-ndjson',
@@ -54,9 +57,21 @@ export class OllamaProvider extends HttpProvider {
         messages: req.messages.map(toOllamaMessage),
         stream: true,
         ...(tools ? { tools } : {}),
-        ...(req.numCtx ? { options: { num_ctx: req.numCtx } } : {}),
+        ...(options ? { options } : {}),
       },
     };
+  }
+
+  /** POST /api/embed: one vector per input. Loading the model may take as long as a first answer. */
+  async embed(model: string, input: readonly string[], signal?: AbortSignal): Promise<Embeddings> {
+    const { peer } = await this.settings();
+    const data = (await this.callJson('api/embed', peer.timeoutS * 1000, { method: 'POST', body: { model, input }, model, signal })) as {
+      embeddings?: number[][];
+      prompt_eval_count?: number;
+    };
+    if (!Array.isArray(data.embeddings) || data.embeddings.length !== input.length)
+      throw new VegaError('PROVIDER_ERROR', `Ollama answered the embedding call without one vector per input — is "${model}" an embedding model?`);
+    return { vectors: data.embeddings, promptTokens: data.prompt_eval_count };
   }
 
   protected async *readAnswer(body: Body, streaming: () => void): AsyncGenerator<StreamPart, Answer, undefined> {

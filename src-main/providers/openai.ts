@@ -6,6 +6,7 @@ import { errorField, type Body, type Peer } from '../engine/outbound/index.js';
 import { HttpProvider, type Answer, type ChatCall } from './base.js';
 import { functionTools, toolArguments } from './function-tools.js';
 import type { LlmMessage, StreamPart, StreamRequest } from './llm.js';
+import { openAISampling } from './sampling.js';
 
 interface ChunkData {
   choices?: {
@@ -56,6 +57,8 @@ export class OpenAIProvider extends HttpProvider {
         stream: true,
         stream_options: { include_usage: true },
         ...(tools ? { tools } : {}),
+        ...(tools && req.toolChoice ? { tool_choice: req.toolChoice } : {}),
+        ...openAISampling(req),
       },
     };
   }

@@ -2,9 +2,9 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import type { ProviderId } from '../../src-shared/chat.js';
 import { modelNameProblem, pullFinished, type InstalledModel, type ProviderModels } from '../../src-shared/models.js';
 import { useApi } from '../api/context.js';
-import { errorValue } from '../api/errors.js';
 import { bytes, duration, integer } from '../dashboard/format.js';
 import { PullBar } from './PullBar.js';
+import { useAction } from './use-action.js';
 import { usePulls } from './use-pulls.js';
 
 const PROVIDER_TITLES: Record<ProviderId, string> = { ollama: 'Ollama', openai: 'OpenAI-compatible server' };
@@ -134,16 +134,10 @@ export function ModelsView() {
   const [providers, setProviders] = useState<readonly ProviderModels[] | null>(null);
   const [name, setName] = useState('');
   const [nameError, setNameError] = useState<string | null>(null);
-  const [problem, setProblem] = useState<string | null>(null);
+  const { problem, act } = useAction();
   const [busy, setBusy] = useState<string | null>(null);
 
-  const load = useCallback(async () => {
-    try {
-      setProviders(await api.models.list());
-    } catch (err) {
-      setProblem(errorValue(err).message);
-    }
-  }, [api]);
+  const load = useCallback(() => act(async () => setProviders(await api.models.list())), [api, act]);
 
   // The list changes when a pull finishes: asked again then, not polled.
   const finished = pulls.filter((p) => pullFinished(p.state)).length;
@@ -151,15 +145,6 @@ export function ModelsView() {
     // eslint-disable-next-line react-hooks/set-state-in-effect -- load sets state only after its await
     void load();
   }, [load, finished]);
-
-  const act = async (work: () => Promise<unknown>) => {
-    setProblem(null);
-    try {
-      await work();
-    } catch (err) {
-      setProblem(errorValue(err).message);
-    }
-  };
 
   const submit = (e: FormEvent) => {
     e.preventDefault();

@@ -1,11 +1,11 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { RECOMMENDED_MODELS, pullFinished, sameModel, type SetupStatus } from '../../src-shared/models.js';
 import { useApi } from '../api/context.js';
-import { errorValue } from '../api/errors.js';
 import { bytes } from '../dashboard/format.js';
 import { InstallSteps } from './InstallSteps.js';
 import { PullBar } from './PullBar.js';
 import { TestConnection } from './TestConnection.js';
+import { useAction } from './use-action.js';
 import { usePulls } from './use-pulls.js';
 
 interface Props {
@@ -37,7 +37,7 @@ function Check({ ok, children }: { ok: boolean; children: ReactNode }) {
 export function SetupCard({ status: s, onRefresh }: Props) {
   const api = useApi();
   const pulls = usePulls(api);
-  const [problem, setProblem] = useState<string | null>(null);
+  const { problem, act } = useAction();
   const installed = s.ollama.models;
   const [chosen, setChosen] = useState(installed[0] ?? '');
   const [url, setUrl] = useState(s.openai.url ?? '');
@@ -51,14 +51,6 @@ export function SetupCard({ status: s, onRefresh }: Props) {
     seenDone.current = done;
   }, [done, onRefresh]);
 
-  const act = async (work: () => Promise<unknown>) => {
-    setProblem(null);
-    try {
-      await work();
-    } catch (err) {
-      setProblem(errorValue(err).message);
-    }
-  };
   const pull = (name: string) => act(() => api.models.pull({ name }));
   const save = (values: Record<string, string>) =>
     act(async () => {

@@ -67,8 +67,8 @@ export function McpSection() {
         <div>
           <h3 id="mcp-settings-title">MCP servers</h3>
           <p className="muted small">
-            Tools from Model Context Protocol servers, in {status ? <code>{status.configPath}</code> : 'mcp.json'}. Changes apply at
-            once. A tool that does not declare itself read-only asks for your Approve before it runs.
+            Tools from Model Context Protocol servers, in {status ? <code>{status.configPath}</code> : 'mcp.json'}. Changes apply at once. A
+            tool that does not declare itself read-only asks for your Approve before it runs.
           </p>
         </div>
         {editing === null && (
@@ -108,7 +108,9 @@ export function McpSection() {
                 busy={saving}
                 confirming={confirmRemove === s.name}
                 onEdit={() => open({ kind: 'edit', name: s.name })}
-                onToggle={(enabled) => void save({ action: 'enable', name: s.name, enabled }, `${s.name} ${enabled ? 'enabled' : 'disabled'}`)}
+                onToggle={(enabled) =>
+                  void save({ action: 'enable', name: s.name, enabled }, `${s.name} ${enabled ? 'enabled' : 'disabled'}`)
+                }
                 onRemove={() => {
                   if (confirmRemove !== s.name) return setConfirmRemove(s.name);
                   setConfirmRemove(null);
@@ -133,7 +135,11 @@ interface RowProps {
 }
 
 function ServerRow({ server: s, busy, confirming, onEdit, onToggle, onRemove }: RowProps) {
-  const where = s.settings ? (s.settings.transport === 'stdio' ? [s.settings.command, ...(s.settings.args ?? [])].join(' ') : s.settings.url) : null;
+  const where = s.settings
+    ? s.settings.transport === 'stdio'
+      ? [s.settings.command, ...(s.settings.args ?? [])].join(' ')
+      : s.settings.url
+    : null;
   return (
     <>
       <div className="mcp-row">

@@ -91,12 +91,27 @@ export function McpServerEditor({ initial, errors, saving, onSave, onCancel }: P
     );
   };
 
-  const pairErrors = Object.entries(errors).filter(([k]) => k.startsWith('env.') || k.startsWith('headers.') || k === 'server' || k === 'args' || k === 'cwd' || k === 'type');
+  const pairErrors = Object.entries(errors).filter(
+    ([k]) => k.startsWith('env.') || k.startsWith('headers.') || k === 'server' || k === 'args' || k === 'cwd' || k === 'type',
+  );
   return (
     <div className="mcp-editor" role="group" aria-label={initial ? `Edit ${initial.name}` : 'New MCP server'}>
-      {field('name', 'Name', (fid, d) => (
-        <input id={fid} aria-describedby={d} type="text" spellCheck={false} value={name} onChange={(e) => setName(e.target.value)} placeholder="e.g. filesystem" />
-      ), 'Its tools are offered to the model as name__tool.')}
+      {field(
+        'name',
+        'Name',
+        (fid, d) => (
+          <input
+            id={fid}
+            aria-describedby={d}
+            type="text"
+            spellCheck={false}
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            placeholder="e.g. filesystem"
+          />
+        ),
+        'Its tools are offered to the model as name__tool.',
+      )}
       {field('transport', 'Runs as', (fid, d) => (
         <select id={fid} aria-describedby={d} value={transport} onChange={(e) => setTransport(e.target.value as McpTransportKind)}>
           {TRANSPORTS.map((t) => (
@@ -109,20 +124,49 @@ export function McpServerEditor({ initial, errors, saving, onSave, onCancel }: P
       {stdio ? (
         <>
           {field('command', 'Command', (fid, d) => (
-            <input id={fid} aria-describedby={d} type="text" spellCheck={false} value={command} onChange={(e) => setCommand(e.target.value)} placeholder="npx, node, uvx, or a full path" />
+            <input
+              id={fid}
+              aria-describedby={d}
+              type="text"
+              spellCheck={false}
+              value={command}
+              onChange={(e) => setCommand(e.target.value)}
+              placeholder="npx, node, uvx, or a full path"
+            />
           ))}
-          {field('args', 'Arguments, one per line', (fid, d) => (
-            <textarea id={fid} aria-describedby={d} rows={3} spellCheck={false} value={args} onChange={(e) => setArgs(e.target.value)} />
-          ), 'Put secrets in the environment below, not here: arguments are shown.')}
+          {field(
+            'args',
+            'Arguments, one per line',
+            (fid, d) => (
+              <textarea id={fid} aria-describedby={d} rows={3} spellCheck={false} value={args} onChange={(e) => setArgs(e.target.value)} />
+            ),
+            'Put secrets in the environment below, not here: arguments are shown.',
+          )}
           {field('cwd', 'Working folder', (fid, d) => (
-            <input id={fid} aria-describedby={d} type="text" spellCheck={false} value={cwd} onChange={(e) => setCwd(e.target.value)} placeholder="(Vega's own)" />
+            <input
+              id={fid}
+              aria-describedby={d}
+              type="text"
+              spellCheck={false}
+              value={cwd}
+              onChange={(e) => setCwd(e.target.value)}
+              placeholder="(Vega's own)"
+            />
           ))}
           <Pairs legend="Environment" what="variable" pairs={env} onChange={setEnv} />
         </>
       ) : (
         <>
           {field('url', 'URL', (fid, d) => (
-            <input id={fid} aria-describedby={d} type="url" spellCheck={false} value={url} onChange={(e) => setUrl(e.target.value)} placeholder="http://127.0.0.1:3001/mcp" />
+            <input
+              id={fid}
+              aria-describedby={d}
+              type="url"
+              spellCheck={false}
+              value={url}
+              onChange={(e) => setUrl(e.target.value)}
+              placeholder="http://127.0.0.1:3001/mcp"
+            />
           ))}
           <Pairs legend="Headers" what="header" pairs={headers} onChange={setHeaders} />
         </>
@@ -152,7 +196,9 @@ function Pairs({ legend, what, pairs, onChange }: { legend: string; what: string
   return (
     <fieldset className="mcp-pairs">
       <legend>{legend}</legend>
-      <p className="setting-desc">Values are kept as secrets: Vega never shows them again, and keeps a stored one until you type a new one.</p>
+      <p className="setting-desc">
+        Values are kept as secrets: Vega never shows them again, and keeps a stored one until you type a new one.
+      </p>
       {pairs.map((p, i) => (
         <div className="mcp-pair" key={i}>
           <input
@@ -172,7 +218,12 @@ function Pairs({ legend, what, pairs, onChange }: { legend: string; what: string
             onChange={(e) => set(i, { value: e.target.value })}
             placeholder={p.stored ? '••••• (set) — type to replace' : 'value'}
           />
-          <button type="button" className="btn small ghost" aria-label={`Remove ${what} ${p.key || i + 1}`} onClick={() => onChange(pairs.filter((_, k) => k !== i))}>
+          <button
+            type="button"
+            className="btn small ghost"
+            aria-label={`Remove ${what} ${p.key || i + 1}`}
+            onClick={() => onChange(pairs.filter((_, k) => k !== i))}
+          >
             Remove
           </button>
         </div>

@@ -38,8 +38,16 @@ describe('bad entries beside a good one', () => {
   it.each([
     ['missing', /^"vega-no-such-program-4711" was not found/, /give its full path as "command"/],
     ['exits', /^It exited with code 1 before it was ready: unknown option --frobnicate/, /Run the same command in a terminal/],
-    ['typo', /^Its entry in mcp\.json has an unknown key "comand" \(known: type, command, args, env, cwd, disabled, url, headers\)/, /Edit it in Settings/],
-    ['extra', /^Its entry in mcp\.json has an unknown key "timeout" \(known: type, command, args, env, cwd, disabled\)/, /Edit it in Settings/],
+    [
+      'typo',
+      /^Its entry in mcp\.json has an unknown key "comand" \(known: type, command, args, env, cwd, disabled, url, headers\)/,
+      /Edit it in Settings/,
+    ],
+    [
+      'extra',
+      /^Its entry in mcp\.json has an unknown key "timeout" \(known: type, command, args, env, cwd, disabled\)/,
+      /Edit it in Settings/,
+    ],
     ['both', /has both "command" and "url"/, /Edit it in Settings/],
     ['refused', /is not reachable at http:\/\/127\.0\.0\.1:\d+\/mcp/, /Start the server, or correct its "url"/],
     ['malformed', /^Its answer does not follow the MCP protocol: tools\.0\.name/, /broken or too old\/new/],
@@ -117,13 +125,19 @@ describe('in the whole app: a broken mcp.json stops nothing else', () => {
 
   it('chat answers, the engine is healthy, and the providers report carries the MCP file error', async () => {
     const ctx = { host: 'web' as const, requestId: 'bad-mcp' };
-    const r = await request(`${w.host.url}/chat`, { method: 'POST', headers: { 'x-api-key': w.key, 'content-type': 'application/json' }, body: JSON.stringify({ prompt: 'still there?' }) });
+    const r = await request(`${w.host.url}/chat`, {
+      method: 'POST',
+      headers: { 'x-api-key': w.key, 'content-type': 'application/json' },
+      body: JSON.stringify({ prompt: 'still there?' }),
+    });
     expect(r.statusCode).toBe(200);
     expect(await r.body.text()).toContain('You said: still there?');
     expect(w.app.rm.health().status).toBe('healthy');
     const report = await w.app.handlers['resources:providers']({}, ctx);
     expect(report.providers.find((p) => p.id === 'mcp')?.lastError).toMatch(/is not valid JSON/);
-    const stats = (await (await request(`${w.host.url}/admin/resources/stats`, { headers: { 'x-api-key': w.key } })).body.json()) as { mcp: { config_error: string } };
+    const stats = (await (await request(`${w.host.url}/admin/resources/stats`, { headers: { 'x-api-key': w.key } })).body.json()) as {
+      mcp: { config_error: string };
+    };
     expect(stats.mcp.config_error).toMatch(/is not valid JSON/);
   });
 });

@@ -27,7 +27,11 @@ export const servers = {
   everything: (): Entry => ({ command: process.execPath, args: [npm('server-everything'), 'stdio'] }),
   memory: (file: string): Entry => ({ command: process.execPath, args: [npm('server-memory')], env: { MEMORY_FILE_PATH: file } }),
   filesystem: (dir: string): Entry => ({ command: process.execPath, args: [npm('server-filesystem'), dir] }),
-  fixture: (name: string, extra: Entry = {}): Entry => ({ command: process.execPath, args: [path.join(FIXTURES, `${name}.mjs`)], ...extra }),
+  fixture: (name: string, extra: Entry = {}): Entry => ({
+    command: process.execPath,
+    args: [path.join(FIXTURES, `${name}.mjs`)],
+    ...extra,
+  }),
 };
 
 /** Fast backoff and bounds, so restarts and give-ups happen within a test. */

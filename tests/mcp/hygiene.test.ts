@@ -49,7 +49,9 @@ describe('process hygiene of stdio servers', () => {
     const log = readFileSync(path.join(m.engine.rm.logDir, 'vega.1.log'), 'utf8');
     expect(log).toContain('ignoring SIGTERM');
     expect(log).toMatch(/"outcome":"killed"/);
-    console.info(`[mcp hygiene] ignores SIGTERM: 0 left, shutdown ${ms} ms (quiet ${QUICK.quietMs} + grace ${QUICK.graceMs} ms, then SIGKILL)`);
+    console.info(
+      `[mcp hygiene] ignores SIGTERM: 0 left, shutdown ${ms} ms (quiet ${QUICK.quietMs} + grace ${QUICK.graceMs} ms, then SIGKILL)`,
+    );
   });
 
   it('a server that spawns grandchildren (one in its group, one in a group of its own), both deaf to SIGTERM: all gone', async () => {
@@ -73,14 +75,20 @@ describe('process hygiene of stdio servers', () => {
     m = await mcpEngine({ mute: servers.fixture('hangs-in-initialize') }, { ...QUICK, startMs: 800, maxFailedStarts: 1 });
     // Its pid while it hangs, from the running-servers file Vega keeps.
     let pid = 0;
-    await until(() => {
-      try {
-        pid = (JSON.parse(readFileSync(path.join(m!.engine.rm.dataDir, 'mcp-running.json'), 'utf8')) as { servers: { pid: number }[] }).servers[0]?.pid ?? 0;
-      } catch {
-        pid = 0;
-      }
-      return pid > 0;
-    }, 5_000, 'the hanging server to be recorded');
+    await until(
+      () => {
+        try {
+          pid =
+            (JSON.parse(readFileSync(path.join(m!.engine.rm.dataDir, 'mcp-running.json'), 'utf8')) as { servers: { pid: number }[] })
+              .servers[0]?.pid ?? 0;
+        } catch {
+          pid = 0;
+        }
+        return pid > 0;
+      },
+      5_000,
+      'the hanging server to be recorded',
+    );
     own(pid);
     const proc = readProc(pid)!;
     const t0 = performance.now();
@@ -89,7 +97,9 @@ describe('process hygiene of stdio servers', () => {
     expect(s.lastError).toContain('did not finish starting within 0.8 s');
     expect(s.fix).toMatch(/speaks stdio/);
     await until(() => stillRunning([proc]).length === 0, 5_000, 'the hanging server to be gone');
-    console.info(`[mcp hygiene] hangs in initialize: failed and 0 left ${Math.round(performance.now() - t0)} ms after the start bound began`);
+    console.info(
+      `[mcp hygiene] hangs in initialize: failed and 0 left ${Math.round(performance.now() - t0)} ms after the start bound began`,
+    );
   });
 
   it('a server killed mid-call: the call fails typed, Vega restarts it, the next call works', async () => {
@@ -121,10 +131,14 @@ describe('process hygiene of stdio servers', () => {
   });
 
   it('a server that crashes at every start: restarting with backoff, then failed with the count, and no restart after that', async () => {
-    m = await mcpEngine({ dying: { command: process.execPath, args: ['-e', 'console.error("cannot open the database"); process.exit(2)'] } });
+    m = await mcpEngine({
+      dying: { command: process.execPath, args: ['-e', 'console.error("cannot open the database"); process.exit(2)'] },
+    });
     await waitState(m.mcp, 'dying', 'failed');
     const s = m.mcp.status().servers[0]!;
-    expect(s.lastError).toBe('It exited with code 2 before it was ready: cannot open the database (2 failed starts in a row: Vega stopped trying.)');
+    expect(s.lastError).toBe(
+      'It exited with code 2 before it was ready: cannot open the database (2 failed starts in a row: Vega stopped trying.)',
+    );
     expect(s.fix).toMatch(/Run the same command in a terminal/);
     const log = readFileSync(path.join(m.engine.rm.logDir, 'vega.1.log'), 'utf8');
     expect(log).toMatch(/"dying\\" restarting: It exited with code 2/);

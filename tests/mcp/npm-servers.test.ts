@@ -2,7 +2,19 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VegaError } from '../../src-shared/errors.js';
-import { QUICK, closedPort, descendants, killOwned, mcpEngine, servers, startHttpEverything, toolCtx, waitState, type HttpEverything, type McpEngine } from './harness.js';
+import {
+  QUICK,
+  closedPort,
+  descendants,
+  killOwned,
+  mcpEngine,
+  servers,
+  startHttpEverything,
+  toolCtx,
+  waitState,
+  type HttpEverything,
+  type McpEngine,
+} from './harness.js';
 
 // The reference MCP servers from npm, started offline: over stdio as Vega's
 // own background processes, and server-everything over Streamable HTTP and
@@ -21,7 +33,11 @@ describe('stdio: server-everything, server-memory, server-filesystem', () => {
       mkdirSync(folder);
       outside = path.join(dir, 'secret.txt');
       writeFileSync(outside, 'not for the model');
-      return { everything: servers.everything(), memory: servers.memory(path.join(dir, 'memory.jsonl')), files: servers.filesystem(folder) };
+      return {
+        everything: servers.everything(),
+        memory: servers.memory(path.join(dir, 'memory.jsonl')),
+        files: servers.filesystem(folder),
+      };
     });
     await Promise.all(['everything', 'memory', 'files'].map((n) => waitState(m.mcp, n, 'ready', 20_000)));
   });
@@ -61,7 +77,10 @@ describe('stdio: server-everything, server-memory, server-filesystem', () => {
   });
 
   it('the filesystem server stays confined: a path outside its folder fails as a typed error, and the server stays ready', async () => {
-    const err = await m.tools.get('files__read_text_file')!.run({ path: outside }, toolCtx()).catch((e: unknown) => e);
+    const err = await m.tools
+      .get('files__read_text_file')!
+      .run({ path: outside }, toolCtx())
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(VegaError);
     expect((err as VegaError).code).toBe('PROVIDER_ERROR');
     expect((err as VegaError).message).toMatch(/files/);
@@ -109,7 +128,9 @@ describe('HTTP: server-everything over Streamable HTTP, and an SSE-only server',
     const origins = m.engine.rm.origins().map((o) => o.origin);
     expect(origins).toEqual(expect.arrayContaining([new URL(streamable.url).origin, new URL(sse.url).origin]));
     expect(m.engine.rm.stats().httpClientsCreated).toBe(1);
-    expect(m.engine.rm.recentRequests().some((r) => r.origin === new URL(streamable.url).origin && r.method === 'POST' && r.status === 200)).toBe(true);
+    expect(
+      m.engine.rm.recentRequests().some((r) => r.origin === new URL(streamable.url).origin && r.method === 'POST' && r.status === 200),
+    ).toBe(true);
   });
 
   it('a URL where nothing listens fails with the address and the fix; the other servers keep working', async () => {
@@ -125,10 +146,13 @@ describe('HTTP: server-everything over Streamable HTTP, and an SSE-only server',
 
 describe('stdin closed: the reference servers exit by themselves', () => {
   it('at quit each one exits by itself once its stdin closes: no SIGTERM was needed', async () => {
-    const m = await mcpEngine((dir) => ({ everything: servers.everything(), memory: servers.memory(path.join(dir, 'm.jsonl')), files: servers.filesystem(dir) }), {
-      ...QUICK,
-      quietMs: 5_000,
-    });
+    const m = await mcpEngine(
+      (dir) => ({ everything: servers.everything(), memory: servers.memory(path.join(dir, 'm.jsonl')), files: servers.filesystem(dir) }),
+      {
+        ...QUICK,
+        quietMs: 5_000,
+      },
+    );
     try {
       for (const n of ['everything', 'memory', 'files']) await waitState(m.mcp, n, 'ready');
       const pids = m.mcp.snapshot().servers.map((s) => s.pid!);
@@ -136,7 +160,8 @@ describe('stdin closed: the reference servers exit by themselves', () => {
       expect(report.find((r) => r.step === 'mcp-servers')).toMatchObject({ ok: true });
       expect(descendants(process.pid).filter((p) => pids.includes(p.pid) || pids.includes(p.pgid))).toEqual([]);
       const log = readFileSync(path.join(m.engine.rm.logDir, 'vega.1.log'), 'utf8');
-      for (const n of ['everything', 'memory', 'files']) expect(log).toMatch(new RegExp(`MCP server \\\\"${n}\\\\" stopped \\(exited, \\d+ ms\\)`));
+      for (const n of ['everything', 'memory', 'files'])
+        expect(log).toMatch(new RegExp(`MCP server \\\\"${n}\\\\" stopped \\(exited, \\d+ ms\\)`));
     } finally {
       await m.dispose();
     }

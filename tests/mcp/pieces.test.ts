@@ -28,9 +28,15 @@ describe('tool names', () => {
 
 describe('tool results', () => {
   it('text as it is, other parts named, structured content when nothing else came, cut with a note', () => {
-    expect(resultText({ content: [{ type: 'text', text: 'a' }, { type: 'image', data: 'AAAA', mimeType: 'image/png' }, { type: 'resource_link', uri: 'file:///x', name: 'x' }] })).toBe(
-      'a\n[image: image/png, 3 bytes]\n[resource link: file:///x (x)]',
-    );
+    expect(
+      resultText({
+        content: [
+          { type: 'text', text: 'a' },
+          { type: 'image', data: 'AAAA', mimeType: 'image/png' },
+          { type: 'resource_link', uri: 'file:///x', name: 'x' },
+        ],
+      }),
+    ).toBe('a\n[image: image/png, 3 bytes]\n[resource link: file:///x (x)]');
     expect(resultText({ content: [], structuredContent: { sum: 3 } })).toBe('{"sum":3}');
     const cut = resultText({ content: [{ type: 'text', text: 'y'.repeat(MAX_RESULT_CHARS + 10) }] });
     expect(cut.startsWith('y'.repeat(MAX_RESULT_CHARS))).toBe(true);
@@ -63,7 +69,10 @@ describe('leftovers of a killed Vega', () => {
       own(other.pid!);
       await until(() => readProc(other.pid!) !== null, 5_000, 'the process to start');
       const file = path.join(t.dir, 'running.json');
-      writeFileSync(file, JSON.stringify({ servers: [{ server: 'x', pid: other.pid, startTime: 1, tree: [{ pid: process.pid, startTime: 2 }] }] }));
+      writeFileSync(
+        file,
+        JSON.stringify({ servers: [{ server: 'x', pid: other.pid, startTime: 1, tree: [{ pid: process.pid, startTime: 2 }] }] }),
+      );
       expect(await reapLeftovers(file, logger, 200)).toEqual([]);
       expect(stillRunning([readProc(other.pid!)!])).toHaveLength(1);
       expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ servers: [] });
@@ -77,7 +86,10 @@ describe('leftovers of a killed Vega', () => {
     try {
       // Deaf once it says so: a SIGTERM before its handler is in place would end it.
       const deaf = async () => {
-        const p = spawn(process.execPath, ['-e', "process.on('SIGTERM', () => {}); setInterval(() => {}, 1000); console.log('deaf')"], { stdio: ['ignore', 'pipe', 'ignore'], detached: true });
+        const p = spawn(process.execPath, ['-e', "process.on('SIGTERM', () => {}); setInterval(() => {}, 1000); console.log('deaf')"], {
+          stdio: ['ignore', 'pipe', 'ignore'],
+          detached: true,
+        });
         own(p.pid!);
         await new Promise((r) => p.stdout.once('data', r));
         return p;
@@ -85,7 +97,12 @@ describe('leftovers of a killed Vega', () => {
       const [leader, child] = await Promise.all([deaf(), deaf()]);
       const [l, c] = [readProc(leader.pid!)!, readProc(child.pid!)!];
       const file = path.join(t.dir, 'running.json');
-      writeFileSync(file, JSON.stringify({ servers: [{ server: 'deaf', pid: l.pid, startTime: l.startTime, tree: [{ pid: c.pid, startTime: c.startTime }] }] }));
+      writeFileSync(
+        file,
+        JSON.stringify({
+          servers: [{ server: 'deaf', pid: l.pid, startTime: l.startTime, tree: [{ pid: c.pid, startTime: c.startTime }] }],
+        }),
+      );
       const reaped = await reapLeftovers(file, logger, 200);
       expect(reaped.map((r) => [r.server, r.stop.outcome])).toEqual([['deaf', 'killed']]);
       expect(stillRunning([l, c])).toEqual([]);

@@ -34,7 +34,16 @@ interface Serve {
 function startServe(dir: string): Serve {
   const proc = spawn(process.execPath, ['scripts/serve.mjs'], {
     cwd: root,
-    env: { PATH: process.env.PATH, HOME: dir, VEGA_ENV_FILE: path.join(dir, '.env'), VEGA_DATA_DIR: path.join(dir, 'data'), VEGA_API_KEY: KEY, VEGA_PORT: '0', BROWSER: 'none', NO_COLOR: '1' },
+    env: {
+      PATH: process.env.PATH,
+      HOME: dir,
+      VEGA_ENV_FILE: path.join(dir, '.env'),
+      VEGA_DATA_DIR: path.join(dir, 'data'),
+      VEGA_API_KEY: KEY,
+      VEGA_PORT: '0',
+      BROWSER: 'none',
+      NO_COLOR: '1',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   own(proc.pid!);
@@ -99,7 +108,10 @@ describe('npm run serve with MCP servers: nothing outlives it', () => {
       expect(stillRunning(tree)).toEqual([]);
       const out = serve.output();
       const order = [`${signal} received`, '✓ LLM providers shut down', '✓ Background processes stopped', 'Shutdown complete'];
-      expect(order.map((l) => out.indexOf(l)).every((i, k, a) => i >= 0 && (k === 0 || i > a[k - 1]!)), out).toBe(true);
+      expect(
+        order.map((l) => out.indexOf(l)).every((i, k, a) => i >= 0 && (k === 0 || i > a[k - 1]!)),
+        out,
+      ).toBe(true);
       console.info(`[mcp hygiene] npm run serve ${signal}: exit 0 after ${ms} ms, 0 of ${tree.length} processes left`);
     }, 150_000);
   }
@@ -120,6 +132,8 @@ describe('npm run serve with MCP servers: nothing outlives it', () => {
     expect(second.output()).toMatch(/had processes still running from a previous run of Vega; stopped them/);
     second.proc.kill('SIGTERM');
     expect(await within(25_000, second.exited, 'the second serve to exit')).toBe(0);
-    console.info(`[mcp hygiene] SIGKILL: ${first.tree.length - left.length} exited with their stdin, ${left.length} stopped at the next start (listening ${reapMs} ms after it began)`);
+    console.info(
+      `[mcp hygiene] SIGKILL: ${first.tree.length - left.length} exited with their stdin, ${left.length} stopped at the next start (listening ${reapMs} ms after it began)`,
+    );
   }, 240_000);
 });

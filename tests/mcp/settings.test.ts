@@ -41,7 +41,7 @@ async function save(p: McpSaveParams) {
 const onDisk = () => (JSON.parse(readFileSync(file, 'utf8')) as { mcpServers: Record<string, Record<string, unknown>> }).mcpServers;
 
 describe('mcp:list', () => {
-  it('shows each server\'s settings with the names of its env variables, never their values', async () => {
+  it("shows each server's settings with the names of its env variables, never their values", async () => {
     const env = await call('mcp:list', {});
     expect(env.ok).toBe(true);
     const status = (env as { value: McpStatus }).value;
@@ -60,40 +60,79 @@ describe('mcp:list', () => {
 
 describe('mcp:save', () => {
   it('adds an HTTP server with a header: written 0600, the header value kept as a secret', async () => {
-    const r = await save({ action: 'put', name: 'remote', server: { enabled: false, transport: 'http', url: 'http://127.0.0.1:3999/mcp', headers: { Authorization: HEADER_SECRET } } });
+    const r = await save({
+      action: 'put',
+      name: 'remote',
+      server: { enabled: false, transport: 'http', url: 'http://127.0.0.1:3999/mcp', headers: { Authorization: HEADER_SECRET } },
+    });
     expect(r).toMatchObject({ saved: true, errors: {} });
     expect(onDisk().remote).toEqual({ url: 'http://127.0.0.1:3999/mcp', headers: { Authorization: HEADER_SECRET }, disabled: true });
     expect(statSync(file).mode & 0o777).toBe(0o600);
-    expect(r.status.servers.find((s) => s.name === 'remote')).toMatchObject({ state: 'disabled', settings: { headers: ['Authorization'], enabled: false } });
+    expect(r.status.servers.find((s) => s.name === 'remote')).toMatchObject({
+      state: 'disabled',
+      settings: { headers: ['Authorization'], enabled: false },
+    });
     expect(JSON.stringify(r)).not.toContain('mcp-header-secret');
   });
 
   it('an edit that leaves a secret empty (null) keeps the stored value; a new value replaces it', async () => {
-    await save({ action: 'put', name: 'remote', server: { enabled: false, transport: 'sse', url: 'http://127.0.0.1:3999/sse', headers: { Authorization: null } } });
-    expect(onDisk().remote).toEqual({ type: 'sse', url: 'http://127.0.0.1:3999/sse', headers: { Authorization: HEADER_SECRET }, disabled: true });
-    await save({ action: 'put', name: 'remote', server: { enabled: false, transport: 'sse', url: 'http://127.0.0.1:3999/sse', headers: { Authorization: 'Bearer new' } } });
+    await save({
+      action: 'put',
+      name: 'remote',
+      server: { enabled: false, transport: 'sse', url: 'http://127.0.0.1:3999/sse', headers: { Authorization: null } },
+    });
+    expect(onDisk().remote).toEqual({
+      type: 'sse',
+      url: 'http://127.0.0.1:3999/sse',
+      headers: { Authorization: HEADER_SECRET },
+      disabled: true,
+    });
+    await save({
+      action: 'put',
+      name: 'remote',
+      server: { enabled: false, transport: 'sse', url: 'http://127.0.0.1:3999/sse', headers: { Authorization: 'Bearer new' } },
+    });
     expect((onDisk().remote!.headers as Record<string, string>).Authorization).toBe('Bearer new');
   });
 
   it('field errors come back per field and nothing is written', async () => {
     const before = readFileSync(file, 'utf8');
-    expect((await save({ action: 'put', name: 'x', server: { enabled: true, transport: 'stdio', command: '  ' } })).errors).toEqual({ command: expect.stringMatching(/Name the program/) });
-    expect((await save({ action: 'put', name: 'x', server: { enabled: true, transport: 'http', url: 'ftp://host/x' } })).errors).toEqual({ url: '"url" must be an http:// or https:// URL' });
-    expect((await save({ action: 'put', name: 'x', server: { enabled: true, transport: 'stdio', command: 'node', env: { NEW_ONE: null } } })).errors).toEqual({ 'env.NEW_ONE': 'No value is stored for NEW_ONE: enter one.' });
-    expect((await save({ action: 'put', name: 'remote', previousName: 'everything', server: { enabled: true, transport: 'stdio', command: 'node' } })).errors).toEqual({ name: 'A server named "remote" exists already.' });
+    expect((await save({ action: 'put', name: 'x', server: { enabled: true, transport: 'stdio', command: '  ' } })).errors).toEqual({
+      command: expect.stringMatching(/Name the program/),
+    });
+    expect((await save({ action: 'put', name: 'x', server: { enabled: true, transport: 'http', url: 'ftp://host/x' } })).errors).toEqual({
+      url: '"url" must be an http:// or https:// URL',
+    });
+    expect(
+      (await save({ action: 'put', name: 'x', server: { enabled: true, transport: 'stdio', command: 'node', env: { NEW_ONE: null } } }))
+        .errors,
+    ).toEqual({ 'env.NEW_ONE': 'No value is stored for NEW_ONE: enter one.' });
+    expect(
+      (
+        await save({
+          action: 'put',
+          name: 'remote',
+          previousName: 'everything',
+          server: { enabled: true, transport: 'stdio', command: 'node' },
+        })
+      ).errors,
+    ).toEqual({ name: 'A server named "remote" exists already.' });
     expect(readFileSync(file, 'utf8')).toBe(before);
   });
 
   it('payloads outside the schema are refused at the door: unknown keys, a __proto__ env name, a bad name, a put without a server', async () => {
     const bad = [
       { action: 'put', name: 'x', server: { enabled: true, transport: 'stdio', command: 'node', shell: true } },
-      JSON.parse('{"action":"put","name":"x","server":{"enabled":true,"transport":"stdio","command":"node","env":{"__proto__":"x"}}}') as unknown,
+      JSON.parse(
+        '{"action":"put","name":"x","server":{"enabled":true,"transport":"stdio","command":"node","env":{"__proto__":"x"}}}',
+      ) as unknown,
       { action: 'put', name: 'has space', server: { enabled: true, transport: 'stdio', command: 'node' } },
       { action: 'put', name: 'x' },
       { action: 'remove', name: 'x', enabled: true },
       { action: 'delete', name: 'x' },
     ];
-    for (const params of bad) expect(await call('mcp:save', params), JSON.stringify(params)).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    for (const params of bad)
+      expect(await call('mcp:save', params), JSON.stringify(params)).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
   });
 
   it('disable stops the server and its tools; enable starts it again', async () => {
@@ -111,8 +150,13 @@ describe('mcp:save', () => {
     expect(w.app.chat.tools.get('everything__echo')).toBeDefined();
   });
 
-  it('a rename keeps the server\'s place in the file; remove takes it out, and stops its process', async () => {
-    await save({ action: 'put', name: 'legacy', previousName: 'remote', server: { enabled: false, transport: 'sse', url: 'http://127.0.0.1:3999/sse', headers: { Authorization: null } } });
+  it("a rename keeps the server's place in the file; remove takes it out, and stops its process", async () => {
+    await save({
+      action: 'put',
+      name: 'legacy',
+      previousName: 'remote',
+      server: { enabled: false, transport: 'sse', url: 'http://127.0.0.1:3999/sse', headers: { Authorization: null } },
+    });
     expect(Object.keys(onDisk())).toEqual(['everything', 'legacy']);
     expect((onDisk().legacy!.headers as Record<string, string>).Authorization).toBe('Bearer new');
     const proc = readProc(w.app.mcp.snapshot().servers.find((s) => s.name === 'everything')!.pid!)!;
@@ -124,7 +168,9 @@ describe('mcp:save', () => {
 
   it('no secret value reached the log', async () => {
     await until(() => logFiles(w.app.rm.logDir).length > 0, 2_000, 'a log file');
-    const log = logFiles(w.app.rm.logDir).map((f) => readFileSync(f, 'utf8')).join('');
+    const log = logFiles(w.app.rm.logDir)
+      .map((f) => readFileSync(f, 'utf8'))
+      .join('');
     expect(log).toContain('MCP settings saved');
     expect(log).not.toContain(SECRET);
     expect(log).not.toContain('mcp-header-secret');
@@ -133,11 +179,22 @@ describe('mcp:save', () => {
 
 describe('mcp:restart', () => {
   it('reads mcp.json again (a hand edit applies), then starts the server afresh', async () => {
-    writeFileSync(file, JSON.stringify({ mcpServers: { legacy: { type: 'sse', url: 'http://127.0.0.1:3999/sse', disabled: true }, memory: servers.memory(path.join(tmp.dir, 'm.jsonl')) } }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        mcpServers: {
+          legacy: { type: 'sse', url: 'http://127.0.0.1:3999/sse', disabled: true },
+          memory: servers.memory(path.join(tmp.dir, 'm.jsonl')),
+        },
+      }),
+    );
     const env = await call('mcp:restart', { name: 'memory' });
     expect(env.ok).toBe(true);
     await waitState(w.app.mcp, 'memory', 'ready', 20_000);
-    expect(await call('mcp:restart', { name: 'legacy' })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST', message: expect.stringMatching(/is disabled: enable it first/) } });
+    expect(await call('mcp:restart', { name: 'legacy' })).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_REQUEST', message: expect.stringMatching(/is disabled: enable it first/) },
+    });
     expect(await call('mcp:restart', { name: 'nobody' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
   });
 });

@@ -73,7 +73,8 @@ describe('a conversation and its context window', () => {
     expect((await h.api.chat.update({ conversationId: c.id, resetNumCtx: true })).numCtx).toBeUndefined();
     await answer(h.api, c.id, 'again');
     expect(chats().at(-1)?.options).toBeUndefined();
-    for (const numCtx of [0, 100, 1.5, 1e9]) await expect(h.api.chat.update({ conversationId: c.id, numCtx })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    for (const numCtx of [0, 100, 1.5, 1e9])
+      await expect(h.api.chat.update({ conversationId: c.id, numCtx })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
   });
 
   it('"drop the oldest turns" sends only what fits the window; the history itself keeps everything', async () => {

@@ -19,7 +19,23 @@ afterAll(() => restoreResizeObserver());
 afterEach(cleanup);
 
 function figures(name: string, extra: Partial<McpServerFigures> = {}): McpServerFigures {
-  return { name, state: 'ready', transport: 'stdio', pid: 4242, memoryBytes: 70 * 1024 * 1024, cpuPercent: 1.5, processes: 1, tools: 13, calls: 3, failures: 0, p50Ms: 11.4, restarts: 0, lastError: null, fix: null, ...extra };
+  return {
+    name,
+    state: 'ready',
+    transport: 'stdio',
+    pid: 4242,
+    memoryBytes: 70 * 1024 * 1024,
+    cpuPercent: 1.5,
+    processes: 1,
+    tools: 13,
+    calls: 3,
+    failures: 0,
+    p50Ms: 11.4,
+    restarts: 0,
+    lastError: null,
+    fix: null,
+    ...extra,
+  };
 }
 
 function mountWith(fake: FakeApi, ui: React.ReactNode) {
@@ -35,24 +51,59 @@ describe('Dashboard: MCP servers card', () => {
     const fake = fakeApi();
     mountWith(fake, <DashboardView visible />);
     await screen.findByRole('region', { name: 'Resource dashboard' });
-    const failed = figures('files', { state: 'failed', pid: null, memoryBytes: null, cpuPercent: null, tools: 0, calls: 0, lastError: 'It exited with code 1 before it was ready.', fix: 'Run the same command in a terminal to see why.' });
-    act(() => fake.snapshot({ ...resourceSnapshot(1_000_000), mcp: { configError: null, servers: [figures('everything'), failed, figures('remote', { transport: 'sse', pid: null, memoryBytes: null })] } }));
+    const failed = figures('files', {
+      state: 'failed',
+      pid: null,
+      memoryBytes: null,
+      cpuPercent: null,
+      tools: 0,
+      calls: 0,
+      lastError: 'It exited with code 1 before it was ready.',
+      fix: 'Run the same command in a terminal to see why.',
+    });
+    act(() =>
+      fake.snapshot({
+        ...resourceSnapshot(1_000_000),
+        mcp: {
+          configError: null,
+          servers: [figures('everything'), failed, figures('remote', { transport: 'sse', pid: null, memoryBytes: null })],
+        },
+      }),
+    );
     const card = await screen.findByRole('group', { name: 'MCP servers' });
     expect(within(card).getByText('2 of 3 ready')).toBeTruthy();
     const row = within(card).getByText('everything').closest('tr')!;
-    expect([...row.querySelectorAll('td')].map((td) => td.textContent)).toEqual(['everything', 'ready', 'stdio', '4242', '70.0 MB', '1.5 %', '13', '3', '11 ms', 'Restart']);
+    expect([...row.querySelectorAll('td')].map((td) => td.textContent)).toEqual([
+      'everything',
+      'ready',
+      'stdio',
+      '4242',
+      '70.0 MB',
+      '1.5 %',
+      '13',
+      '3',
+      '11 ms',
+      'Restart',
+    ]);
     expect(within(card).getByText('SSE')).toBeTruthy();
     expect(within(card).getByText('It exited with code 1 before it was ready.')).toBeTruthy();
     expect(within(card).getByText(/Run the same command in a terminal/)).toBeTruthy();
     fireEvent.click(within(card).getByRole('button', { name: 'Restart files' }));
-    await waitFor(() => expect(fake.calls.filter((c) => c.channel === 'mcp:restart')).toEqual([{ channel: 'mcp:restart', params: { name: 'files' } }]));
+    await waitFor(() =>
+      expect(fake.calls.filter((c) => c.channel === 'mcp:restart')).toEqual([{ channel: 'mcp:restart', params: { name: 'files' } }]),
+    );
   });
 
   it('a file that cannot be read shows its error; no servers shows where to add one', async () => {
     const fake = fakeApi();
     mountWith(fake, <DashboardView visible />);
     await screen.findByRole('region', { name: 'Resource dashboard' });
-    act(() => fake.snapshot({ ...resourceSnapshot(2_000_000), mcp: { configError: '/data/mcp.json is not valid JSON (Unexpected token).', servers: [] } }));
+    act(() =>
+      fake.snapshot({
+        ...resourceSnapshot(2_000_000),
+        mcp: { configError: '/data/mcp.json is not valid JSON (Unexpected token).', servers: [] },
+      }),
+    );
     const card = await screen.findByRole('group', { name: 'MCP servers' });
     expect(within(card).getByRole('alert').textContent).toContain('is not valid JSON');
     expect(within(card).getByText(/Add one in Settings → MCP servers/)).toBeTruthy();
@@ -81,10 +132,14 @@ describe('Settings: MCP servers', () => {
     expect(screen.getByText('2 tools')).toBeTruthy();
     expect(screen.getByText('asks first').closest('li')!.textContent).toContain('files__delete');
     fireEvent.click(screen.getByRole('checkbox', { name: 'Enabled' }));
-    await waitFor(() => expect(fake.calls.find((c) => c.channel === 'mcp:save')?.params).toEqual({ action: 'enable', name: 'files', enabled: false }));
+    await waitFor(() =>
+      expect(fake.calls.find((c) => c.channel === 'mcp:save')?.params).toEqual({ action: 'enable', name: 'files', enabled: false }),
+    );
     fireEvent.click(screen.getByRole('button', { name: 'Remove' }));
     fireEvent.click(screen.getByRole('button', { name: 'Remove: sure?' }));
-    await waitFor(() => expect(fake.calls.filter((c) => c.channel === 'mcp:save').at(-1)?.params).toEqual({ action: 'remove', name: 'files' }));
+    await waitFor(() =>
+      expect(fake.calls.filter((c) => c.channel === 'mcp:save').at(-1)?.params).toEqual({ action: 'remove', name: 'files' }),
+    );
   });
 
   it('editing keeps a stored secret unless a new value is typed: its value is sent as null', async () => {

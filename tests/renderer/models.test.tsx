@@ -27,6 +27,10 @@ function mount(fake: FakeApi, view: 'chat' | 'models' = 'chat') {
   );
 }
 
+/** Ollama answers with these models, VEGA_MODEL not among them. */
+const withoutDefault = (models: string[]) =>
+  setupStatus({ ready: false, provider: null, model: null, defaultInstalled: false, ollama: { ...setupStatus().ollama, models } });
+
 const unreachable = () =>
   setupStatus({
     ready: false,
@@ -66,13 +70,7 @@ describe('the first-run setup card', () => {
 
   it('offers small models with their sizes; Pull shows a moving bar; Cancel, then Resume; done opens the chat', async () => {
     const fake = fakeApi();
-    fake.models.setup = setupStatus({
-      ready: false,
-      provider: null,
-      model: null,
-      defaultInstalled: false,
-      ollama: { ...setupStatus().ollama, models: [] },
-    });
+    fake.models.setup = withoutDefault([]);
     mount(fake);
     const card = await screen.findByRole('region', { name: 'Set up a model to chat with' });
     expect(within(card).getByText('Ollama has no models yet.')).toBeTruthy();
@@ -103,13 +101,7 @@ describe('the first-run setup card', () => {
 
   it('offers the installed models when VEGA_MODEL is not among them, and saves the choice as the default', async () => {
     const fake = fakeApi();
-    fake.models.setup = setupStatus({
-      ready: false,
-      provider: null,
-      model: null,
-      defaultInstalled: false,
-      ollama: { ...setupStatus().ollama, models: ['gemma3:1b'] },
-    });
+    fake.models.setup = withoutDefault(['gemma3:1b']);
     mount(fake);
     const card = await screen.findByRole('region', { name: 'Set up a model to chat with' });
     expect(within(card).getByText(/is not installed/)).toBeTruthy();
