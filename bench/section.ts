@@ -16,6 +16,7 @@ const SECTIONS: Record<string, () => Promise<{ run(o: BenchOptions): Promise<Sec
   metrics: () => import('./sections/metrics.js'),
   mcp: () => import('./sections/mcp.js'),
   pulls: () => import('./sections/pulls.js'),
+  'openai-door': () => import('./sections/openai-door.js'),
 };
 
 const [name, out] = process.argv.slice(2);

@@ -38,6 +38,7 @@ export const CONFIG_KEYS = [
   { key: 'VEGA_PORT', kind: 'int', default: '8000', appliesAt: 'restart', min: 0, max: 65535, description: 'Port of the headless web host.' },
   { key: 'VEGA_DISK_LOW_MB', kind: 'int', default: '500', appliesAt: 'live', min: 0, max: 10_000_000, description: "Free space (MB) on the data folder's disk below which health turns degraded." },
   { key: 'VEGA_METRICS_PORT', kind: 'int', default: '', appliesAt: 'restart', min: 1, max: 65535, description: 'Desktop app: serve GET /metrics (Prometheus) on this loopback port; needs VEGA_API_KEY. Off when unset.' },
+  { key: 'VEGA_LOCAL_SERVER_PORT', kind: 'int', default: '', appliesAt: 'restart', min: 1, max: 65535, description: 'Desktop app: Local server — the OpenAI-compatible API (/v1) on this loopback port, for other apps; needs VEGA_API_KEY. Off when unset.' },
   { key: 'VEGA_API_KEY', kind: 'secret', default: '', appliesAt: 'restart', description: 'Key for the admin API and the web UI (X-API-Key); generated per run when unset.' },
   { key: 'OLLAMA_HOST', kind: 'url', default: 'http://127.0.0.1:11434', appliesAt: 'live', description: 'Ollama server (host:port without a scheme is accepted).' },
   { key: 'VEGA_MODEL', kind: 'string', default: 'llama3.2', appliesAt: 'live', description: 'Default model for new conversations.' },

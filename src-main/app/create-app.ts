@@ -66,7 +66,7 @@ export async function createVegaApp(opts: VegaAppOptions): Promise<VegaApp> {
   await privateDir(diagnosticsDir(rm), { contents: true });
   const events = new EventHub((p) => rm.redactDeep(p));
   // A turn asks the models service for its model's window; both are made here, the service right after the chat's providers.
-  const window = new ContextWindow((provider, model) => models.contextLimit(provider, model));
+  const window = new ContextWindow((provider, model) => models.contextLimit(provider, model), rm.logger);
   const chat = await createChat(rm, coalesceTokens((e) => events.emit('chat:event', e)), { window });
   const models = createModels(rm, chat.llmProviders, (p) => events.emit('models:progress', p));
   const integrations = createIntegrations(rm, opts.integrations);

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { createVegaApp, type VegaApp, type VegaAppOptions } from '../app/create-app.js';
 import { KeychainTokenStore } from '../integrations/sso/token-store.js';
 import { startConfiguredMetricsServer } from '../metrics/server.js';
+import { startConfiguredLocalServer } from '../web/local-server.js';
 import { guardAllWebContents, denyPermissions } from './guards.js';
 import { forwardEvents, registerIpcHandlers } from './ipc-bridge.js';
 import { safeStorageCipher } from './keychain.js';
@@ -78,6 +79,8 @@ export async function startElectronHost(electron: ElectronSurface, opts: Electro
   const logger = rm.logger;
   // VEGA_METRICS_PORT: the web host's GET /metrics on a loopback port (off by default); it never holds up the window.
   void startConfiguredMetricsServer(vega);
+  // VEGA_LOCAL_SERVER_PORT: the OpenAI-compatible API for other apps, on a loopback port (off by default).
+  void startConfiguredLocalServer(vega);
 
   const quit = installQuitHandler(app, vega.quit);
   // The engine lives as long as its one window.

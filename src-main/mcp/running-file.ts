@@ -79,24 +79,23 @@ export async function reapLeftovers(file: string, logger: Logger, graceMs: numbe
   } catch {
     return [];
   }
-  const reaped: Leftover[] = [];
-  if (hasProc) {
-    for (const e of entries) {
-      const leader = readProc(e.pid);
-      const ours = alive(leader) && leader.startTime === e.startTime;
-      const known = (e.tree ?? []).filter((k) => {
-        const p = readProc(k.pid);
-        return alive(p) && p.startTime === k.startTime;
-      });
-      if (!ours && !known.length) continue;
-      const stop = await stopTree(e.pid, { quietMs: 0, graceMs }, { known, group: ours });
-      reaped.push({ server: e.server, pid: e.pid, stop });
-      logger.warn(
-        { mcpServer: e.server, pid: e.pid, processes: known.length + (ours ? 1 : 0), outcome: stop.outcome, ms: stop.ms },
-        `MCP server "${e.server}" (pid ${e.pid}) had processes still running from a previous run of Vega; stopped them`,
-      );
-    }
-  }
+  const reap = async (e: RunningEntry): Promise<Leftover | undefined> => {
+    const leader = readProc(e.pid);
+    const ours = alive(leader) && leader.startTime === e.startTime;
+    const known = (e.tree ?? []).filter((k) => {
+      const p = readProc(k.pid);
+      return alive(p) && p.startTime === k.startTime;
+    });
+    if (!ours && !known.length) return undefined;
+    const stop = await stopTree(e.pid, { quietMs: 0, graceMs }, { known, group: ours });
+    logger.warn(
+      { mcpServer: e.server, pid: e.pid, processes: known.length + (ours ? 1 : 0), outcome: stop.outcome, ms: stop.ms },
+      `MCP server "${e.server}" (pid ${e.pid}) had processes still running from a previous run of Vega; stopped them`,
+    );
+    return { server: e.server, pid: e.pid, stop };
+  };
+  // All at once: the start waits for the slowest one's grace, not for the sum.
+  const reaped = hasProc ? (await Promise.all(entries.map(reap))).filter((r): r is Leftover => r !== undefined) : [];
   await writeFileAtomic(file, JSON.stringify({ servers: [] }) + '\n');
   return reaped;
 }

@@ -1,5 +1,6 @@
 import type { ProviderId } from '../../src-shared/chat.js';
 import { estimateTokens, historyBudget, type ContextOverflow } from '../../src-shared/models.js';
+import type { Logger } from '../engine/logger.js';
 import type { LlmMessage } from '../providers/llm.js';
 
 /** What a turn needs to know of its conversation to fit its history in the window. */
@@ -14,8 +15,6 @@ export interface WindowPlan {
   readonly messages: LlmMessage[];
   /** Sent as Ollama's `num_ctx`. */
   readonly numCtx?: number;
-  /** Oldest turns left out to fit. */
-  readonly dropped: number;
 }
 
 function messageTokens(m: LlmMessage): number {
@@ -51,17 +50,20 @@ export function fitToBudget(messages: readonly LlmMessage[], budget: number): { 
  */
 export class ContextWindow {
   readonly #limitOf: (provider: ProviderId, model: string) => Promise<number | null>;
+  readonly #logger: Logger;
 
-  constructor(limitOf: (provider: ProviderId, model: string) => Promise<number | null>) {
+  constructor(limitOf: (provider: ProviderId, model: string) => Promise<number | null>, logger: Logger) {
     this.#limitOf = limitOf;
+    this.#logger = logger;
   }
 
   async prepare(s: WindowSettings, messages: LlmMessage[]): Promise<WindowPlan> {
     const numCtx = s.provider === 'ollama' && s.numCtx ? s.numCtx : undefined;
-    if (s.overflow !== 'drop-oldest') return { messages, numCtx, dropped: 0 };
+    if (s.overflow !== 'drop-oldest') return { messages, numCtx };
     const limit = numCtx ?? (await this.#limitOf(s.provider, s.model).catch(() => null));
-    if (!limit) return { messages, numCtx, dropped: 0 };
-    const fitted = fitToBudget(messages, historyBudget(limit));
-    return { ...fitted, numCtx };
+    if (!limit) return { messages, numCtx };
+    const { messages: fitted, dropped } = fitToBudget(messages, historyBudget(limit));
+    if (dropped) this.#logger.debug({ model: s.model, limit, dropped }, `Context: the ${dropped} oldest turns left out to fit ${limit} tokens`);
+    return { messages: fitted, numCtx };
   }
 }

@@ -9,6 +9,8 @@ import { generateKey, hostAllowed, keyMatches } from './auth.js';
 import { AuthBackoff } from './auth-backoff.js';
 import { handleChatRoute } from './chat-route.js';
 import { handlePullRoute } from './models-route.js';
+import { sendApiError } from './openai-api/errors.js';
+import { isOpenAIPath, openaiRoutes } from './openai-api/routes.js';
 import { HttpError, presentedKey, sendError, sendJson } from './http-util.js';
 import { serveStatic } from './static-files.js';
 import { WsBridge } from './ws-bridge.js';
@@ -27,6 +29,8 @@ export interface WebHostOptions {
    * not bounded: a chat streams as long as it needs.
    */
   readonly requestTimeoutMs?: number;
+  /** The desktop's Local server: only the OpenAI-compatible API (/v1), no window, socket or admin routes. */
+  readonly openaiOnly?: boolean;
 }
 
 export interface WebHost {
@@ -63,7 +67,8 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
   };
   const requestTimeout = opts.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
 
-  const routes: Record<string, Route> = {
+  const routes: Record<string, Route> = opts.openaiOnly ? openaiRoutes(app) : {
+    ...openaiRoutes(app),
     'GET /admin/resources/health': (_req, res) => sendJson(res, 200, healthJson(rm.health())),
     'GET /admin/resources/stats': (_req, res) => sendJson(res, 200, rm.redactDeep(statsJson({ ...rm.snapshot(), mcp: app.mcp.snapshot() }, new Date().toISOString(), app.integrations.stats()))),
     'POST /admin/resources/cache/invalidate': (_req, res) => {
@@ -108,11 +113,11 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
       }
       throw notFound();
     } catch (err) {
-      if (err instanceof HttpError) sendError(res, err.status, err.code, rm.redact(err.message));
-      else {
-        rm.logger.error({ err, requestId }, 'web host request failed');
-        sendError(res, 500, 'INTERNAL', 'Something went wrong inside Vega; the log has the details.');
-      }
+      if (!(err instanceof HttpError)) rm.logger.error({ err, requestId }, 'web host request failed');
+      const e = err instanceof HttpError ? err : new HttpError(500, 'INTERNAL', 'Something went wrong inside Vega; the log has the details.');
+      // OpenAI's clients read their own error shape.
+      if (isOpenAIPath(req.url)) sendApiError(res, e, rm.redact(e.message));
+      else sendError(res, e.status, e.code, rm.redact(e.message));
     }
   });
 
@@ -121,8 +126,8 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
     const key = url.searchParams.get('token') ?? header(req, 'x-api-key');
     // A page from another site may not open our socket, even with a stolen token.
     const crossSite = req.headers.origin !== undefined && !sameHost(req.headers.origin, req.headers.host);
-    if (url.pathname !== '/ws' || !hostAllowed(req.headers.host, bindHost) || crossSite || !keyMatches(key, apiKey)) {
-      const status = url.pathname !== '/ws' ? '404 Not Found' : crossSite ? '403 Forbidden' : !hostAllowed(req.headers.host, bindHost) ? '421 Misdirected Request' : '401 Unauthorized';
+    if (url.pathname !== '/ws' || opts.openaiOnly || !hostAllowed(req.headers.host, bindHost) || crossSite || !keyMatches(key, apiKey)) {
+      const status = url.pathname !== '/ws' || opts.openaiOnly ? '404 Not Found' : crossSite ? '403 Forbidden' : !hostAllowed(req.headers.host, bindHost) ? '421 Misdirected Request' : '401 Unauthorized';
       const answer = (): void => void socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
       if (status.startsWith('401')) void backoff.refuse(socket.remoteAddress ?? '').then((answered) => (answered ? answer() : socket.destroy()));
       else answer();
@@ -159,7 +164,7 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
     })());
   // Background phase: while the answers stop (llm phase), their last events
   // and /chat lines still reach the clients; the server goes after.
-  rm.registerCleanup('web-host', close, { phase: 'background' });
+  rm.registerCleanup(opts.openaiOnly ? 'local-server' : 'web-host', close, { phase: 'background' });
   return { url, port, apiKey, keyGenerated: !configuredKey, close };
 }
 
@@ -180,7 +185,7 @@ function sameHost(origin: string, host: string | undefined): boolean {
 }
 
 function isApiPath(p: string): boolean {
-  return p === '/chat' || p === '/metrics' || p.startsWith('/admin/') || p.startsWith('/api/');
+  return p === '/chat' || p === '/metrics' || p.startsWith('/admin/') || p.startsWith('/api/') || isOpenAIPath(p);
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {

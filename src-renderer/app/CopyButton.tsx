@@ -7,7 +7,7 @@ import { useTimeout } from './use-timeout.js';
 export const COPIED_MS = 1500;
 
 /** A Copy button (of a code block, of a sign-in code) that says "Copied" for a moment when the copy worked. */
-export function CopyButton({ text, className }: { text: () => string; className: string }) {
+export function CopyButton({ text, className, label = 'Copy code' }: { text: () => string; className: string; label?: string }) {
   const [copied, setCopied] = useState(false);
   const later = useTimeout();
   const copy = async () => {
@@ -17,7 +17,7 @@ export function CopyButton({ text, className }: { text: () => string; className:
     }
   };
   return (
-    <button type="button" className={className} onClick={() => void copy()} aria-label={copied ? 'Copied' : 'Copy code'}>
+    <button type="button" className={className} onClick={() => void copy()} aria-label={copied ? 'Copied' : label}>
       <Icon name={copied ? 'check' : 'copy'} size={14} />
       {copied ? 'Copied' : 'Copy'}
     </button>

@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'react';
 import type { ResourceSnapshot } from '../../src-shared/resources.js';
 import { useApi } from '../api/context.js';
+import { ApiClients } from './ApiClients.js';
 import { AppProcesses } from './AppProcesses.js';
 import { CacheChart } from './CacheChart.js';
 import { ConnectionsChart } from './ConnectionsChart.js';
@@ -70,6 +71,7 @@ export function DashboardPanels({ buffer, version }: { buffer: RingBuffer<Resour
             <ProcessChart points={points} />
             {latest.appProcesses?.length ? <AppProcesses processes={latest.appProcesses} /> : null}
             {latest.mcp ? <McpServers mcp={latest.mcp} /> : null}
+            {latest.apiClients?.length ? <ApiClients clients={latest.apiClients} /> : null}
             <HealthPanel status={latest.health} health={host.health} providers={host.report?.providers ?? NO_PROVIDERS} error={host.error} />
             <LoadedModels models={host.report?.loadedModels ?? NO_MODELS} />
             <ActivePulls />

@@ -142,7 +142,6 @@ export function ModelsView() {
   // The list changes when a pull finishes: asked again then, not polled.
   const finished = pulls.filter((p) => pullFinished(p.state)).length;
   useEffect(() => {
-    // eslint-disable-next-line react-hooks/set-state-in-effect -- load sets state only after its await
     void load();
   }, [load, finished]);
 

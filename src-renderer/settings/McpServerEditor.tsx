@@ -91,27 +91,30 @@ export function McpServerEditor({ initial, errors, saving, onSave, onCancel }: P
     );
   };
 
+  const text = (key: string, label: string, value: string, set: (v: string) => void, placeholder: string, hint?: string) =>
+    field(
+      key,
+      label,
+      (fid, d) => (
+        <input
+          id={fid}
+          aria-describedby={d}
+          type="text"
+          spellCheck={false}
+          value={value}
+          onChange={(e) => set(e.target.value)}
+          placeholder={placeholder}
+        />
+      ),
+      hint,
+    );
+
   const pairErrors = Object.entries(errors).filter(
     ([k]) => k.startsWith('env.') || k.startsWith('headers.') || k === 'server' || k === 'args' || k === 'cwd' || k === 'type',
   );
   return (
     <div className="mcp-editor" role="group" aria-label={initial ? `Edit ${initial.name}` : 'New MCP server'}>
-      {field(
-        'name',
-        'Name',
-        (fid, d) => (
-          <input
-            id={fid}
-            aria-describedby={d}
-            type="text"
-            spellCheck={false}
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-            placeholder="e.g. filesystem"
-          />
-        ),
-        'Its tools are offered to the model as name__tool.',
-      )}
+      {text('name', 'Name', name, setName, 'e.g. filesystem', 'Its tools are offered to the model as name__tool.')}
       {field('transport', 'Runs as', (fid, d) => (
         <select id={fid} aria-describedby={d} value={transport} onChange={(e) => setTransport(e.target.value as McpTransportKind)}>
           {TRANSPORTS.map((t) => (
@@ -123,17 +126,7 @@ export function McpServerEditor({ initial, errors, saving, onSave, onCancel }: P
       ))}
       {stdio ? (
         <>
-          {field('command', 'Command', (fid, d) => (
-            <input
-              id={fid}
-              aria-describedby={d}
-              type="text"
-              spellCheck={false}
-              value={command}
-              onChange={(e) => setCommand(e.target.value)}
-              placeholder="npx, node, uvx, or a full path"
-            />
-          ))}
+          {text('command', 'Command', command, setCommand, 'npx, node, uvx, or a full path')}
           {field(
             'args',
             'Arguments, one per line',
@@ -142,32 +135,12 @@ export function McpServerEditor({ initial, errors, saving, onSave, onCancel }: P
             ),
             'Put secrets in the environment below, not here: arguments are shown.',
           )}
-          {field('cwd', 'Working folder', (fid, d) => (
-            <input
-              id={fid}
-              aria-describedby={d}
-              type="text"
-              spellCheck={false}
-              value={cwd}
-              onChange={(e) => setCwd(e.target.value)}
-              placeholder="(Vega's own)"
-            />
-          ))}
+          {text('cwd', 'Working folder', cwd, setCwd, "(Vega's own)")}
           <Pairs legend="Environment" what="variable" pairs={env} onChange={setEnv} />
         </>
       ) : (
         <>
-          {field('url', 'URL', (fid, d) => (
-            <input
-              id={fid}
-              aria-describedby={d}
-              type="url"
-              spellCheck={false}
-              value={url}
-              onChange={(e) => setUrl(e.target.value)}
-              placeholder="http://127.0.0.1:3001/mcp"
-            />
-          ))}
+          {text('url', 'URL', url, setUrl, 'http://127.0.0.1:3001/mcp')}
           <Pairs legend="Headers" what="header" pairs={headers} onChange={setHeaders} />
         </>
       )}

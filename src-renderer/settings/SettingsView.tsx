@@ -5,6 +5,7 @@ import { useToast } from '../app/Toasts.js';
 import { errorValue } from '../api/errors.js';
 import { TestConnection } from '../models/TestConnection.js';
 import { SettingField } from './SettingField.js';
+import { LocalServerSection } from './LocalServerSection.js';
 import { McpSection } from './McpSection.js';
 import { SsoSection } from './SsoSection.js';
 
@@ -130,6 +131,7 @@ export function SettingsView() {
       {/* Sign-in has its own buttons (type="button"): Save never submits anything of it. */}
       <SsoSection configVersion={savedCount} />
       <McpSection />
+      {entries && <LocalServerSection entries={entries} pending={restartKeys.includes('VEGA_LOCAL_SERVER_PORT')} />}
       {loadError && (
         <p className="banner error" role="alert">
           {loadError}

@@ -1,5 +1,5 @@
 import type { Locator, Page } from '@playwright/test';
-import { countingReply, expect, lastAnswer, openApp, screenshot, sendMessage, test, useVegaServer } from './fixtures.js';
+import { countingReply, expect, lastAnswer, openApp, screenshot, sendMessage, seriousViolations, test, useVegaServer } from './fixtures.js';
 
 // A new user: Ollama runs but has no model. The setup card, a pull with its
 // bar, Cancel and Resume, the first answer; then the Models view.
@@ -32,6 +32,7 @@ test('from the setup card to a first answer: pull with a moving bar, cancel, res
   await expect(card.getByText('your default model (VEGA_MODEL)')).toBeVisible();
   await expect(card.getByText(/about 380 MB/)).toBeVisible();
   await screenshot(page, 'models-1-setup-card');
+  expect(await seriousViolations(page)).toEqual([]);
 
   await card.getByRole('button', { name: 'Pull llama3.2', exact: true }).click();
   const bar = card.getByRole('progressbar', { name: 'Pulling llama3.2', exact: true });
@@ -87,6 +88,7 @@ test('the Models view: details of the installed model, a queued pull, the dashbo
   await seeItMove(gemma);
   await expect(page.getByText('Waits for the pull before it.')).toBeVisible();
   await screenshot(page, 'models-6-view-queue');
+  expect(await seriousViolations(page)).toEqual([]);
 
   // The pull lives in main: a reloaded window finds it still moving.
   await page.reload();

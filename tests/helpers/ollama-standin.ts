@@ -42,6 +42,8 @@ export interface OllamaStandIn {
   accepted(): number;
   /** Connections open now. */
   open(): number;
+  /** The most connections open at once so far. */
+  peakOpen(): number;
   /** Streamed answers the client closed before their end (a Stop, an abort, a timeout). */
   hungUp(): number;
   requests: StandInRequest[];
@@ -110,6 +112,7 @@ export interface CountingListener {
   readonly port: number;
   accepted(): number;
   open(): number;
+  peakOpen(): number;
   stop(): Promise<void>;
   start(): Promise<void>;
   close(): Promise<void>;
@@ -120,10 +123,12 @@ export async function listenCounting(handler: http.RequestListener, port = 0): P
   const server = http.createServer(handler);
   const sockets = new Set<Socket>();
   let accepted = 0;
+  let peak = 0;
   let closed = false;
   server.on('connection', (socket: Socket) => {
     accepted++;
     sockets.add(socket);
+    peak = Math.max(peak, sockets.size);
     socket.on('close', () => sockets.delete(socket));
   });
   const listen = (p: number) =>
@@ -146,6 +151,7 @@ export async function listenCounting(handler: http.RequestListener, port = 0): P
     port: bound,
     accepted: () => accepted,
     open: () => sockets.size,
+    peakOpen: () => peak,
     stop,
     start: async () => {
       if (closed) throw new Error('stand-in is closed');
@@ -308,6 +314,15 @@ export async function startOllamaStandIn(opts: OllamaStandInOptions = {}): Promi
     if (!w.gone) res.end(JSON.stringify(final()) + '\n');
   }
 
+  /** /api/embed: a small vector per input, made from its text, so equal texts get equal vectors. */
+  function embed(body: Record<string, unknown>, res: http.ServerResponse): void {
+    const model = typeof body.model === 'string' ? body.model : '';
+    if (!installed().includes(fullName(model))) return sendJson(res, 404, { error: `model "${model}" not found, try pulling it first` });
+    const input = typeof body.input === 'string' ? [body.input] : Array.isArray(body.input) ? (body.input as unknown[]).map(String) : [];
+    const vector = (t: string) => [t.length, ...[...t.slice(0, 3).padEnd(3)].map((c) => c.charCodeAt(0) / 128)];
+    sendJson(res, 200, { model, embeddings: input.map(vector), total_duration: 1_000_000, load_duration: 0, prompt_eval_count: input.reduce((n, t) => n + tokenize(t).length, 0) });
+  }
+
   const handler: http.RequestListener = (req, res) => {
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://x');
@@ -341,6 +356,8 @@ export async function startOllamaStandIn(opts: OllamaStandInOptions = {}): Promi
           return registry.handleDelete((body ?? {}) as Record<string, unknown>, res);
         case 'POST /api/generate':
           return registry.handleGenerate((body ?? {}) as Record<string, unknown>, res);
+        case 'POST /api/embed':
+          return embed((body ?? {}) as Record<string, unknown>, res);
         case 'GET /api/version':
           return sendJson(res, 200, { version: VERSION });
         case 'GET /':
@@ -360,6 +377,7 @@ export async function startOllamaStandIn(opts: OllamaStandInOptions = {}): Promi
     port: l.port,
     accepted: l.accepted,
     open: l.open,
+    peakOpen: l.peakOpen,
     hungUp: () => hungUp,
     requests,
     registry,

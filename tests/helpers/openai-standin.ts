@@ -30,6 +30,8 @@ export interface OpenAIStandIn {
   readonly port: number;
   accepted(): number;
   open(): number;
+  /** Streamed answers the client closed before their end (a Stop, an abort, a timeout). */
+  hungUp(): number;
   requests: StandInRequest[];
   stop(): Promise<void>;
   start(): Promise<void>;
@@ -53,6 +55,7 @@ export async function startOpenAIStandIn(opts: OpenAIStandInOptions = {}): Promi
   let toolCalls: { name: string; arguments: Record<string, unknown> }[] | undefined;
   const requests: StandInRequest[] = [];
   let seq = 0;
+  let hungUp = 0;
 
   async function completions(body: Record<string, unknown>, res: http.ServerResponse): Promise<void> {
     const model = typeof body.model === 'string' ? body.model : '';
@@ -83,6 +86,9 @@ export async function startOpenAIStandIn(opts: OpenAIStandInOptions = {}): Promi
       });
     }
     const w = new Writer(res, o.tokenDelayMs);
+    res.on('close', () => {
+      if (!res.writableEnded) hungUp++;
+    });
     if (stallBeforeFirstToken) return w.stall();
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive' });
     const chunk = (delta: Record<string, unknown>, finishReason: string | null) =>
@@ -135,6 +141,7 @@ export async function startOpenAIStandIn(opts: OpenAIStandInOptions = {}): Promi
     port: l.port,
     accepted: l.accepted,
     open: l.open,
+    hungUp: () => hungUp,
     requests,
     stop: l.stop,
     start: l.start,

@@ -74,45 +74,62 @@ function setUp(): string {
   return t.dir;
 }
 
-async function mcpStates(base: string): Promise<Record<string, string>> {
+async function mcpServers(base: string): Promise<{ name: string; state: string; pid: number | null }[]> {
   const r = await request(`${base}/admin/resources/stats`, { headers: { 'x-api-key': KEY } });
-  const body = (await r.body.json()) as { mcp?: { servers: { name: string; state: string }[] } };
-  return Object.fromEntries((body.mcp?.servers ?? []).map((s) => [s.name, s.state]));
+  return ((await r.body.json()) as { mcp?: { servers: { name: string; state: string; pid: number | null }[] } }).mcp?.servers ?? [];
+}
+
+interface Running {
+  readonly serve: Serve;
+  /** Every descendant of the serve process (the servers' trees; the build's esbuild when it rebuilt at start). */
+  readonly tree: ProcInfo[];
+  /** The MCP servers and every process under each. */
+  readonly mcp: ProcInfo[];
 }
 
 /** Started, the four good ones ready, the stuck one still starting, and its tree written down (with the grandchildren). */
-async function ready(dir: string): Promise<{ serve: Serve; tree: ProcInfo[] }> {
+async function ready(dir: string): Promise<Running> {
   const serve = startServe(dir);
   await until(() => serve.base() !== '' || serve.proc.exitCode !== null, 90_000, 'serve to listen');
   expect(serve.base(), serve.output()).not.toBe('');
-  const want = { everything: 'ready', memory: 'ready', deaf: 'ready', parent: 'ready', mute: 'starting' };
-  await until(async () => JSON.stringify(await mcpStates(serve.base())) === JSON.stringify(want), 30_000, 'the MCP servers to be up');
+  const want = 'everything:ready memory:ready deaf:ready parent:ready mute:starting';
+  const states = async () => (await mcpServers(serve.base())).map((s) => `${s.name}:${s.state}`).join(' ');
+  await until(async () => (await states()) === want, 30_000, 'the MCP servers to be up');
   const running = path.join(dir, 'data', 'mcp-running.json');
   await until(() => /"tree": \[\s*\{/.test(readFileSync(running, 'utf8')), 15_000, 'the grandchildren to be recorded');
   const tree = descendants(serve.proc.pid!);
   own(...tree.map((p) => p.pid));
-  // Five servers and two grandchildren (tsx or esbuild helpers of the build are not children of serve).
-  expect(tree.length).toBeGreaterThanOrEqual(7);
-  return { serve, tree };
+  const pids = (await mcpServers(serve.base())).map((s) => s.pid!);
+  const mcp = tree.filter((p) => pids.includes(p.pid) || pids.some((s) => descendants(s).some((d) => d.pid === p.pid)));
+  // Five servers and two grandchildren.
+  expect(mcp).toHaveLength(7);
+  return { serve, tree, mcp };
+}
+
+/** The MCP processes are gone when serve has exited; anything else it had (a build helper) goes right after. */
+async function noneLeft(r: Running): Promise<void> {
+  expect(stillRunning(r.mcp)).toEqual([]);
+  await until(() => stillRunning(r.tree).length === 0, 5_000, 'every descendant of serve to be gone');
 }
 
 describe('npm run serve with MCP servers: nothing outlives it', () => {
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     it(`${signal}: exits 0 and every server process, grandchildren included, is gone by then`, async () => {
-      const { serve, tree } = await ready(setUp());
+      const r = await ready(setUp());
+      const { serve } = r;
       const t0 = performance.now();
       serve.proc.kill(signal);
       const code = await within(25_000, serve.exited, 'serve to exit');
       const ms = Math.round(performance.now() - t0);
       expect(code, serve.output()).toBe(0);
-      expect(stillRunning(tree)).toEqual([]);
+      await noneLeft(r);
       const out = serve.output();
       const order = [`${signal} received`, '✓ LLM providers shut down', '✓ Background processes stopped', 'Shutdown complete'];
       expect(
         order.map((l) => out.indexOf(l)).every((i, k, a) => i >= 0 && (k === 0 || i > a[k - 1]!)),
         out,
       ).toBe(true);
-      console.info(`[mcp hygiene] npm run serve ${signal}: exit 0 after ${ms} ms, 0 of ${tree.length} processes left`);
+      console.info(`[mcp hygiene] npm run serve ${signal}: exit 0 after ${ms} ms, 0 of ${r.mcp.length} MCP processes left`);
     }, 150_000);
   }
 
@@ -122,18 +139,22 @@ describe('npm run serve with MCP servers: nothing outlives it', () => {
     first.serve.proc.kill('SIGKILL');
     await first.serve.exited;
     // everything, memory and the grandchildren's parent exit when their stdin closes; the deaf ones stay.
-    await until(() => stillRunning(first.tree).length === 4, 10_000, 'the servers that heed stdin to exit');
-    const left = stillRunning(first.tree);
+    await until(() => stillRunning(first.mcp).length === 4, 10_000, 'the servers that heed stdin to exit');
+    const left = stillRunning(first.mcp);
     const t0 = performance.now();
     const second = startServe(dir);
     await until(() => second.base() !== '' || second.proc.exitCode !== null, 90_000, 'serve to listen again');
-    expect(stillRunning(first.tree), second.output()).toEqual([]);
+    expect(stillRunning(first.mcp), second.output()).toEqual([]);
     const reapMs = Math.round(performance.now() - t0);
     expect(second.output()).toMatch(/had processes still running from a previous run of Vega; stopped them/);
     second.proc.kill('SIGTERM');
     expect(await within(25_000, second.exited, 'the second serve to exit')).toBe(0);
+    const reapLines = readFileSync(path.join(dir, 'data', 'logs', 'vega.1.log'), 'utf8')
+      .split('\n')
+      .filter((l) => l.includes('from a previous run'));
+    const reap = Math.max(...reapLines.map((l) => Number(/"ms":(\d+)/.exec(l)?.[1])));
     console.info(
-      `[mcp hygiene] SIGKILL: ${first.tree.length - left.length} exited with their stdin, ${left.length} stopped at the next start (listening ${reapMs} ms after it began)`,
+      `[mcp hygiene] SIGKILL: ${first.mcp.length - left.length} exited with their stdin, ${left.length} stopped at the next start in ${reap} ms (listening ${reapMs} ms after it began)`,
     );
   }, 240_000);
 });
