@@ -58,7 +58,7 @@ export async function run(opts: BenchOptions): Promise<SectionResult> {
       d.push((await direct(toOllama)).ms);
       v.push((await viaDoor(toVega)).ms);
     }
-    const p = (xs: number[], q: number) => round(percentile(xs, q), 3);
+    const p = (xs: number[], q: number) => round(percentile(xs, q / 100), 3);
     const addedP50 = p(v, 50) - p(d, 50);
     const addedP99 = p(v, 99) - p(d, 99);
     figures.latency = { directP50Ms: p(d, 50), directP99Ms: p(d, 99), doorP50Ms: p(v, 50), doorP99Ms: p(v, 99), addedP50Ms: round(addedP50, 3), addedP99Ms: round(addedP99, 3) };
