@@ -8,12 +8,12 @@ import { PRIVATE_FILE_MODE } from './private-files.js';
  * new one, never half: a temporary file beside it, fsynced, renamed over it.
  * Readable by the user only (it may hold secrets).
  */
-export async function writeFileAtomic(file: string, text: string): Promise<void> {
+export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
   const tmp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
   const fh = await open(tmp, 'w', PRIVATE_FILE_MODE);
   try {
-    await fh.writeFile(text);
+    await fh.writeFile(data);
     await fh.sync();
   } finally {
     await fh.close();

@@ -45,12 +45,21 @@ describe('integrations reach the network only through the engine', () => {
     expect(outbound.map((f) => f.file)).toEqual(expect.arrayContaining(['request.ts', 'errors.ts']));
   });
 
-  it('no integration imports a value from undici; in the outbound module only request.ts does, and only `request`', () => {
-    for (const { file, code } of [...files, ...outbound.filter((f) => f.file !== 'request.ts')]) {
+  // request.ts holds the one `request`; fetch.ts the one `fetch` for libraries that bring their own client (the MCP SDK).
+  const undiciDoors: Record<string, string> = { 'request.ts': 'request', 'fetch.ts': 'fetch as undiciFetch' };
+
+  it('no integration imports a value from undici; in the outbound module only request.ts and fetch.ts do, one door each', () => {
+    for (const { file, code } of [...files, ...outbound.filter((f) => !(f.file in undiciDoors))]) {
       expect(valueImports(code, /^undici$/), file).toEqual([]);
       expect(code, file).not.toMatch(/require\(['"]undici['"]\)|import\(['"]undici['"]\)|from ['"]undici\//);
     }
-    expect(valueImports(outbound.find((f) => f.file === 'request.ts')!.code, /^undici$/)).toEqual(['request']);
+    for (const [file, door] of Object.entries(undiciDoors)) expect(valueImports(outbound.find((f) => f.file === file)!.code, /^undici$/), file).toEqual([door]);
+  });
+
+  it("the bound fetch always carries the engine's dispatcher", () => {
+    const code = outbound.find((f) => f.file === 'fetch.ts')!.code;
+    expect([...code.matchAll(/\bundiciFetch\(/g)]).toHaveLength(1);
+    expect(code).toMatch(/dispatcher: timeouts \? base\.compose\(timeouts\) : base/);
   });
 
   it("the outbound module's one request goes on the dispatcher it is handed", () => {

@@ -1,6 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { writeFileAtomic } from '../../engine/atomic-file.js';
+import { PRIVATE_DIR_MODE } from '../../engine/private-files.js';
 import type { TokenStorage } from '../../../src-shared/contract.js';
 
 /**
@@ -90,25 +91,9 @@ export class FileTokenStore implements TokenStore {
   }
 
   async #write(values: Map<string, string>): Promise<void> {
-    await mkdir(path.dirname(this.file), { recursive: true, mode: 0o700 });
+    await mkdir(path.dirname(this.file), { recursive: true, mode: PRIVATE_DIR_MODE });
     const json = JSON.stringify(Object.fromEntries(values));
-    const data = this.#cipher ? await this.#cipher.encrypt(json) : json;
-    const tmp = `${this.file}.${randomBytes(4).toString('hex')}.tmp`;
-    const fh = await open(tmp, 'w', 0o600);
-    try {
-      await fh.writeFile(data);
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    try {
-      // The umask may have widened the mode at creation; make sure before it becomes the file.
-      await chmod(tmp, 0o600);
-      await rename(tmp, this.file);
-    } catch (err) {
-      await rm(tmp, { force: true });
-      throw err;
-    }
+    await writeFileAtomic(this.file, this.#cipher ? await this.#cipher.encrypt(json) : json);
   }
 }
 
