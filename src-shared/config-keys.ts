@@ -3,7 +3,7 @@
  * settings page, the README table and the ConfigCache's typed accessors are
  * all driven from this one list, so a key is documented where it is defined.
  */
-export type ConfigKind = 'int' | 'number' | 'bool' | 'url' | 'string' | 'secret' | 'host' | 'list';
+export type ConfigKind = 'int' | 'number' | 'bool' | 'url' | 'urls' | 'string' | 'secret' | 'host' | 'list';
 
 /**
  * When a saved value takes effect: `live` keys are read through the cache at
@@ -40,10 +40,11 @@ export const CONFIG_KEYS = [
   { key: 'VEGA_METRICS_PORT', kind: 'int', default: '', appliesAt: 'restart', min: 1, max: 65535, description: 'Desktop app: serve GET /metrics (Prometheus) on this loopback port; needs VEGA_API_KEY. Off when unset.' },
   { key: 'VEGA_LOCAL_SERVER_PORT', kind: 'int', default: '', appliesAt: 'restart', min: 1, max: 65535, description: 'Desktop app: Local server — the OpenAI-compatible API (/v1) on this loopback port, for other apps; needs VEGA_API_KEY. Off when unset.' },
   { key: 'VEGA_API_KEY', kind: 'secret', default: '', appliesAt: 'restart', description: 'Key for the admin API and the web UI (X-API-Key); generated per run when unset.' },
-  { key: 'OLLAMA_HOST', kind: 'url', default: 'http://127.0.0.1:11434', appliesAt: 'live', description: 'Ollama server (host:port without a scheme is accepted).' },
+  { key: 'OLLAMA_HOST', kind: 'urls', default: 'http://127.0.0.1:11434', appliesAt: 'live', description: 'Ollama server, or several separated by commas, each optionally `|weight=N` (host:port without a scheme is accepted).' },
   { key: 'VEGA_MODEL', kind: 'string', default: 'llama3.2', appliesAt: 'live', description: 'Default model for new conversations.' },
-  { key: 'OPENAI_BASE_URL', kind: 'url', default: '', appliesAt: 'live', description: 'OpenAI-compatible server (LM Studio, llama.cpp, vLLM, OpenAI), e.g. http://127.0.0.1:1234/v1.' },
-  { key: 'OPENAI_API_KEY', kind: 'secret', default: '', appliesAt: 'live', description: 'API key for the OpenAI-compatible server.' },
+  { key: 'OPENAI_BASE_URL', kind: 'urls', default: '', appliesAt: 'live', description: 'OpenAI-compatible server (LM Studio, llama.cpp, vLLM, OpenAI), e.g. http://127.0.0.1:1234/v1; or several separated by commas, each optionally `|weight=N`.' },
+  { key: 'OPENAI_API_KEY', kind: 'secret', default: '', appliesAt: 'live', description: 'API key for the OpenAI-compatible server (every server in the list, unless OPENAI_API_KEYS names its own).' },
+  { key: 'OPENAI_API_KEYS', kind: 'secret', default: '', appliesAt: 'live', description: "Per-server API keys, comma-separated in OPENAI_BASE_URL's order; an empty place uses OPENAI_API_KEY." },
   { key: 'SEARXNG_URL', kind: 'url', default: '', appliesAt: 'live', description: 'SearXNG instance for web search.' },
   { key: 'HOME_ASSISTANT_URL', kind: 'url', default: '', appliesAt: 'live', description: 'Home Assistant base URL.' },
   { key: 'HOME_ASSISTANT_TOKEN', kind: 'secret', default: '', appliesAt: 'live', description: 'Home Assistant long-lived access token.' },
@@ -72,13 +73,18 @@ export function isSecretKey(key: string): boolean {
  */
 export function secretsIn(key: string, value: string): string[] {
   if (!value) return [];
-  if (isSecretKey(key)) return [value];
-  if (CONFIG_KEY_SPECS.get(key)?.kind !== 'url' || !value.includes('://')) return [];
-  try {
-    const url = new URL(value);
-    const part = url.password || url.username;
-    return part ? [part] : [];
-  } catch {
-    return [];
-  }
+  if (isSecretKey(key)) return key === 'OPENAI_API_KEYS' ? [value, ...value.split(',').map((k) => k.trim()).filter(Boolean)] : [value];
+  const kind = CONFIG_KEY_SPECS.get(key)?.kind;
+  if ((kind !== 'url' && kind !== 'urls') || !value.includes('://')) return [];
+  // A list's items each may carry credentials; `|weight=N` is not part of the URL.
+  const items = kind === 'urls' ? value.split(',').map((item) => item.split('|')[0]!.trim()) : [value];
+  return items.flatMap((item) => {
+    try {
+      const url = new URL(item);
+      const part = url.password || url.username;
+      return part ? [part] : [];
+    } catch {
+      return [];
+    }
+  });
 }

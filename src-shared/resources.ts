@@ -170,6 +170,32 @@ export interface ResourceSnapshot {
   readonly mcp?: McpSnapshot;
   /** Callers of the OpenAI-compatible API (/v1), by client; absent before the first call. */
   readonly apiClients?: readonly ApiClientStats[];
+  /** The model servers of a list (OLLAMA_HOST or OPENAI_BASE_URL with more than one): the Fleet card's data. */
+  readonly endpoints?: readonly EndpointStats[];
+}
+
+/** How an endpoint of a fleet is doing: `breaker-open` while its breaker keeps turns away, `down` when its listing fails. */
+export type EndpointState = 'up' | 'degraded' | 'down' | 'breaker-open';
+
+export interface EndpointStats {
+  readonly provider: 'ollama' | 'openai';
+  /** Its address as messages show it (no credentials, no query). */
+  readonly url: string;
+  readonly weight: number;
+  readonly state: EndpointState;
+  readonly models: readonly string[];
+  readonly loadedModels: readonly string[];
+  /** Requests running to its origin now (the pool's counter). */
+  readonly running: number;
+  /** Time to first token over its recent turns, ms; null before its first. */
+  readonly ttftP50Ms: number | null;
+  readonly tokensPerSecond: number | null;
+  /** Server faults (connection failures, 5xx, timeouts) since start. */
+  readonly errors: number;
+  readonly turns: number;
+  /** Its part of the turns its fleet served, 0..1. */
+  readonly share: number;
+  readonly lastError: string | null;
 }
 
 export interface CleanupStepReport {

@@ -16,9 +16,19 @@ const CONCURRENT = 50;
 const POOL_LIMIT = 10;
 
 /** ms from sending the request to the first chunk of the answer's body. */
-async function firstChunkMs(pool: Pool, path: string, headers: Record<string, string>, body: unknown): Promise<{ ms: number; text: string }> {
+async function firstChunkMs(
+  pool: Pool,
+  path: string,
+  headers: Record<string, string>,
+  body: unknown,
+): Promise<{ ms: number; text: string }> {
   const t0 = nowMs();
-  const res = await pool.request({ path, method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  const res = await pool.request({
+    path,
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
   let ms = NaN;
   let text = '';
   for await (const chunk of res.body) {
@@ -30,7 +40,8 @@ async function firstChunkMs(pool: Pool, path: string, headers: Record<string, st
 }
 
 const messages = [{ role: 'user', content: 'go' }];
-const viaDoor = (pool: Pool) => firstChunkMs(pool, '/v1/chat/completions', { authorization: `Bearer ${KEY}` }, { model: 'llama3.2', messages, stream: true });
+const viaDoor = (pool: Pool) =>
+  firstChunkMs(pool, '/v1/chat/completions', { authorization: `Bearer ${KEY}` }, { model: 'llama3.2', messages, stream: true });
 const direct = (pool: Pool) => firstChunkMs(pool, '/api/chat', {}, { model: 'llama3.2', messages, stream: true });
 
 export async function run(opts: BenchOptions): Promise<SectionResult> {
@@ -47,7 +58,10 @@ export async function run(opts: BenchOptions): Promise<SectionResult> {
     closers.push(() => b.close());
     const toVega = new Pool(b.host.url, { connections: 1 });
     const toOllama = new Pool(ollama.url, { connections: 1 });
-    closers.push(() => toVega.close(), () => toOllama.close());
+    closers.push(
+      () => toVega.close(),
+      () => toOllama.close(),
+    );
     for (let i = 0; i < 50; i++) {
       await direct(toOllama);
       await viaDoor(toVega);
@@ -61,11 +75,23 @@ export async function run(opts: BenchOptions): Promise<SectionResult> {
     const p = (xs: number[], q: number) => round(percentile(xs, q / 100), 3);
     const addedP50 = p(v, 50) - p(d, 50);
     const addedP99 = p(v, 99) - p(d, 99);
-    figures.latency = { directP50Ms: p(d, 50), directP99Ms: p(d, 99), doorP50Ms: p(v, 50), doorP99Ms: p(v, 99), addedP50Ms: round(addedP50, 3), addedP99Ms: round(addedP99, 3) };
+    figures.latency = {
+      directP50Ms: p(d, 50),
+      directP99Ms: p(d, 99),
+      doorP50Ms: p(v, 50),
+      doorP99Ms: p(v, 99),
+      addedP50Ms: round(addedP50, 3),
+      addedP99Ms: round(addedP99, 3),
+    };
     rows.push(
       info('openai door · time to first chunk, stand-in directly', `p50 ${fmtMs(p(d, 50))}, p99 ${fmtMs(p(d, 99))}`),
       info('openai door · time to first chunk, through Vega /v1/chat/completions (SSE)', `p50 ${fmtMs(p(v, 50))}, p99 ${fmtMs(p(v, 99))}`),
-      check('openai door · added time to first chunk (Vega − direct)', `p50 ${fmtMs(addedP50)}, p99 ${fmtMs(addedP99)}`, '≤ 2 ms p50', addedP50 <= 2),
+      check(
+        'openai door · added time to first chunk (Vega − direct)',
+        `p50 ${fmtMs(addedP50)}, p99 ${fmtMs(addedP99)}`,
+        '≤ 2 ms p50',
+        addedP50 <= 2,
+      ),
     );
 
     // (b) 50 streams at once on a pool of 10: each answer is paced so that they overlap.
@@ -79,11 +105,29 @@ export async function run(opts: BenchOptions): Promise<SectionResult> {
     const wallMs = nowMs() - t0;
     const complete = results.filter((r) => r.status === 'fulfilled' && r.value.text.trimEnd().endsWith('data: [DONE]')).length;
     const counts = await remote.counts(paced.id);
-    figures.concurrent = { streams: CONCURRENT, poolLimit: POOL_LIMIT, complete, peakConnections: counts.peak, accepted: counts.accepted, wallMs: round(wallMs, 1) };
-    for (const r of results) if (r.status === 'rejected') notes.push(`openai door: a concurrent stream failed: ${String(r.reason)}`.slice(0, 300));
+    figures.concurrent = {
+      streams: CONCURRENT,
+      poolLimit: POOL_LIMIT,
+      complete,
+      peakConnections: counts.peak,
+      accepted: counts.accepted,
+      wallMs: round(wallMs, 1),
+    };
+    for (const r of results)
+      if (r.status === 'rejected') notes.push(`openai door: a concurrent stream failed: ${String(r.reason)}`.slice(0, 300));
     rows.push(
-      check(`openai door · ${CONCURRENT} concurrent streams, pool limited to ${POOL_LIMIT}`, `${complete}/${CONCURRENT} complete in ${fmtMs(wallMs)}`, 'all complete', complete === CONCURRENT),
-      check('openai door · peak connections counted by the stand-in', `${counts.peak} (${counts.accepted} accepted over the run)`, `= ${POOL_LIMIT}`, counts.peak === POOL_LIMIT),
+      check(
+        `openai door · ${CONCURRENT} concurrent streams, pool limited to ${POOL_LIMIT}`,
+        `${complete}/${CONCURRENT} complete in ${fmtMs(wallMs)}`,
+        'all complete',
+        complete === CONCURRENT,
+      ),
+      check(
+        'openai door · peak connections counted by the stand-in',
+        `${counts.peak} (${counts.accepted} accepted over the run)`,
+        `= ${POOL_LIMIT}`,
+        counts.peak === POOL_LIMIT,
+      ),
     );
   } finally {
     for (const close of closers.reverse()) await close().catch(() => undefined);

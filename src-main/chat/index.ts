@@ -2,6 +2,8 @@ import type { ChatEvent } from '../../src-shared/chat.js';
 import type { ProvidersReport } from '../../src-shared/contract.js';
 import type { ResourceManager } from '../engine/resource-manager.js';
 import type { ContextWindow } from '../models/context-window.js';
+import type { EndpointStats } from '../../src-shared/resources.js';
+import { Fleet } from '../providers/fleet/fleet.js';
 import { OllamaProvider } from '../providers/ollama.js';
 import { OpenAIProvider } from '../providers/openai.js';
 import { ChatService } from './service.js';
@@ -18,7 +20,12 @@ export interface ChatModule {
   readonly service: ChatService;
   /** Where integrations register the tools the model may call. */
   readonly tools: ToolRegistry;
+  /** Each kind's provider at its list's first server: model management (pulls, show, delete) goes there. */
   readonly llmProviders: { readonly ollama: OllamaProvider; readonly openai: OpenAIProvider };
+  /** Each kind over every server its list names, routed per turn: what chat turns use. */
+  readonly fleets: { readonly ollama: Fleet; readonly openai: Fleet };
+  /** The fleets' endpoints for the Fleet card and the admin stats; [] while each list has one server. */
+  endpoints(): EndpointStats[];
 }
 
 export interface ChatOptions {
@@ -31,13 +38,17 @@ const REPORT_TIMEOUT_MS = 2_000;
 /** The chat service on the engine's providers; `emit` receives every chat event, for whoever forwards them. */
 export async function createChat(rm: ResourceManager, emit: (e: ChatEvent) => void, opts: ChatOptions = {}): Promise<ChatModule> {
   const llmProviders = { ollama: new OllamaProvider(rm), openai: new OpenAIProvider(rm) } as const;
+  const fleets = {
+    ollama: new Fleet(rm, llmProviders.ollama, 'OLLAMA_HOST', (e) => new OllamaProvider(rm, e)),
+    openai: new Fleet(rm, llmProviders.openai, 'OPENAI_BASE_URL', (e) => new OpenAIProvider(rm, e)),
+  } as const;
   const tools = new ToolRegistry();
   const service = await ChatService.open({
     dir: ChatService.dirFor(rm.dataDir),
     logger: rm.logger,
     redact: (text) => rm.redact(text),
     streamCut: (text) => rm.streamCut(text),
-    providers: llmProviders,
+    providers: fleets,
     tools,
     emit,
     llm: rm.llm,
@@ -48,17 +59,19 @@ export async function createChat(rm: ResourceManager, emit: (e: ChatEvent) => vo
   });
   // Answers first, so each stopped one is saved with its partial text; then any stream left over.
   rm.registerCleanup('chat-turns', () => service.close(), { phase: 'llm' });
-  rm.registerCleanup('llm-streams', () => Object.values(llmProviders).forEach((p) => p.abortAll()), { phase: 'llm' });
+  rm.registerCleanup('llm-streams', () => Object.values(fleets).forEach((p) => p.abortAll()), { phase: 'llm' });
 
   return {
     service,
     tools,
     llmProviders,
+    fleets,
+    endpoints: () => [...fleets.ollama.endpoints(), ...fleets.openai.endpoints()],
     async providers() {
       const [ollama, openai, loadedModels] = await Promise.all([
-        llmProviders.ollama.health(REPORT_TIMEOUT_MS),
-        llmProviders.openai.health(REPORT_TIMEOUT_MS),
-        llmProviders.ollama.loaded(REPORT_TIMEOUT_MS),
+        fleets.ollama.health(REPORT_TIMEOUT_MS),
+        fleets.openai.health(REPORT_TIMEOUT_MS),
+        fleets.ollama.loaded(REPORT_TIMEOUT_MS),
       ]);
       return { providers: [ollama, openai], loadedModels };
     },

@@ -169,6 +169,7 @@ export class Turn {
         tools: offered.length ? offered : undefined,
         signal: this.signal,
         requestId: this.requestId,
+        affinity: cid,
       });
       for await (const part of parts) {
         if (part.type === 'token') {

@@ -33,6 +33,7 @@ export function createMetricsRegistry(s: MetricsSources): Registry {
   httpMetrics(registry, s.rm);
   configMetrics(registry, s.rm);
   llmMetrics(registry, s.rm);
+  apiMetrics(registry, s.rm);
   toolMetrics(registry, s);
   storageMetrics(registry, s.rm);
   lifecycleMetrics(registry, s.rm);
@@ -157,6 +158,21 @@ function llmMetrics(r: Registry, rm: ResourceManager): void {
   );
   collectedHistogram(r, { ...spec('vega_llm_tokens_per_second', 'Generation speed of each turn.'), buckets: TOKENS_PER_S, scale: 1 }, () =>
     byModel().map((m) => [labels(m), m.tokensPerSecond] as const),
+  );
+}
+
+/** The OpenAI-compatible API's callers (a bounded set of clients, named from their User-Agent). */
+function apiMetrics(r: Registry, rm: ResourceManager): void {
+  const clients = () => rm.api.stats();
+  const spec = (name: string, help: string) => ({ name, help, labelNames: ['client'] as const });
+  collectedCounter(r, spec('vega_api_calls_total', 'Calls to the OpenAI-compatible API (/v1), by client.'), () =>
+    clients().map((c) => [{ client: c.client }, c.calls] as const),
+  );
+  collectedCounter(r, spec('vega_api_calls_failed_total', 'Calls to the OpenAI-compatible API that failed.'), () =>
+    clients().map((c) => [{ client: c.client }, c.failed] as const),
+  );
+  collectedCounter(r, spec('vega_api_completion_tokens_total', 'Tokens answered through the OpenAI-compatible API.'), () =>
+    clients().map((c) => [{ client: c.client }, c.completionTokens] as const),
   );
 }
 

@@ -2,6 +2,7 @@ import type { ConnectionTest } from '../../src-shared/models.js';
 import { withDeadline } from '../engine/deadline.js';
 import { errorField, joinUrl, send, shownUrl, transportError, type Peer } from '../engine/outbound/index.js';
 import type { ResourceManager } from '../engine/resource-manager.js';
+import { endpointList, type Endpoint } from '../providers/fleet/endpoints.js';
 
 const TEST_TIMEOUT_MS = 5_000;
 
@@ -25,13 +26,13 @@ export async function testOpenAiConnection(rm: ResourceManager, raw: string, api
   if (base.protocol !== 'http:' && base.protocol !== 'https:')
     return fail('The address must start with http:// or https://, like http://127.0.0.1:1234/v1.');
   const config = await rm.config.get();
-  let saved: URL | undefined;
+  let saved: Endpoint[] = [];
   try {
-    saved = config.url('OPENAI_BASE_URL');
+    saved = endpointList(config, 'OPENAI_BASE_URL');
   } catch {
-    // A broken saved address shares no origin with anything.
+    // A broken saved list shares no origin with anything.
   }
-  const key = apiKey || (saved?.origin === base.origin ? config.string('OPENAI_API_KEY') : '');
+  const key = apiKey || (saved.find((e) => e.url.origin === base.origin)?.key ?? '');
   const where = shownUrl(base);
   const peer: Peer = {
     name: 'The server',

@@ -19,6 +19,7 @@ import {
   type Phase,
 } from '../engine/outbound/index.js';
 import type { ResourceManager } from '../engine/resource-manager.js';
+import type { Endpoint } from './fleet/endpoints.js';
 import { InFlight } from './in-flight.js';
 import type { LlmProvider, LlmToolCall, StreamPart, StreamRequest, StreamStats } from './llm.js';
 
@@ -66,9 +67,12 @@ export abstract class HttpProvider implements LlmProvider {
   /** A cheap GET that shows the server answers. */
   protected abstract readonly healthPath: string;
   readonly #inFlight = new InFlight();
+  /** The one server of a list this instance talks to (a fleet's member); unset, the list's first. */
+  readonly endpoint: Endpoint | undefined;
 
-  constructor(rm: ResourceManager) {
+  constructor(rm: ResourceManager, endpoint?: Endpoint) {
     this.rm = rm;
+    this.endpoint = endpoint;
   }
 
   /** The server's base URL; throws CONFIG_INVALID when it is not set up. */
@@ -210,10 +214,11 @@ export abstract class HttpProvider implements LlmProvider {
   /** The settings as they are now: the config cache makes reading them per call cheap. */
   protected async settings(): Promise<Settings> {
     const config = await this.rm.config.get();
-    const base = this.address(config);
+    const base = this.endpoint?.url ?? this.address(config);
+    const key = this.endpoint?.key;
     return {
       base,
-      headers: this.headers?.(config) ?? {},
+      headers: key ? { authorization: `Bearer ${key}` } : (this.headers?.(config) ?? {}),
       peer: {
         name: this.server.name,
         url: shownUrl(base),

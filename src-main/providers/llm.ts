@@ -31,6 +31,8 @@ export interface StreamRequest {
   readonly signal?: AbortSignal;
   /** Sent as x-request-id, so a turn can be followed into the server's log. */
   readonly requestId?: string;
+  /** What keeps turns on one server of a fleet while it is healthy (the conversation: its KV cache is warm there). */
+  readonly affinity?: string;
   /** The conversation's context size (Ollama's `num_ctx`); servers without one ignore it. */
   readonly numCtx?: number;
   /** Whether and which tool the model must call (OpenAI's `tool_choice`); servers that cannot be told hear only `none`, as no tools. */

@@ -4,6 +4,7 @@ import type { ModelDetails } from '../../src-shared/models.js';
 import type { Config } from '../engine/config.js';
 import { discard, errorField, joinUrl, open, readErrorText, transportError, type Body } from '../engine/outbound/index.js';
 import { HttpProvider, type Answer, type ChatCall } from './base.js';
+import { endpointList } from './fleet/endpoints.js';
 import { functionTools, toolArguments } from './function-tools.js';
 import type { Embeddings, LlmMessage, LlmToolCall, StreamPart, StreamRequest, StreamStats } from './llm.js';
 import { NdjsonDecoder } from './ndjson.js';
@@ -42,7 +43,7 @@ export class OllamaProvider extends HttpProvider {
   protected readonly healthPath = 'api/version';
 
   protected address(config: Config): URL {
-    return config.url('OLLAMA_HOST', { defaultScheme: 'http' }) ?? new URL(DEFAULT_HOST);
+    return endpointList(config, 'OLLAMA_HOST')[0]?.url ?? new URL(DEFAULT_HOST);
   }
 
   protected chatCall(req: StreamRequest): ChatCall {

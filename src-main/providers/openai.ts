@@ -4,6 +4,7 @@ import { VegaError } from '../../src-shared/errors.js';
 import type { Config } from '../engine/config.js';
 import { errorField, type Body, type Peer } from '../engine/outbound/index.js';
 import { HttpProvider, type Answer, type ChatCall } from './base.js';
+import { endpointList } from './fleet/endpoints.js';
 import { functionTools, toolArguments } from './function-tools.js';
 import type { LlmMessage, StreamPart, StreamRequest } from './llm.js';
 import { openAISampling } from './sampling.js';
@@ -28,7 +29,7 @@ export class OpenAIProvider extends HttpProvider {
   protected readonly healthPath = 'models';
 
   protected address(config: Config): URL {
-    const url = config.url('OPENAI_BASE_URL');
+    const url = endpointList(config, 'OPENAI_BASE_URL')[0]?.url;
     if (!url)
       throw new VegaError(
         'CONFIG_INVALID',
@@ -42,7 +43,7 @@ export class OpenAIProvider extends HttpProvider {
   }
 
   protected override headers(config: Config): Record<string, string> {
-    const key = config.string('OPENAI_API_KEY');
+    const key = endpointList(config, 'OPENAI_BASE_URL')[0]?.key ?? config.string('OPENAI_API_KEY');
     return key ? { authorization: `Bearer ${key}` } : {};
   }
 

@@ -3,7 +3,14 @@ import type { StreamRequest } from './llm.js';
 /** The context size and a caller's sampling wishes in Ollama's words (its `options`); undefined when there are none. */
 export function ollamaOptions(req: StreamRequest): Record<string, unknown> | undefined {
   const s = req.sampling;
-  const options = defined({ num_ctx: req.numCtx || undefined, temperature: s?.temperature, top_p: s?.topP, num_predict: s?.maxTokens, stop: s?.stop, seed: s?.seed });
+  const options = defined({
+    num_ctx: req.numCtx || undefined,
+    temperature: s?.temperature,
+    top_p: s?.topP,
+    num_predict: s?.maxTokens,
+    stop: s?.stop,
+    seed: s?.seed,
+  });
   return Object.keys(options).length ? options : undefined;
 }
 

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { ID, MAX_MESSAGE_CHARS, type ChatMessage } from '../../src-shared/chat.js';
 import { VegaError, toErrorValue, type ErrorCode } from '../../src-shared/errors.js';
 import type { VegaApp } from '../app/create-app.js';
-import { HttpError, readJsonBody, sendJson } from './http-util.js';
+import { HttpError, hangupSignal, readJsonBody, sendJson } from './http-util.js';
 
 /** The seed's POST /chat body; strict, so stray keys (`__proto__` too) are refused. */
 export const ChatRequest = z.strictObject({
@@ -39,13 +39,10 @@ export async function handleChatRoute(app: VegaApp, req: IncomingMessage, res: S
   }
   const body = parsed.data;
   // A client that hangs up stops the answer; its partial text is kept.
-  const hangup = new AbortController();
-  res.on('close', () => {
-    if (!res.writableFinished) hangup.abort();
-  });
+  const hangup = hangupSignal(res);
   let completion;
   try {
-    completion = await app.chat.service.complete({ prompt: body.prompt, model: body.model, conversationId: body.conversation_id, requestId, signal: hangup.signal });
+    completion = await app.chat.service.complete({ prompt: body.prompt, model: body.model, conversationId: body.conversation_id, requestId, signal: hangup });
   } catch (err) {
     throw asHttpError(err);
   }

@@ -24,6 +24,15 @@ export function presentedKey(req: IncomingMessage): string | undefined {
   return auth?.[1];
 }
 
+/** A signal that fires when the client goes away before the answer is complete: what it was waiting for can stop. */
+export function hangupSignal(res: ServerResponse): AbortSignal {
+  const hangup = new AbortController();
+  res.on('close', () => {
+    if (!res.writableFinished) hangup.abort();
+  });
+  return hangup.signal;
+}
+
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });

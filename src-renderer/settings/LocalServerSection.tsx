@@ -34,7 +34,8 @@ export function LocalServerSection({ entries, pending }: { entries: readonly Con
       {address ? (
         <>
           <p className="muted small">
-            Other apps (editors, scripts, assistants) use Vega as an OpenAI-compatible server at this base URL, with VEGA_API_KEY as their API key
+            Other apps (editors, scripts, assistants) use Vega as an OpenAI-compatible server at this base URL, with VEGA_API_KEY as their
+            API key
             {pending ? ' — after Vega restarts' : ''}:
           </p>
           <div className="row">
@@ -50,7 +51,9 @@ export function LocalServerSection({ entries, pending }: { entries: readonly Con
           )}
         </>
       ) : (
-        <p className="muted small">Off. Set {PORT_KEY} below (a port such as 1234) and restart Vega to let other apps use its OpenAI-compatible API on this computer.</p>
+        <p className="muted small">
+          Off. Set {PORT_KEY} below (a port such as 1234) and restart Vega to let other apps use its OpenAI-compatible API on this computer.
+        </p>
       )}
     </section>
   );

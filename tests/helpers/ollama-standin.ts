@@ -14,6 +14,8 @@ export interface OllamaStandInOptions {
   tokenDelayMs?: number;
   splitChunks?: boolean;
   port?: number;
+  /** A loopback address other than 127.0.0.1 (all of 127.0.0.0/8 is this machine): several stand-ins as distinct origins. */
+  host?: string;
 }
 
 export interface StandInRequest {
@@ -119,7 +121,7 @@ export interface CountingListener {
 }
 
 /** node:http on 127.0.0.1 that counts sockets and can go down and come back on its port. */
-export async function listenCounting(handler: http.RequestListener, port = 0): Promise<CountingListener> {
+export async function listenCounting(handler: http.RequestListener, port = 0, host = '127.0.0.1'): Promise<CountingListener> {
   const server = http.createServer(handler);
   const sockets = new Set<Socket>();
   let accepted = 0;
@@ -134,7 +136,7 @@ export async function listenCounting(handler: http.RequestListener, port = 0): P
   const listen = (p: number) =>
     new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(p, '127.0.0.1', () => {
+      server.listen(p, host, () => {
         server.off('error', reject);
         resolve();
       });
@@ -212,7 +214,7 @@ export class Writer {
 }
 
 export async function startOllamaStandIn(opts: OllamaStandInOptions = {}): Promise<OllamaStandIn> {
-  let o: Required<Omit<OllamaStandInOptions, 'port'>> = {
+  let o: Required<Omit<OllamaStandInOptions, 'port' | 'host'>> = {
     models: opts.models ?? ['llama3.2'],
     reply: opts.reply ?? defaultReply,
     tokenDelayMs: opts.tokenDelayMs ?? 0,
@@ -320,7 +322,8 @@ export async function startOllamaStandIn(opts: OllamaStandInOptions = {}): Promi
     if (!installed().includes(fullName(model))) return sendJson(res, 404, { error: `model "${model}" not found, try pulling it first` });
     const input = typeof body.input === 'string' ? [body.input] : Array.isArray(body.input) ? (body.input as unknown[]).map(String) : [];
     const vector = (t: string) => [t.length, ...[...t.slice(0, 3).padEnd(3)].map((c) => c.charCodeAt(0) / 128)];
-    sendJson(res, 200, { model, embeddings: input.map(vector), total_duration: 1_000_000, load_duration: 0, prompt_eval_count: input.reduce((n, t) => n + tokenize(t).length, 0) });
+    const promptTokens = input.reduce((n, t) => n + tokenize(t).length, 0);
+    sendJson(res, 200, { model, embeddings: input.map(vector), total_duration: 1_000_000, prompt_eval_count: promptTokens });
   }
 
   const handler: http.RequestListener = (req, res) => {
@@ -371,9 +374,10 @@ export async function startOllamaStandIn(opts: OllamaStandInOptions = {}): Promi
     })().catch(() => res.destroy());
   };
 
-  const l = await listenCounting(handler, opts.port ?? 0);
+  const host = opts.host ?? '127.0.0.1';
+  const l = await listenCounting(handler, opts.port ?? 0, host);
   return {
-    url: `http://127.0.0.1:${l.port}`,
+    url: `http://${host}:${l.port}`,
     port: l.port,
     accepted: l.accepted,
     open: l.open,
@@ -385,7 +389,7 @@ export async function startOllamaStandIn(opts: OllamaStandInOptions = {}): Promi
     start: l.start,
     close: l.close,
     set(s) {
-      const { failNext: f, stallBeforeFirstToken: sb, stallAfterTokens: sa, toolCalls: tc, pull, show, port: _port, ...rest } = s;
+      const { failNext: f, stallBeforeFirstToken: sb, stallAfterTokens: sa, toolCalls: tc, pull, show, port: _port, host: _host, ...rest } = s;
       if (pull) registry.pull = pull;
       if (show) registry.show = show;
       o = { ...o, ...Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)) };

@@ -15,6 +15,8 @@ export interface OpenAIStandInOptions {
   tokenDelayMs?: number;
   splitChunks?: boolean;
   port?: number;
+  /** A loopback address other than 127.0.0.1, for several stand-ins as distinct origins. */
+  host?: string;
 }
 
 export type OpenAIStandInSettings = Partial<OpenAIStandInOptions> & {
@@ -135,9 +137,10 @@ export async function startOpenAIStandIn(opts: OpenAIStandInOptions = {}): Promi
     })().catch(() => res.destroy());
   };
 
-  const l = await listenCounting(handler, opts.port ?? 0);
+  const host = opts.host ?? '127.0.0.1';
+  const l = await listenCounting(handler, opts.port ?? 0, host);
   return {
-    url: `http://127.0.0.1:${l.port}/v1`,
+    url: `http://${host}:${l.port}/v1`,
     port: l.port,
     accepted: l.accepted,
     open: l.open,
@@ -147,7 +150,7 @@ export async function startOpenAIStandIn(opts: OpenAIStandInOptions = {}): Promi
     start: l.start,
     close: l.close,
     set(s) {
-      const { failNext: f, stallBeforeFirstToken: sb, stallAfterTokens: sa, toolCalls: tc, port: _port, ...rest } = s;
+      const { failNext: f, stallBeforeFirstToken: sb, stallAfterTokens: sa, toolCalls: tc, port: _port, host: _host, ...rest } = s;
       o = { ...o, ...Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)) };
       if ('failNext' in s) failNext = f;
       if ('stallBeforeFirstToken' in s) stallBeforeFirstToken = sb ?? false;

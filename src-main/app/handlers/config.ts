@@ -4,6 +4,7 @@ import { VegaError } from '../../../src-shared/errors.js';
 import { Config } from '../../engine/config.js';
 import { envValueText, writeEnvValues } from '../../engine/env-writer.js';
 import type { ResourceManager } from '../../engine/resource-manager.js';
+import { endpointList, type EndpointListKey } from '../../providers/fleet/endpoints.js';
 import type { HandlersOf } from '../router.js';
 
 /** `config:*`: every setting with its source and when it applies; secrets are never sent, only taken. */
@@ -86,7 +87,8 @@ function validateValues(values: Readonly<Record<string, string>>, current: Confi
         case 'int': probe.int(key); break;
         case 'number': probe.number(key); break;
         case 'bool': probe.bool(key); break;
-        case 'url': probe.url(key, key === 'OLLAMA_HOST' ? { defaultScheme: 'http' } : {}); break;
+        case 'url': probe.url(key); break;
+        case 'urls': endpointList(probe, key as EndpointListKey); break;
         default: break;
       }
     } catch (err) {

@@ -48,7 +48,13 @@ export class ModelCatalog {
     let listing = await this.#list(false);
     if (!find(listing, model)) listing = await this.#list(true);
     const entry = find(reachable(listing), model);
-    if (!entry) throw new ApiError(404, 'MODEL_NOT_FOUND', `The model "${model}" does not exist here: GET /v1/models lists the models Vega can reach.`, 'model');
+    if (!entry)
+      throw new ApiError(
+        404,
+        'MODEL_NOT_FOUND',
+        `The model "${model}" does not exist here: GET /v1/models lists the models Vega can reach.`,
+        'model',
+      );
     return this.#providers.find((p) => p.id === entry.provider)!;
   }
 
@@ -82,7 +88,11 @@ export class ModelCatalog {
 
 function reachable(l: Listing): Listing {
   if (l.answered === 0)
-    throw new ApiError(503, 'PROVIDER_UNREACHABLE', l.problems.join(' ') || 'No model server is set up: set OLLAMA_HOST or OPENAI_BASE_URL in Settings.');
+    throw new ApiError(
+      503,
+      'PROVIDER_UNREACHABLE',
+      l.problems.join(' ') || 'No model server is set up: set OLLAMA_HOST or OPENAI_BASE_URL in Settings.',
+    );
   return l;
 }
 

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { sendJson } from '../http-util.js';
+import { hangupSignal, sendJson } from '../http-util.js';
 import type { ApiCall, Door } from './door.js';
 import { apiErrorBody, asApiError } from './errors.js';
 import { ChatCompletionRequest, readRequest, toLlmMessages, toSampling, toToolSpecs } from './schemas.js';
@@ -14,15 +14,18 @@ import { endEventStream, openEventStream, sendEvent } from './sse.js';
  * usage chunk and `[DONE]`. Vega runs no tools here: the model's tool calls
  * go back to the client. A client that hangs up aborts the upstream call.
  */
-export async function chatCompletions(door: Door, call: ApiCall, req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
+export async function chatCompletions(
+  door: Door,
+  call: ApiCall,
+  req: IncomingMessage,
+  res: ServerResponse,
+  requestId: string,
+): Promise<void> {
+  const hangup = hangupSignal(res);
   const body = await readRequest(req, ChatCompletionRequest);
   call.model = body.model;
   const provider = await door.catalog.resolve(body.model);
   call.provider = provider.id;
-  const hangup = new AbortController();
-  res.on('close', () => {
-    if (!res.writableFinished) hangup.abort();
-  });
   const messages = toLlmMessages(body.messages);
   const parts = provider.stream({
     model: body.model,
@@ -30,7 +33,7 @@ export async function chatCompletions(door: Door, call: ApiCall, req: IncomingMe
     tools: toToolSpecs(body.tools),
     toolChoice: body.tool_choice ?? undefined,
     sampling: toSampling(body),
-    signal: hangup.signal,
+    signal: hangup,
     requestId,
   });
   const id = `chatcmpl-${requestId}`;
@@ -69,7 +72,7 @@ export async function chatCompletions(door: Door, call: ApiCall, req: IncomingMe
       else call.stats = part.stats;
     }
   } catch (err) {
-    if (hangup.signal.aborted) {
+    if (hangup.aborted) {
       call.hungUp = true;
       return;
     }
@@ -82,7 +85,12 @@ export async function chatCompletions(door: Door, call: ApiCall, req: IncomingMe
     return;
   }
 
-  const toolCalls = calls.map((c, index) => ({ index, id: c.id ?? `call_${requestId}_${index}`, type: 'function', function: { name: c.name, arguments: JSON.stringify(c.arguments) } }));
+  const toolCalls = calls.map((c, index) => ({
+    index,
+    id: c.id ?? `call_${requestId}_${index}`,
+    type: 'function',
+    function: { name: c.name, arguments: JSON.stringify(c.arguments) },
+  }));
   const finishReason = toolCalls.length ? 'tool_calls' : call.stats?.doneReason === 'length' ? 'length' : 'stop';
   const promptTokens = call.stats?.promptTokens ?? 0;
   const completionTokens = call.stats?.evalTokens ?? call.tokens;
@@ -100,7 +108,14 @@ export async function chatCompletions(door: Door, call: ApiCall, req: IncomingMe
       content: toolCalls.length && !text ? null : text,
       ...(toolCalls.length ? { tool_calls: toolCalls.map(({ index: _, ...c }) => c) } : {}),
     };
-    sendJson(res, 200, { id, object: 'chat.completion', created, model: body.model, choices: [{ index: 0, message, logprobs: null, finish_reason: finishReason }], usage });
+    sendJson(res, 200, {
+      id,
+      object: 'chat.completion',
+      created,
+      model: body.model,
+      choices: [{ index: 0, message, logprobs: null, finish_reason: finishReason }],
+      usage,
+    });
     return;
   }
   open();

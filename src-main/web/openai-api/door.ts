@@ -24,7 +24,10 @@ export class ApiCall {
   /** The client went away before the end; the upstream call was aborted. */
   hungUp = false;
 
-  constructor(req: IncomingMessage, readonly kind: CallKind) {
+  constructor(
+    req: IncomingMessage,
+    readonly kind: CallKind,
+  ) {
     this.client = clientName(req.headers['user-agent']);
   }
 }

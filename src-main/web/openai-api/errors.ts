@@ -42,9 +42,14 @@ export function asApiError(err: unknown): HttpError {
 }
 
 /** OpenAI's error body: `{"error": {"message", "type", "param", "code"}}`. */
-export function apiErrorBody(err: HttpError, message: string): { error: { message: string; type: string; param: string | null; code: string | null } } {
+export function apiErrorBody(
+  err: HttpError,
+  message: string,
+): { error: { message: string; type: string; param: string | null; code: string | null } } {
   const type = err.status >= 500 ? 'server_error' : err.status === 429 ? 'rate_limit_error' : 'invalid_request_error';
-  return { error: { message, type, param: err instanceof ApiError ? err.param : null, code: API_CODE[err.code] ?? err.code.toLowerCase() } };
+  return {
+    error: { message, type, param: err instanceof ApiError ? err.param : null, code: API_CODE[err.code] ?? err.code.toLowerCase() },
+  };
 }
 
 export function sendApiError(res: ServerResponse, err: HttpError, message: string): void {

@@ -18,9 +18,15 @@ export function wantsSave(req: IncomingMessage): boolean {
  * and the assistant's messages and the answer. Other apps' calls are theirs
  * by default; only this header puts them beside the person's own chats.
  */
-export async function saveExchange(app: VegaApp, o: { provider: ProviderId; model: string; messages: readonly LlmMessage[]; answer: string; requestId: string }): Promise<void> {
+export async function saveExchange(
+  app: VegaApp,
+  o: { provider: ProviderId; model: string; messages: readonly LlmMessage[]; answer: string; requestId: string },
+): Promise<void> {
   const { service } = app.chat;
-  const systemPrompt = o.messages.filter((m) => m.role === 'system').map((m) => m.content).join('\n\n');
+  const systemPrompt = o.messages
+    .filter((m) => m.role === 'system')
+    .map((m) => m.content)
+    .join('\n\n');
   const firstUser = o.messages.find((m) => m.role === 'user')?.content ?? '';
   const { id } = await service.create({ title: titleFrom(firstUser), model: o.model, provider: o.provider, systemPrompt });
   const createdAt = new Date().toISOString();

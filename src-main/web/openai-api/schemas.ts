@@ -82,7 +82,8 @@ export async function readRequest<T>(req: IncomingMessage, schema: z.ZodType<T>)
 export function toLlmMessages(messages: ChatCompletionRequest['messages']): LlmMessage[] {
   const names = new Map<string, string>();
   return messages.map((m): LlmMessage => {
-    if (m.role === 'tool') return { role: 'tool', content: joined(m.content), toolCallId: m.tool_call_id, toolName: names.get(m.tool_call_id) };
+    if (m.role === 'tool')
+      return { role: 'tool', content: joined(m.content), toolCallId: m.tool_call_id, toolName: names.get(m.tool_call_id) };
     if (m.role !== 'assistant') return { role: m.role === 'developer' ? 'system' : m.role, content: joined(m.content) };
     const calls = (m.tool_calls ?? []).map((c) => {
       names.set(c.id, c.function.name);
@@ -94,7 +95,11 @@ export function toLlmMessages(messages: ChatCompletionRequest['messages']): LlmM
 
 export function toToolSpecs(tools: ChatCompletionRequest['tools']): LlmToolSpec[] | undefined {
   if (!tools?.length) return undefined;
-  return tools.map((t) => ({ name: t.function.name, description: t.function.description ?? '', parameters: t.function.parameters ?? { type: 'object', properties: {} } }));
+  return tools.map((t) => ({
+    name: t.function.name,
+    description: t.function.description ?? '',
+    parameters: t.function.parameters ?? { type: 'object', properties: {} },
+  }));
 }
 
 export function toSampling(b: ChatCompletionRequest): Sampling {
