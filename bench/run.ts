@@ -13,7 +13,7 @@ import { selfSignedCert } from '../tests/helpers/servers.js';
 import type { Row, SectionResult } from './lib/types.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const ORDER = ['request', 'config', 'dashboard', 'shutdown', 'streaming', 'soak', 'metrics', 'mcp', 'pulls', 'openai-door'] as const;
+const ORDER = ['request', 'config', 'dashboard', 'shutdown', 'streaming', 'soak', 'metrics', 'mcp', 'pulls', 'openai-door', 'fleet'] as const;
 const TITLES: Record<(typeof ORDER)[number], string> = {
   request: '1. Request overhead',
   config: '2. Config access',
@@ -25,6 +25,7 @@ const TITLES: Record<(typeof ORDER)[number], string> = {
   mcp: '8. MCP',
   pulls: '9. Model pulls',
   'openai-door': '10. OpenAI-compatible API',
+  fleet: '11. Fleet',
 };
 
 const args = process.argv.slice(2);

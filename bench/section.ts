@@ -17,6 +17,7 @@ const SECTIONS: Record<string, () => Promise<{ run(o: BenchOptions): Promise<Sec
   mcp: () => import('./sections/mcp.js'),
   pulls: () => import('./sections/pulls.js'),
   'openai-door': () => import('./sections/openai-door.js'),
+  fleet: () => import('./sections/fleet.js'),
 };
 
 const [name, out] = process.argv.slice(2);

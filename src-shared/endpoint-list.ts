@@ -14,23 +14,38 @@ export const MAX_WEIGHT = 100;
 
 /** The entries in order; throws an Error naming the bad item. `defaultScheme` accepts `host:port` (OLLAMA_HOST). */
 export function parseEndpointList(raw: string, opts: { defaultScheme?: 'http' | 'https' } = {}): EndpointEntry[] {
-  const out: EndpointEntry[] = [];
-  for (const item of raw
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean)) {
-    const [address = '', ...options] = item.split('|').map((s) => s.trim());
-    out.push({ url: parseUrl(address, opts.defaultScheme), weight: parseWeight(options, item) });
-  }
-  return out;
+  return items(raw).map(([address, options]) => ({ url: parseUrl(address, opts.defaultScheme), weight: parseWeight(options, address) }));
 }
 
-/** The list written back: the inverse of `parseEndpointList` (Settings' list editor saves through it). */
-export function formatEndpointList(entries: readonly { readonly url: string; readonly weight: number }[]): string {
-  return entries
-    .filter((e) => e.url.trim())
-    .map((e) => (e.weight === 1 ? e.url.trim() : `${e.url.trim()}|weight=${e.weight}`))
+/** The list as typed, item by item, without judging it: what Settings' list editor shows while it is being edited. */
+export function splitEndpointList(raw: string): { url: string; weight: string }[] {
+  return items(raw).map(([url, options]) => ({
+    url,
+    weight: options.map((o) => /^weight\s*=\s*(.*)$/i.exec(o)?.[1]).find((w) => w !== undefined) ?? '1',
+  }));
+}
+
+/** The list written back from its rows: empty addresses are dropped, weight 1 is left unsaid. */
+export function formatEndpointList(rows: readonly { readonly url: string; readonly weight: string | number }[]): string {
+  return rows
+    .filter((r) => r.url.trim())
+    .map((r) => {
+      const weight = String(r.weight).trim();
+      return weight === '' || weight === '1' ? r.url.trim() : `${r.url.trim()}|weight=${weight}`;
+    })
     .join(',');
+}
+
+/** Each item's address and its `|option`s, trimmed. */
+function items(raw: string): [string, string[]][] {
+  return raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((item) => {
+      const [address = '', ...options] = item.split('|').map((s) => s.trim());
+      return [address, options];
+    });
 }
 
 function parseUrl(address: string, defaultScheme: 'http' | 'https' | undefined): URL {

@@ -97,7 +97,10 @@ export async function createVegaApp(opts: VegaAppOptions): Promise<VegaApp> {
     ...setupHandlers(models),
   };
   const appProcesses = opts.appProcesses;
-  const extras = () => ({ ...(appProcesses && { appProcesses: appProcesses() }), mcp: mcp.snapshot() });
+  const extras = () => {
+    const endpoints = chat.endpoints();
+    return { ...(appProcesses && { appProcesses: appProcesses() }), mcp: mcp.snapshot(), ...(endpoints.length ? { endpoints } : {}) };
+  };
   startDashboardTicker(rm, events, opts.tickMs ?? 1000, extras);
   return { rm, events, handlers: redacting(handlers, rm), chat, models, integrations, mcp, host: opts.host, quit };
 }

@@ -11,8 +11,8 @@ export function startDashboardTicker(
   rm: ResourceManager,
   events: EventHub,
   tickMs: number,
-  /** What the app adds to the engine's figures (the host's processes, the MCP servers), read only when someone listens. */
-  extras?: () => Partial<Pick<ResourceSnapshot, 'appProcesses' | 'mcp'>>,
+  /** What the app adds to the engine's figures (the host's processes, MCP and model servers), read only when someone listens. */
+  extras?: () => Partial<Pick<ResourceSnapshot, 'appProcesses' | 'mcp' | 'endpoints'>>,
 ): void {
   const timer = setInterval(() => {
     const snap = rm.tick();

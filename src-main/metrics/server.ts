@@ -35,7 +35,7 @@ export async function startMetricsServer(app: VegaApp, opts: { port: number; api
       }
       const path = new URL(req.url ?? '/', 'http://vega.invalid').pathname;
       if (req.method !== 'GET' || path !== '/metrics') return sendError(res, 404, 'NOT_FOUND', 'There is nothing here.');
-      await sendMetrics(app, res);
+      await sendMetrics(app, req, res);
     } catch (err) {
       rm.logger.error({ err }, 'metrics endpoint failed');
       sendError(res, 500, 'INTERNAL', 'Something went wrong inside Vega; the log has the details.');

@@ -1,6 +1,6 @@
 import type { IntegrationStatsValue } from '../../src-shared/contract.js';
 import type { McpSnapshot } from '../../src-shared/mcp.js';
-import type { HealthReport, ManagerStats, OriginSnapshot, ResourceSnapshot } from '../../src-shared/resources.js';
+import type { EndpointStats, HealthReport, ManagerStats, OriginSnapshot, ResourceSnapshot } from '../../src-shared/resources.js';
 import { STORAGE_OPS, type StorageStats } from '../../src-shared/storage.js';
 
 /**
@@ -118,6 +118,7 @@ export function statsJson(s: ResourceSnapshot, timestamp: string, integrations: 
       ...(i.rateLimit ? { rate_limit: { limit: i.rateLimit.limit, remaining: i.rateLimit.remaining, reset_at: i.rateLimit.resetAt, resource: i.rateLimit.resource } } : {}),
     })),
     ...(s.mcp ? { mcp: mcpJson(s.mcp) } : {}),
+    endpoints: (s.endpoints ?? []).map(endpointJson),
     process: {
       rss_bytes: s.process.rss,
       heap_used_bytes: s.process.heapUsed,
@@ -127,6 +128,25 @@ export function statsJson(s: ResourceSnapshot, timestamp: string, integrations: 
     },
     storage: storageJson(s.storage),
     timestamp,
+  };
+}
+
+/** A model server of a fleet; the list is empty while each provider has one server. */
+function endpointJson(e: EndpointStats): object {
+  return {
+    provider: e.provider,
+    url: e.url,
+    weight: e.weight,
+    state: e.state,
+    models: e.models,
+    loaded_models: e.loadedModels,
+    running: e.running,
+    ttft_p50_ms: e.ttftP50Ms,
+    tokens_per_second: e.tokensPerSecond,
+    errors: e.errors,
+    turns: e.turns,
+    share: e.share,
+    last_error: e.lastError,
   };
 }
 

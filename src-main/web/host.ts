@@ -70,7 +70,7 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
   const routes: Record<string, Route> = opts.openaiOnly ? openaiRoutes(app) : {
     ...openaiRoutes(app),
     'GET /admin/resources/health': (_req, res) => sendJson(res, 200, healthJson(rm.health())),
-    'GET /admin/resources/stats': (_req, res) => sendJson(res, 200, rm.redactDeep(statsJson({ ...rm.snapshot(), mcp: app.mcp.snapshot() }, new Date().toISOString(), app.integrations.stats()))),
+    'GET /admin/resources/stats': (_req, res) => sendJson(res, 200, rm.redactDeep(statsJson({ ...rm.snapshot(), mcp: app.mcp.snapshot(), endpoints: app.chat.endpoints() }, new Date().toISOString(), app.integrations.stats()))),
     'POST /admin/resources/cache/invalidate': (_req, res) => {
       rm.invalidateConfig();
       sendJson(res, 200, { status: 'success', message: 'Configuration cache invalidated successfully', timestamp: new Date().toISOString() });
@@ -79,7 +79,7 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
       await rm.storage.refresh();
       sendJson(res, 200, { ...storageJson(rm.storage.stats()), timestamp: new Date().toISOString() });
     },
-    'GET /metrics': (_req, res) => sendMetrics(app, res),
+    'GET /metrics': (req, res) => sendMetrics(app, req, res),
     'POST /chat': (req, res, requestId) => handleChatRoute(app, req, res, requestId),
     'POST /admin/models/pull': (req, res) => handlePullRoute(app, req, res),
   };

@@ -6,6 +6,7 @@ import { AppProcesses } from './AppProcesses.js';
 import { CacheChart } from './CacheChart.js';
 import { ConnectionsChart } from './ConnectionsChart.js';
 import { DashboardToolbar, type WindowMinutes } from './DashboardToolbar.js';
+import { FleetCard } from './FleetCard.js';
 import { HealthPanel } from './HealthPanel.js';
 import { LatencyChart } from './LatencyChart.js';
 import { LoadedModels } from './LoadedModels.js';
@@ -72,6 +73,7 @@ export function DashboardPanels({ buffer, version }: { buffer: RingBuffer<Resour
             {latest.appProcesses?.length ? <AppProcesses processes={latest.appProcesses} /> : null}
             {latest.mcp ? <McpServers mcp={latest.mcp} /> : null}
             {latest.apiClients?.length ? <ApiClients clients={latest.apiClients} /> : null}
+            {latest.endpoints?.length ? <FleetCard endpoints={latest.endpoints} /> : null}
             <HealthPanel status={latest.health} health={host.health} providers={host.report?.providers ?? NO_PROVIDERS} error={host.error} />
             <LoadedModels models={host.report?.loadedModels ?? NO_MODELS} />
             <ActivePulls />

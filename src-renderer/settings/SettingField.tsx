@@ -1,4 +1,5 @@
 import type { ConfigEntry } from '../../src-shared/contract.js';
+import { EndpointListField } from './EndpointListField.js';
 
 interface Props {
   entry: ConfigEntry;
@@ -26,6 +27,17 @@ export function SettingField({ entry: e, value, error, onChange }: Props) {
         placeholder={e.set ? '••••• (set) — type to replace' : 'not set'}
         value={value}
         onChange={(ev) => onChange(ev.target.value)}
+      />
+    );
+  } else if (e.kind === 'urls') {
+    input = (
+      <EndpointListField
+        id={id}
+        describedBy={describedBy}
+        invalid={Boolean(error)}
+        value={value}
+        placeholder={e.default}
+        onChange={onChange}
       />
     );
   } else if (e.kind === 'bool') {

@@ -1,3 +1,4 @@
+import { request } from 'undici';
 import { coalesceTokens } from '../../src-main/chat/coalesce.js';
 import { createChat, type ChatModule } from '../../src-main/chat/index.js';
 import { Fleet, type FleetOptions } from '../../src-main/providers/fleet/fleet.js';
@@ -27,7 +28,10 @@ export async function fleetHarness(servers: OllamaStandInOptions[], envText = ''
   const started = await Promise.all(servers.map((o, i) => startOllamaStandIn({ host: HOSTS[i], ...o })));
   const engine = await tempEngine({ envText: `OLLAMA_HOST=${started.map((s) => s.url).join(',')}\n${envText}` });
   const events: ChatEvent[] = [];
-  const chat = await createChat(engine.rm, coalesceTokens((e) => events.push(e)));
+  const chat = await createChat(
+    engine.rm,
+    coalesceTokens((e) => events.push(e)),
+  );
   const rm = engine.rm;
   return {
     engine,
@@ -44,10 +48,16 @@ export async function fleetHarness(servers: OllamaStandInOptions[], envText = ''
 }
 
 /** A whole answer's text, or the error it ended with and the text that came before it. */
-export async function answer(fleet: Fleet, req: Omit<StreamRequest, 'messages'> & { text?: string }): Promise<{ text: string; error?: Error }> {
+export async function answer(
+  fleet: Fleet,
+  req: Omit<StreamRequest, 'messages'> & { text?: string },
+): Promise<{ text: string; error?: Error }> {
   let text = '';
   try {
-    for await (const part of fleet.stream({ messages: [{ role: 'user', content: req.text ?? 'hello there' }], ...req }) as AsyncGenerator<StreamPart>) {
+    for await (const part of fleet.stream({
+      messages: [{ role: 'user', content: req.text ?? 'hello there' }],
+      ...req,
+    }) as AsyncGenerator<StreamPart>) {
       if (part.type === 'token') text += part.text;
     }
     return { text };
@@ -58,7 +68,6 @@ export async function answer(fleet: Fleet, req: Omit<StreamRequest, 'messages'> 
 
 /** Load a model on a stand-in the way Ollama's clients do: an empty /api/generate. */
 export async function loadOn(server: OllamaStandIn, model: string): Promise<void> {
-  const { request } = await import('undici');
   const res = await request(`${server.url}/api/generate`, { method: 'POST', body: JSON.stringify({ model, stream: false }) });
   await res.body.dump();
 }

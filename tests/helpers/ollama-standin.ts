@@ -389,7 +389,8 @@ export async function startOllamaStandIn(opts: OllamaStandInOptions = {}): Promi
     start: l.start,
     close: l.close,
     set(s) {
-      const { failNext: f, stallBeforeFirstToken: sb, stallAfterTokens: sa, toolCalls: tc, pull, show, port: _port, host: _host, ...rest } = s;
+      const { failNext: f, stallBeforeFirstToken: sb, stallAfterTokens: sa, toolCalls: tc, pull, show, port: _port, host: _host, ...rest } =
+        s;
       if (pull) registry.pull = pull;
       if (show) registry.show = show;
       o = { ...o, ...Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)) };

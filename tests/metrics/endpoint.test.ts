@@ -1,3 +1,4 @@
+import { gunzipSync } from 'node:zlib';
 import { spawnSync } from 'node:child_process';
 import net from 'node:net';
 import { request } from 'undici';
@@ -61,6 +62,18 @@ describe('GET /metrics', () => {
     }
     // Any other method on the path is an API path too: the key first.
     expect((await request(`${web.host.url}/metrics`, { method: 'POST' })).statusCode).toBe(401);
+  });
+
+  it('answers gzip when asked, as Prometheus asks, with the same text', async () => {
+    web = await tempWebHost();
+    const plain = await scrape({ 'x-api-key': web.key });
+    const res = await request(`${web.host.url}/metrics`, { headers: { 'x-api-key': web.key, 'accept-encoding': 'gzip' } });
+    expect(res.headers['content-encoding']).toBe('gzip');
+    const zipped = Buffer.from(await res.body.arrayBuffer());
+    expect(zipped.length).toBeLessThan(Buffer.byteLength(plain.text) / 2);
+    // Values may move between two collections; the series named are the same.
+    const help = (text: string) => text.split('\n').filter((l) => l.startsWith('# HELP'));
+    expect(help(gunzipSync(zipped).toString('utf8'))).toEqual(help(plain.text));
   });
 
   it('after chat turns, the exposition carries the engine’s figures, equal to GET /admin/resources/stats', async () => {

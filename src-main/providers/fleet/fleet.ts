@@ -41,6 +41,8 @@ class Member {
   tokensPerSecond: number | null = null;
   readonly ttft: number[] = [];
   served = 0;
+  /** This fleet's streams on it now: counted from the moment it is chosen, before the pool sees the request. */
+  active = 0;
   errors = 0;
   lastError: string | null = null;
 
@@ -114,12 +116,15 @@ export class Fleet implements LlmProvider {
   async *stream(req: StreamRequest): AsyncGenerator<StreamPart, void, undefined> {
     const members = await this.#current();
     if (members.length < 2) return yield* this.#solo.stream(req);
-    const order = await this.#order(members, req.model, req.affinity);
+    await this.#fresh(members, req.model);
+    // Ranked and claimed in one synchronous step: turns that start together see each other.
+    const order = this.#order(members, req.model, req.affinity);
     if (!order.length) throw this.#nowhere(req.model, members);
     let last: Error | undefined;
     for (const m of order) {
       if (req.signal?.aborted) break;
       m.breaker.begin();
+      m.active++;
       const t0 = performance.now();
       let first = false;
       let settled = false;
@@ -152,6 +157,7 @@ export class Fleet implements LlmProvider {
         );
         last = err as Error;
       } finally {
+        m.active--;
         if (!settled) m.breaker.release();
       }
     }
@@ -196,7 +202,8 @@ export class Fleet implements LlmProvider {
 
   async embed(model: string, input: readonly string[], signal?: AbortSignal): Promise<Embeddings> {
     const members = await this.#current();
-    const target: LlmProvider | undefined = members.length < 2 ? this.#solo : (await this.#order(members, model, undefined))[0]?.provider;
+    if (members.length >= 2) await this.#fresh(members, model);
+    const target: LlmProvider | undefined = members.length < 2 ? this.#solo : this.#order(members, model, undefined)[0]?.provider;
     if (!target?.embed)
       throw members.length < 2 ? new VegaError('BAD_REQUEST', 'This server has no embeddings.') : this.#nowhere(model, members);
     return target.embed(model, input, signal);
@@ -253,18 +260,23 @@ export class Fleet implements LlmProvider {
     return [...next.values()];
   }
 
-  async #order(members: Member[], model: string, affinity: string | undefined): Promise<Member[]> {
+  /** Lists learnt before the first turn; stale ones refreshed in the background, or at once when no server has the model. */
+  async #fresh(members: Member[], model: string): Promise<void> {
     const name = modelKey(this.id, model);
     const age = Date.now() - this.#refreshedAt;
-    const nobody = () => members.every((m) => m.models !== null && !m.models.has(name));
-    if (!Number.isFinite(age) || (nobody() && age > RECHECK_MS)) await this.#refresh(members);
+    const nobody = members.every((m) => m.models !== null && !m.models.has(name));
+    if (!Number.isFinite(age) || (nobody && age > RECHECK_MS)) await this.#refresh(members);
     else if (age > this.#refreshMs) void this.#refresh(members);
+  }
+
+  #order(members: Member[], model: string, affinity: string | undefined): Member[] {
+    const name = modelKey(this.id, model);
     const counters = this.#rm.originCounters();
     const candidates: Candidate[] = members.map((m) => ({
       key: m.key,
       holds: m.models === null ? null : m.models.has(name),
       loaded: m.loaded.has(name),
-      running: counters.get(normaliseOrigin(m.endpoint.url))?.inFlight ?? 0,
+      running: Math.max(m.active, counters.get(normaliseOrigin(m.endpoint.url))?.inFlight ?? 0),
       weight: m.endpoint.weight,
       paceMs: m.paceMs,
       served: m.served,
