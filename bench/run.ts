@@ -33,7 +33,7 @@ const quick = args.includes('--quick');
 const onlyArg = args.find((a) => a.startsWith('--only='));
 const only = onlyArg ? onlyArg.slice('--only='.length).split(',').filter(Boolean) : undefined;
 const sections = ORDER.filter((s) => !only || only.includes(s));
-// Bounds per section process: the quick run as a whole stays under a minute.
+// Bounds per section process: a quick run of the eleven sections stays within a few minutes.
 const SECTION_TIMEOUT_MS = quick ? 45_000 : 300_000;
 
 function machine() {
