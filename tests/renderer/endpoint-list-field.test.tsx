@@ -23,7 +23,7 @@ const OLLAMA: ConfigEntry = {
 
 function mount() {
   const fake = fakeApi();
-  const set = vi.fn(async (_p: { values: Record<string, string> }) => ({ saved: true, errors: {} as Record<string, string> }));
+  const set = vi.fn(async (_p: { values: Record<string, string> }) => ({ saved: true, errors: {} }));
   Object.assign(fake.api.config, { get: async () => [OLLAMA], set });
   render(
     <ApiProvider connection={fake.connection}>
@@ -38,9 +38,9 @@ function mount() {
 describe('a list of model servers in Settings', () => {
   it('shows each server as a row of address and weight, and saves the rows as one list', async () => {
     const set = mount();
-    const first = (await screen.findByLabelText('Server 1 address')) as HTMLInputElement;
+    const first = await screen.findByLabelText<HTMLInputElement>('Server 1 address');
     expect(first.value).toBe('http://gpu-1:11434');
-    expect((screen.getByLabelText('Server 1 weight') as HTMLInputElement).value).toBe('2');
+    expect(screen.getByLabelText<HTMLInputElement>('Server 1 weight').value).toBe('2');
     fireEvent.click(screen.getByRole('button', { name: 'Add model server' }));
     fireEvent.change(screen.getByLabelText('Server 2 address'), { target: { value: 'http://gpu-2:11434' } });
     fireEvent.click(screen.getByRole('button', { name: 'Add model server' }));
