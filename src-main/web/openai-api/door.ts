@@ -39,7 +39,8 @@ export class Door {
   readonly catalog: ModelCatalog;
 
   constructor(readonly app: VegaApp) {
-    const { ollama, openai } = app.chat.llmProviders;
+    // The fleets, not the first servers: a call is routed like a chat turn (holdings, load, breaker).
+    const { ollama, openai } = app.chat.fleets;
     this.catalog = new ModelCatalog([ollama, openai]);
   }
 

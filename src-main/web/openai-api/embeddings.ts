@@ -11,7 +11,8 @@ export async function embeddings(door: Door, call: ApiCall, req: IncomingMessage
   call.model = body.model;
   const provider = await door.catalog.resolve(body.model);
   call.provider = provider.id;
-  if (!provider.embed)
+  // Only Ollama's servers are asked for embeddings (its /api/embed).
+  if (provider.id !== 'ollama' || !provider.embed)
     throw new ApiError(
       400,
       'BAD_REQUEST',
