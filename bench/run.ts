@@ -13,7 +13,19 @@ import { selfSignedCert } from '../tests/helpers/servers.js';
 import type { Row, SectionResult } from './lib/types.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const ORDER = ['request', 'config', 'dashboard', 'shutdown', 'streaming', 'soak', 'metrics', 'mcp', 'pulls', 'openai-door', 'fleet'] as const;
+const ORDER = [
+  'request',
+  'config',
+  'dashboard',
+  'shutdown',
+  'streaming',
+  'soak',
+  'metrics',
+  'mcp',
+  'pulls',
+  'openai-door',
+  'fleet',
+] as const;
 const TITLES: Record<(typeof ORDER)[number], string> = {
   request: '1. Request overhead',
   config: '2. Config access',
@@ -67,12 +79,16 @@ function runSection(name: string, tlsDir: string, outDir: string): Promise<Outco
   const out = path.join(outDir, `${name}.json`);
   const started = performance.now();
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', path.join(root, 'bench/section.ts'), name, out, ...(quick ? ['--quick'] : [])], {
-      cwd: root,
-      // The section's own output goes to stderr: stdout carries only the table.
-      stdio: ['ignore', 2, 2],
-      env: { ...process.env, VEGA_BENCH_TLS_DIR: tlsDir, NODE_EXTRA_CA_CERTS: path.join(tlsDir, 'cert.pem') },
-    });
+    const child = spawn(
+      process.execPath,
+      ['--expose-gc', '--import', 'tsx', path.join(root, 'bench/section.ts'), name, out, ...(quick ? ['--quick'] : [])],
+      {
+        cwd: root,
+        // The section's own output goes to stderr: stdout carries only the table.
+        stdio: ['ignore', 2, 2],
+        env: { ...process.env, VEGA_BENCH_TLS_DIR: tlsDir, NODE_EXTRA_CA_CERTS: path.join(tlsDir, 'cert.pem') },
+      },
+    );
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
@@ -129,7 +145,12 @@ async function main(): Promise<void> {
       rows.push(...o.result.rows);
       notes.push(...(o.result.notes ?? []));
     } else {
-      rows.push({ benchmark: `${TITLES[o.name as (typeof ORDER)[number]]}`, figure: `section ${o.status}: ${o.error ?? ''}`, target: '—', met: null });
+      rows.push({
+        benchmark: `${TITLES[o.name as (typeof ORDER)[number]]}`,
+        figure: `section ${o.status}: ${o.error ?? ''}`,
+        target: '—',
+        met: null,
+      });
     }
   }
   const checked = rows.filter((r) => r.met !== null);
@@ -141,7 +162,9 @@ async function main(): Promise<void> {
   md.push('');
   md.push(`- Machine: ${m.cpu}, ${m.cores} cores, ${m.platform}`);
   md.push(`- Node ${m.node}; ${m.date}; load average at start ${m.loadAverageAtStart.join(' / ')}`);
-  md.push(`- Took ${seconds} s. ${met} of ${checked.length} targets met.${quick ? ' Quick run: short rounds, figures are indicative only.' : ''}`);
+  md.push(
+    `- Took ${seconds} s. ${met} of ${checked.length} targets met.${quick ? ' Quick run: short rounds, figures are indicative only.' : ''}`,
+  );
   md.push('');
   md.push('| benchmark | figure | target | met |');
   md.push('|---|---|---|---|');
@@ -160,7 +183,19 @@ async function main(): Promise<void> {
     machine: m,
     seconds,
     targets: { met, checked: checked.length },
-    sections: Object.fromEntries(outcomes.map((o) => [o.name, { status: o.status, seconds: o.seconds, error: o.error ?? null, figures: o.result?.figures ?? null, rows: o.result?.rows ?? [], notes: o.result?.notes ?? [] }])),
+    sections: Object.fromEntries(
+      outcomes.map((o) => [
+        o.name,
+        {
+          status: o.status,
+          seconds: o.seconds,
+          error: o.error ?? null,
+          figures: o.result?.figures ?? null,
+          rows: o.result?.rows ?? [],
+          notes: o.result?.notes ?? [],
+        },
+      ]),
+    ),
     rows,
     notes,
   };

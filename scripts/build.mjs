@@ -23,7 +23,9 @@ function newestMtime(p) {
 export function isStale() {
   if (!existsSync(stamp)) return true;
   const built = statSync(stamp).mtimeMs;
-  const inputs = ['src-main', 'src-shared', 'src-renderer', 'package.json', 'vite.config.ts'].map((p) => path.join(root, p)).filter(existsSync);
+  const inputs = ['src-main', 'src-shared', 'src-renderer', 'package.json', 'vite.config.ts']
+    .map((p) => path.join(root, p))
+    .filter(existsSync);
   return inputs.some((p) => newestMtime(p) > built);
 }
 
@@ -40,11 +42,29 @@ export async function build({ quiet = false } = {}) {
   };
   // Dependencies stay in node_modules (packaged beside the bundle), except in
   // the preload: a sandboxed preload can require nothing but 'electron'.
-  await Promise.all([
-    esbuild({ ...common, entryPoints: ['src-main/electron/main.ts'], outfile: 'out/main/index.cjs', format: 'cjs', packages: 'external' }),
-    esbuild({ ...common, entryPoints: ['src-main/electron/preload.ts'], outfile: 'out/preload/index.cjs', format: 'cjs', external: ['electron'] }),
-    esbuild({ ...common, entryPoints: ['src-main/web/serve.ts'], outfile: 'out/web/serve.mjs', format: 'esm', packages: 'external' }),
-  ].map((p) => p.catch((err) => { throw err; })));
+  await Promise.all(
+    [
+      esbuild({
+        ...common,
+        entryPoints: ['src-main/electron/main.ts'],
+        outfile: 'out/main/index.cjs',
+        format: 'cjs',
+        packages: 'external',
+      }),
+      esbuild({
+        ...common,
+        entryPoints: ['src-main/electron/preload.ts'],
+        outfile: 'out/preload/index.cjs',
+        format: 'cjs',
+        external: ['electron'],
+      }),
+      esbuild({ ...common, entryPoints: ['src-main/web/serve.ts'], outfile: 'out/web/serve.mjs', format: 'esm', packages: 'external' }),
+    ].map((p) =>
+      p.catch((err) => {
+        throw err;
+      }),
+    ),
+  );
   log('built out/main, out/preload, out/web');
   const { build: vite } = await import('vite');
   await vite({ configFile: path.join(root, 'vite.config.ts'), logLevel: quiet ? 'error' : 'warn' });

@@ -38,7 +38,9 @@ export function run(command, args, { cwd = root, stdio = 'inherit' } = {}) {
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const bin = electronBinaryOrFetch();
   if (!bin.ok) {
-    console.error(`npm run dist needs the Electron binary to package Vega, and it is not here (${bin.reason}); run it on a machine that can download Electron, or set ELECTRON_OVERRIDE_DIST_PATH.`);
+    console.error(
+      `npm run dist needs the Electron binary to package Vega, and it is not here (${bin.reason}); run it on a machine that can download Electron, or set ELECTRON_OVERRIDE_DIST_PATH.`,
+    );
     process.exit(1);
   }
   if (run(process.execPath, [path.join(root, 'scripts', 'build.mjs')]) !== 0) process.exit(1);

@@ -40,13 +40,18 @@ export function electronBinary({ env = process.env, electronDir = path.join(root
     // Same rule as electron's index.js: the override folder + path.txt's name (or the platform's).
     const dist = env.ELECTRON_OVERRIDE_DIST_PATH;
     const file = path.join(dist, recorded || platformExecutable());
-    return executable(file) ? { ok: true, path: file, dist } : { ok: false, reason: `ELECTRON_OVERRIDE_DIST_PATH is set, but ${file} is not an executable file` };
+    return executable(file)
+      ? { ok: true, path: file, dist }
+      : { ok: false, reason: `ELECTRON_OVERRIDE_DIST_PATH is set, but ${file} is not an executable file` };
   }
-  if (!existsSync(path.join(electronDir, 'package.json'))) return { ok: false, reason: `the electron package is not installed in ${electronDir}` };
+  if (!existsSync(path.join(electronDir, 'package.json')))
+    return { ok: false, reason: `the electron package is not installed in ${electronDir}` };
   if (!recorded) return { ok: false, reason: 'node_modules/electron has no path.txt: the package was installed without its binary' };
   const dist = path.join(electronDir, 'dist');
   const file = path.join(dist, recorded);
-  return executable(file) ? { ok: true, path: file, dist } : { ok: false, reason: `node_modules/electron/path.txt names ${file}, which is not an executable file` };
+  return executable(file)
+    ? { ok: true, path: file, dist }
+    : { ok: false, reason: `node_modules/electron/path.txt names ${file}, which is not an executable file` };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
@@ -65,7 +70,11 @@ export function electronBinaryOrFetch(env = process.env) {
   const found = electronBinary({ env });
   if (found.ok || env.ELECTRON_OVERRIDE_DIST_PATH || env.VEGA_NO_ELECTRON_DOWNLOAD === '1') return found;
   console.log('Fetching the Electron binary (once; VEGA_NO_ELECTRON_DOWNLOAD=1 skips this)...');
-  const r = spawnSync(process.execPath, [path.join(root, 'node_modules', 'electron', 'install.js')], { cwd: root, encoding: 'utf8', timeout: 300_000 });
+  const r = spawnSync(process.execPath, [path.join(root, 'node_modules', 'electron', 'install.js')], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 300_000,
+  });
   if (r.status === 0) return electronBinary({ env });
   const why = r.error?.message ?? `${r.stderr ?? ''}`.split('\n').find((l) => /error/i.test(l)) ?? `exit ${r.status}`;
   return { ok: false, reason: `${found.reason}; the download failed: ${why.trim().slice(0, 200)}` };

@@ -37,9 +37,13 @@ if (!only.length || only.includes('unit')) {
   rmSync(out, { force: true });
   rmSync(unhandledOut, { force: true });
   // Both vitest projects (unit, then reliability) run in this one call and land in one report.
-  const code = run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile=${out}`, '--reporter=./scripts/vitest-unhandled.mjs'], {
-    VEGA_VITEST_UNHANDLED: unhandledOut,
-  });
+  const code = run(
+    'npx',
+    ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile=${out}`, '--reporter=./scripts/vitest-unhandled.mjs'],
+    {
+      VEGA_VITEST_UNHANDLED: unhandledOut,
+    },
+  );
   const j = readJson(out);
   if (!j) crashed.push(`vitest (exit ${code}, no report)`);
   else {

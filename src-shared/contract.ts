@@ -1,11 +1,33 @@
 import { z } from 'zod';
-import { ID, MAX_MESSAGE_CHARS, PROVIDERS, type ChatEvent, type ChatMessage, type Conversation, type ConversationSummary, type LoadedModel, type ModelInfo, type ProviderHealth } from './chat.js';
+import {
+  ID,
+  MAX_MESSAGE_CHARS,
+  PROVIDERS,
+  type ChatEvent,
+  type ChatMessage,
+  type Conversation,
+  type ConversationSummary,
+  type LoadedModel,
+  type ModelInfo,
+  type ProviderHealth,
+} from './chat.js';
 import type { ConfigAppliesAt, ConfigKind, ConfigKey } from './config-keys.js';
 import type { VegaErrorValue } from './errors.js';
 import { REQUEST_ID_PATTERN } from './limits.js';
 import { McpRestartParams, McpSaveParams, type McpSaveResult, type McpStatus } from './mcp.js';
 import type { HealthReport, RecentRequest, ResourceSnapshot, ResourceSnapshotWire } from './resources.js';
-import { CONTEXT_OVERFLOW, MODEL_NAME_MAX, NUM_CTX_MAX, NUM_CTX_MIN, modelNameProblem, type ConnectionTest, type ModelDetails, type ProviderModels, type PullProgress, type SetupStatus } from './models.js';
+import {
+  CONTEXT_OVERFLOW,
+  MODEL_NAME_MAX,
+  NUM_CTX_MAX,
+  NUM_CTX_MIN,
+  modelNameProblem,
+  type ConnectionTest,
+  type ModelDetails,
+  type ProviderModels,
+  type PullProgress,
+  type SetupStatus,
+} from './models.js';
 import { CALL_NAMES, EVENT_NAMES, isCallName, isEventName, type CallName, type EventName } from './channels.js';
 
 export { CALL_NAMES, EVENT_NAMES, isCallName, isEventName, type CallName, type EventName };
@@ -21,10 +43,13 @@ export const REQUEST_ID = z.string().regex(REQUEST_ID_PATTERN);
 const text = z.string().min(1).max(MAX_MESSAGE_CHARS);
 const short = z.string().max(200);
 /** Ollama's name grammar (no spaces, no `../`); the issue says how to write a right one. */
-const modelName = z.string().max(MODEL_NAME_MAX).superRefine((name, ctx) => {
-  const problem = modelNameProblem(name);
-  if (problem) ctx.addIssue({ code: 'custom', message: problem });
-});
+const modelName = z
+  .string()
+  .max(MODEL_NAME_MAX)
+  .superRefine((name, ctx) => {
+    const problem = modelNameProblem(name);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
 /** A conversation's `num_ctx` for Ollama; `resetNumCtx: true` goes back to the model's default. */
 const numCtx = z.number().int().min(NUM_CTX_MIN).max(NUM_CTX_MAX);
 
@@ -141,7 +166,10 @@ export type LogQuery = z.input<typeof logQuery>;
  */
 const envValues = z.custom<Record<string, string>>(
   (v) =>
-    typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length <= 64 &&
+    typeof v === 'object' &&
+    v !== null &&
+    !Array.isArray(v) &&
+    Object.keys(v).length <= 64 &&
     Object.entries(v).every(([k, x]) => /^[A-Z][A-Z0-9_]{0,63}$/.test(k) && typeof x === 'string' && x.length <= 4096),
   'values must be at most 64 KEY: "value" pairs (upper-case keys, values up to 4096 characters)',
 );
@@ -153,7 +181,12 @@ export const CALLS = {
   'chat:list': { params: z.strictObject({ query: short.optional() }), result: null as unknown as readonly ConversationSummary[] },
   'chat:get': { params: z.strictObject({ conversationId: ID }), result: null as unknown as Conversation },
   'chat:create': {
-    params: z.strictObject({ title: short.optional(), model: short.optional(), provider: provider.optional(), systemPrompt: z.string().max(20_000).optional() }),
+    params: z.strictObject({
+      title: short.optional(),
+      model: short.optional(),
+      provider: provider.optional(),
+      systemPrompt: z.string().max(20_000).optional(),
+    }),
     result: null as unknown as ConversationSummary,
   },
   'chat:update': {
@@ -174,12 +207,21 @@ export const CALLS = {
   'chat:stop': { params: z.strictObject({ conversationId: ID }), result: null as unknown as { stopped: boolean } },
   'chat:regenerate': { params: z.strictObject({ conversationId: ID }), result: null as unknown as { messageId: string } },
   'chat:edit': { params: z.strictObject({ conversationId: ID, messageId: ID, text }), result: null as unknown as { messageId: string } },
-  'chat:confirmTool': { params: z.strictObject({ conversationId: ID, callId: ID, approve: z.boolean() }), result: null as unknown as { ok: boolean } },
-  'chat:export': { params: z.strictObject({ conversationId: ID, format: z.enum(['markdown', 'json']) }), result: null as unknown as { filename: string; content: string } },
+  'chat:confirmTool': {
+    params: z.strictObject({ conversationId: ID, callId: ID, approve: z.boolean() }),
+    result: null as unknown as { ok: boolean },
+  },
+  'chat:export': {
+    params: z.strictObject({ conversationId: ID, format: z.enum(['markdown', 'json']) }),
+    result: null as unknown as { filename: string; content: string },
+  },
   'chat:models': { params: z.strictObject({ provider }), result: null as unknown as readonly ModelInfo[] },
   'resources:snapshot': { params: z.strictObject({}), result: null as unknown as ResourceSnapshot },
   'resources:health': { params: z.strictObject({}), result: null as unknown as HealthReport },
-  'resources:requests': { params: z.strictObject({ limit: z.number().int().min(1).max(500).optional() }), result: null as unknown as readonly RecentRequest[] },
+  'resources:requests': {
+    params: z.strictObject({ limit: z.number().int().min(1).max(500).optional() }),
+    result: null as unknown as readonly RecentRequest[],
+  },
   'resources:providers': { params: z.strictObject({}), result: null as unknown as ProvidersReport },
   'resources:invalidateCache': { params: z.strictObject({}), result: null as unknown as { invalidated: true } },
   'config:get': { params: z.strictObject({}), result: null as unknown as readonly ConfigEntry[] },

@@ -2,7 +2,6 @@
 import type { StorageStats } from './storage.js';
 import type { McpSnapshot } from './mcp.js';
 
-
 export interface PoolStats {
   readonly connected: number;
   readonly free: number;
@@ -223,7 +222,13 @@ const COUNT_KEYS = ['requests', 'failed', 'inFlight', 'connectionsOpened', 'conn
 const LATENCY_KEYS = ['p50', 'p95', 'p99'] as const;
 
 export type OriginColumns = { readonly origin: readonly string[] } & {
-  readonly [K in (typeof POOL_KEYS)[number] | (typeof COUNT_KEYS)[number] | `window_${(typeof LATENCY_KEYS)[number]}` | `total_${(typeof LATENCY_KEYS)[number]}`]: readonly number[];
+  readonly [
+    K in
+      | (typeof POOL_KEYS)[number]
+      | (typeof COUNT_KEYS)[number]
+      | `window_${(typeof LATENCY_KEYS)[number]}`
+      | `total_${(typeof LATENCY_KEYS)[number]}`
+  ]: readonly number[];
 };
 
 export function compactSnapshot(s: ResourceSnapshot): ResourceSnapshotWire {
@@ -243,7 +248,14 @@ export function expandSnapshot(w: ResourceSnapshotWire): ResourceSnapshot {
   const at = (k: keyof OriginColumns, i: number): number => (c[k] as readonly number[])[i] ?? 0;
   const origins = c.origin.map((origin, i): OriginSnapshot => ({
     origin,
-    pool: { connected: at('connected', i), free: at('free', i), pending: at('pending', i), queued: at('queued', i), running: at('running', i), size: at('size', i) },
+    pool: {
+      connected: at('connected', i),
+      free: at('free', i),
+      pending: at('pending', i),
+      queued: at('queued', i),
+      running: at('running', i),
+      size: at('size', i),
+    },
     requests: at('requests', i),
     failed: at('failed', i),
     inFlight: at('inFlight', i),

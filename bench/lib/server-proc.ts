@@ -84,7 +84,8 @@ function ok(res: http.ServerResponse): void {
 // line; timestamp those writes (epoch ms, comparable with the bench process).
 const originalWrite = http.ServerResponse.prototype.write;
 http.ServerResponse.prototype.write = function (this: http.ServerResponse, chunk: unknown, ...rest: unknown[]): boolean {
-  if (typeof chunk === 'string' && chunk.endsWith('"done":false}\n') && chunk.startsWith('{"model"') && recording.length < 1_000_000) recording.push(epochMs());
+  if (typeof chunk === 'string' && chunk.endsWith('"done":false}\n') && chunk.startsWith('{"model"') && recording.length < 1_000_000)
+    recording.push(epochMs());
   return (originalWrite as (...a: unknown[]) => boolean).call(this, chunk, ...rest);
 } as typeof originalWrite;
 
@@ -94,7 +95,9 @@ let standIn: StandIn | undefined;
 async function handle(msg: Op): Promise<unknown> {
   switch (msg.op) {
     case 'listen': {
-      const tls = msg.tls ? { key: readFileSync(path.join(tlsDir(), 'key.pem'), 'utf8'), cert: readFileSync(path.join(tlsDir(), 'cert.pem'), 'utf8') } : undefined;
+      const tls = msg.tls
+        ? { key: readFileSync(path.join(tlsDir(), 'key.pem'), 'utf8'), cert: readFileSync(path.join(tlsDir(), 'cert.pem'), 'utf8') }
+        : undefined;
       const out: { id: number; url: string }[] = [];
       for (let i = 0; i < Math.min(msg.count, 200); i++) {
         const s: CountingServer = await startCountingServer(handler, tls);

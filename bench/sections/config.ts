@@ -147,11 +147,17 @@ export async function run(opts: BenchOptions): Promise<SectionResult> {
       check('config · cached get(), the call (flag check + stored promise)', `${round(hitCall.ns, 1)} ns`, '≤ 1 µs', hitCall.ns <= 1000),
       check('config · cached get(), awaited as callers use it', `${round(hitAwait.ns, 1)} ns`, '≤ 1 µs', hitAwait.ns <= 1000),
       info('config · cached get() awaited + one typed accessor', `${round(hitValue.ns, 1)} ns`),
-      info(`config · per-call read: readFileSync + parseEnvText (${lines}-line .env)`, `${fmtMs(perCall.ns / 1e6)} (${Math.round(perCall.ns).toLocaleString('en-US')} ns)`),
+      info(
+        `config · per-call read: readFileSync + parseEnvText (${lines}-line .env)`,
+        `${fmtMs(perCall.ns / 1e6)} (${Math.round(perCall.ns).toLocaleString('en-US')} ns)`,
+      ),
       info('config · per-call read: readFileSync + dotenv.parse only', `${fmtMs(perCallDotenv.ns / 1e6)}`),
       check('config · per-call read vs cached get() call', fmtX(ratioCall), '≥ 1000×', ratioCall >= 1000),
       check('config · per-call read vs cached get() awaited', fmtX(ratio), '≥ 1000×', ratio >= 1000),
-      info('config · reload get(true) (async read + parse + Config + hooks)', `median ${fmtMs(median(reloads) / 1000)}, p99 ${fmtMs(figures.reloadP99Us / 1000)}`),
+      info(
+        'config · reload get(true) (async read + parse + Config + hooks)',
+        `median ${fmtMs(median(reloads) / 1000)}, p99 ${fmtMs(figures.reloadP99Us / 1000)}`,
+      ),
     ];
     const notes =
       ratio < 1000 && ratioCall >= 1000

@@ -24,7 +24,12 @@ interface Side {
   close(): Promise<void>;
 }
 type ClientKey = 'pooled' | 'perRequest' | 'fetch' | 'floor';
-const LABEL: Record<ClientKey, string> = { pooled: 'engine pooled', perRequest: 'new Client per request', fetch: 'global fetch', floor: 'bare Pool (floor)' };
+const LABEL: Record<ClientKey, string> = {
+  pooled: 'engine pooled',
+  perRequest: 'new Client per request',
+  fetch: 'global fetch',
+  floor: 'bare Pool (floor)',
+};
 
 export interface ClientFigures {
   rps: number;
@@ -42,7 +47,12 @@ async function consume(res: Dispatcher.ResponseData): Promise<void> {
   if (res.statusCode !== 200) throw new Error(`HTTP ${res.statusCode}`);
 }
 
-async function segment(send: Send, concurrency: number, ms: number, cap: number): Promise<{ ok: number; errors: number; elapsedMs: number; lat: number[] }> {
+async function segment(
+  send: Send,
+  concurrency: number,
+  ms: number,
+  cap: number,
+): Promise<{ ok: number; errors: number; elapsedMs: number; lat: number[] }> {
   const lat: number[] = [];
   let started = 0;
   let errors = 0;
@@ -82,7 +92,11 @@ export async function run(opts: BenchOptions): Promise<SectionResult> {
       const floorPool = new Pool(origin, { connections: 100, connect: tls });
       const pooled = engine.rm.httpClient();
       const sides: Side[] = [
-        { key: 'pooled', send: async () => consume(await request(url, { dispatcher: pooled, method: 'POST', headers: HEADERS, body: BODY })), close: async () => undefined },
+        {
+          key: 'pooled',
+          send: async () => consume(await request(url, { dispatcher: pooled, method: 'POST', headers: HEADERS, body: BODY })),
+          close: async () => undefined,
+        },
         {
           key: 'perRequest',
           send: async () => {
@@ -104,7 +118,11 @@ export async function run(opts: BenchOptions): Promise<SectionResult> {
           },
           close: async () => undefined,
         },
-        { key: 'floor', send: async () => consume(await request(url, { dispatcher: floorPool, method: 'POST', headers: HEADERS, body: BODY })), close: () => floorPool.close() },
+        {
+          key: 'floor',
+          send: async () => consume(await request(url, { dispatcher: floorPool, method: 'POST', headers: HEADERS, body: BODY })),
+          close: () => floorPool.close(),
+        },
       ];
       figures[scheme] = {};
       for (const mode of ['seq', 'c50'] as const) {
@@ -146,17 +164,44 @@ export async function run(opts: BenchOptions): Promise<SectionResult> {
         const tag = `request · ${scheme.toUpperCase()} ${mode === 'seq' ? 'sequential' : 'concurrency 50'}`;
         for (const k of ['pooled', 'perRequest', 'fetch', 'floor'] as const) {
           const x = f[k];
-          rows.push(info(`${tag} · ${LABEL[k]}`, `${fmtRate(x.rps)} req/s, p50 ${fmtMs(x.p50Ms)}, p99 ${fmtMs(x.p99Ms)}, ${x.connectionsOpened} conns / ${x.requests} req${x.errors ? `, ${x.errors} errors` : ''}`));
+          rows.push(
+            info(
+              `${tag} · ${LABEL[k]}`,
+              `${fmtRate(x.rps)} req/s, p50 ${fmtMs(x.p50Ms)}, p99 ${fmtMs(x.p99Ms)}, ${x.connectionsOpened} conns / ${x.requests} req${x.errors ? `, ${x.errors} errors` : ''}`,
+            ),
+          );
         }
         const vsPer = f.pooled.rps / f.perRequest.rps;
         const need = scheme === 'https' ? 25 : 6;
-        rows.push(check(`${tag} · pooled vs per-request client (req/s)`, `${fmtX(vsPer)} (p50 latency ratio ${fmtX(f.perRequest.p50Ms / f.pooled.p50Ms)})`, `≥ ${need}×`, vsPer >= need));
+        rows.push(
+          check(
+            `${tag} · pooled vs per-request client (req/s)`,
+            `${fmtX(vsPer)} (p50 latency ratio ${fmtX(f.perRequest.p50Ms / f.pooled.p50Ms)})`,
+            `≥ ${need}×`,
+            vsPer >= need,
+          ),
+        );
         const vsFloor = f.floor.rps / f.pooled.rps;
-        rows.push(check(`${tag} · bare-Pool floor vs pooled (req/s)`, `floor is ${fmtX(vsFloor)} pooled (p50 ${fmtMs(f.floor.p50Ms)} vs ${fmtMs(f.pooled.p50Ms)})`, '≤ 1.3×', vsFloor <= 1.3));
+        rows.push(
+          check(
+            `${tag} · bare-Pool floor vs pooled (req/s)`,
+            `floor is ${fmtX(vsFloor)} pooled (p50 ${fmtMs(f.floor.p50Ms)} vs ${fmtMs(f.pooled.p50Ms)})`,
+            '≤ 1.3×',
+            vsFloor <= 1.3,
+          ),
+        );
         const vsFetch = f.pooled.rps / f.fetch.rps;
-        rows.push(check(`${tag} · pooled vs global fetch (req/s)`, `${fmtX(vsFetch)} (p50 latency ratio ${fmtX(f.fetch.p50Ms / f.pooled.p50Ms)})`, '≥ 3×', vsFetch >= 3));
+        rows.push(
+          check(
+            `${tag} · pooled vs global fetch (req/s)`,
+            `${fmtX(vsFetch)} (p50 latency ratio ${fmtX(f.fetch.p50Ms / f.pooled.p50Ms)})`,
+            '≥ 3×',
+            vsFetch >= 3,
+          ),
+        );
         if (vsPer < need) {
-          const setup = scheme === 'https' ? 'TCP + TLS handshake (2048-bit RSA certificate) and client setup' : 'TCP handshake and client setup';
+          const setup =
+            scheme === 'https' ? 'TCP + TLS handshake (2048-bit RSA certificate) and client setup' : 'TCP handshake and client setup';
           const detail =
             mode === 'seq'
               ? `Per request, the "before" pays one connection setup on loopback: p50 ${fmtMs(f.perRequest.p50Ms)} vs ${fmtMs(f.pooled.p50Ms)} pooled, i.e. ~${fmtMs(f.perRequest.p50Ms - f.pooled.p50Ms)} of ${setup}.`
@@ -172,9 +217,12 @@ export async function run(opts: BenchOptions): Promise<SectionResult> {
           );
         }
         if (vsFetch < 3) {
-          notes.push(`${tag}: pooled is ${fmtX(vsFetch)} global fetch (target 3×). Node's fetch keeps connections alive through its own global Agent, so the gap is only fetch's API layer (Request/Response/Headers objects and WHATWG streams), not connection setup.`);
+          notes.push(
+            `${tag}: pooled is ${fmtX(vsFetch)} global fetch (target 3×). Node's fetch keeps connections alive through its own global Agent, so the gap is only fetch's API layer (Request/Response/Headers objects and WHATWG streams), not connection setup.`,
+          );
         }
-        for (const k of ['pooled', 'perRequest', 'fetch', 'floor'] as const) if (f[k].errors) notes.push(`${tag}: ${LABEL[k]} had ${f[k].errors} failed requests.`);
+        for (const k of ['pooled', 'perRequest', 'fetch', 'floor'] as const)
+          if (f[k].errors) notes.push(`${tag}: ${LABEL[k]} had ${f[k].errors} failed requests.`);
       }
       for (const s of sides) await s.close();
       await engine.dispose();

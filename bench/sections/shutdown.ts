@@ -67,7 +67,15 @@ async function trial(remote: RemoteServers, srv: { id: number; url: string }, wi
     // Whatever the engine left running is ended here, so the next trial starts clean.
     stopStream();
     await Promise.race([streamDone, sleep(1_000)]);
-    return { shutdownMs, serverOpenBefore: open, serverOpenAfter: after, serverAllClosedMs: allClosedMs, streamChunksBefore: chunks, streamOutlivedShutdown: streamOutlived, steps };
+    return {
+      shutdownMs,
+      serverOpenBefore: open,
+      serverOpenAfter: after,
+      serverAllClosedMs: allClosedMs,
+      streamChunksBefore: chunks,
+      streamOutlivedShutdown: streamOutlived,
+      steps,
+    };
   } finally {
     await engine.dispose();
   }
@@ -98,11 +106,21 @@ async function appTrial(remote: RemoteServers, ollama: { id: number; url: string
     await b.close();
     const shutdownMs = performance.now() - t0;
     const steps = await b.app.rm.shutdown(); // the same report, already settled
-    const closed = await waitFor(async () => (await remote.counts(srv.id)).open - base <= 0 && (await remote.counts(ollama.id)).open === 0, 1_500);
+    const closed = await waitFor(
+      async () => (await remote.counts(srv.id)).open - base <= 0 && (await remote.counts(ollama.id)).open === 0,
+      1_500,
+    );
     const allClosedMs = closed ? performance.now() - t0 : null;
     const after = (await remote.counts(srv.id)).open - base + (await remote.counts(ollama.id)).open;
     await client.close();
-    return { shutdownMs, serverOpenBefore: open, serverOpenAfter: after, serverAllClosedMs: allClosedMs, streamChunksBefore: tokens, steps };
+    return {
+      shutdownMs,
+      serverOpenBefore: open,
+      serverOpenAfter: after,
+      serverAllClosedMs: allClosedMs,
+      streamChunksBefore: tokens,
+      steps,
+    };
   } finally {
     await b.close();
   }
@@ -137,16 +155,36 @@ export async function run(opts: BenchOptions): Promise<SectionResult> {
       const s = summarise(trials);
       figures[key] = s;
       const ms = s.shutdownMsMedian as number;
-      const label = withStream ? `shutdown · rm.shutdown(), ${IDLE} idle sockets + 1 stream in flight` : `shutdown · rm.shutdown(), ${IDLE} idle sockets`;
+      const label = withStream
+        ? `shutdown · rm.shutdown(), ${IDLE} idle sockets + 1 stream in flight`
+        : `shutdown · rm.shutdown(), ${IDLE} idle sockets`;
       const left = Math.max(...trials.map((t) => t.serverOpenAfter));
-      rows.push(check(label, `median ${fmtMs(ms)} (${trials.map((t) => Math.round(t.shutdownMs)).join(', ')} ms); server saw ${trials[0]!.serverOpenBefore} open`, '≤ 250 ms', ms <= 250));
-      rows.push(check(`${label}: sockets left open (server side, 1 s after)`, `${left}${trials.some((t) => t.streamOutlivedShutdown) ? ' (the stream kept delivering after shutdown returned)' : ''}`, '0', left === 0));
+      rows.push(
+        check(
+          label,
+          `median ${fmtMs(ms)} (${trials.map((t) => Math.round(t.shutdownMs)).join(', ')} ms); server saw ${trials[0]!.serverOpenBefore} open`,
+          '≤ 250 ms',
+          ms <= 250,
+        ),
+      );
+      rows.push(
+        check(
+          `${label}: sockets left open (server side, 1 s after)`,
+          `${left}${trials.some((t) => t.streamOutlivedShutdown) ? ' (the stream kept delivering after shutdown returned)' : ''}`,
+          '0',
+          left === 0,
+        ),
+      );
       if (withStream && left > 0) {
-        notes.push(`shutdown: after rm.shutdown() returned, ${left} socket was still open on the server: the pool's close (200 ms grace, then destroy of every per-origin pool) did not reach it.`);
+        notes.push(
+          `shutdown: after rm.shutdown() returned, ${left} socket was still open on the server: the pool's close (200 ms grace, then destroy of every per-origin pool) did not reach it.`,
+        );
       }
       if (withStream && ms > 250) {
         const pool = (s.httpPoolStepMs as number[])[0];
-        notes.push(`shutdown: with a response still streaming, rm.shutdown() took ~${Math.round(ms)} ms, ${pool} ms of it the 'http-pool' step (in-flight requests get a 200 ms grace before they are cut).`);
+        notes.push(
+          `shutdown: with a response still streaming, rm.shutdown() took ~${Math.round(ms)} ms, ${pool} ms of it the 'http-pool' step (in-flight requests get a 200 ms grace before they are cut).`,
+        );
       }
     }
     const ollama = await remote.call<{ id: number; url: string }>({ op: 'ollama', tokens: 2_000, tokenDelayMs: 20 });
@@ -157,7 +195,14 @@ export async function run(opts: BenchOptions): Promise<SectionResult> {
     const ms = s.shutdownMsMedian as number;
     const left = Math.max(...trials.map((t) => t.serverOpenAfter));
     const label = `shutdown · app (web host, then engine), ${IDLE} idle sockets + a chat turn streaming`;
-    rows.push(check(label, `median ${fmtMs(ms)} (${trials.map((t) => Math.round(t.shutdownMs)).join(', ')} ms); server saw ${trials[0]!.serverOpenBefore} open`, '≤ 250 ms', ms <= 250));
+    rows.push(
+      check(
+        label,
+        `median ${fmtMs(ms)} (${trials.map((t) => Math.round(t.shutdownMs)).join(', ')} ms); server saw ${trials[0]!.serverOpenBefore} open`,
+        '≤ 250 ms',
+        ms <= 250,
+      ),
+    );
     rows.push(check(`${label}: sockets left open (both servers, 1.5 s after)`, String(left), '0', left === 0));
   } finally {
     await remote.close();

@@ -32,7 +32,7 @@ function mem(): { heapUsed: number; rss: number } {
   return { heapUsed: m.heapUsed, rss: m.rss };
 }
 
-type Client = Awaited<ReturnType<typeof import('../../tests/helpers/ws-client.js')['connectApi']>>;
+type Client = Awaited<ReturnType<(typeof import('../../tests/helpers/ws-client.js'))['connectApi']>>;
 
 async function pooled(b: BenchApp, url: string, n: number, deadline: number): Promise<number> {
   const d = b.app.rm.httpClient();
@@ -41,7 +41,12 @@ async function pooled(b: BenchApp, url: string, n: number, deadline: number): Pr
   const worker = async (): Promise<void> => {
     while (started < n && Date.now() < deadline) {
       started++;
-      const r = await request(url, { dispatcher: d, method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"model":"llama3.2","prompt":"hi"}' });
+      const r = await request(url, {
+        dispatcher: d,
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"model":"llama3.2","prompt":"hi"}',
+      });
       await r.body.text();
       done++;
     }
@@ -132,7 +137,13 @@ export async function run(opts: BenchOptions): Promise<SectionResult> {
     const heapGrowth = after.heapUsed - before.heapUsed;
     const figures = {
       requests: { planned: nReq, done: reqDone, seconds: round(reqS, 2), perSecond: round(reqDone / reqS, 0) },
-      chatTurns: { planned: nTurns, done: turns.done, failed: turns.failed, seconds: round(turnS, 2), perSecond: round(turns.done / turnS, 1) },
+      chatTurns: {
+        planned: nTurns,
+        done: turns.done,
+        failed: turns.failed,
+        seconds: round(turnS, 2),
+        perSecond: round(turns.done / turnS, 1),
+      },
       heapUsedBefore: before.heapUsed,
       heapUsedAfter: after.heapUsed,
       heapGrowthBytes: heapGrowth,
@@ -140,7 +151,11 @@ export async function run(opts: BenchOptions): Promise<SectionResult> {
       rssAfter: after.rss,
       rssGrowthBytes: after.rss - before.rss,
       heapUsedAfterShutdown: afterShutdown.heapUsed,
-      engine: { httpRequestsMade: stats.httpRequestsMade, connectionsOpened: stats.connectionsOpened, httpClientsCreated: stats.httpClientsCreated },
+      engine: {
+        httpRequestsMade: stats.httpRequestsMade,
+        connectionsOpened: stats.connectionsOpened,
+        httpClientsCreated: stats.httpClientsCreated,
+      },
       fdSocketsBaseline: fdBase,
       fdSocketsWhileRunning: fdDuring,
       fdSocketsLeftAfterShutdown: fdLeft,
@@ -148,13 +163,29 @@ export async function run(opts: BenchOptions): Promise<SectionResult> {
     };
     const what = `${reqDone.toLocaleString('en-US')} pooled requests + ${turns.done} chat turns`;
     rows.push(
-      info(`soak · ${what}`, `${round(reqDone / reqS, 0).toLocaleString('en-US')} req/s over ${round(reqS, 1)} s; ${round(turns.done / turnS, 1)} turns/s over ${round(turnS, 1)} s${turns.failed ? `, ${turns.failed} failed` : ''}; ${stats.connectionsOpened} connections opened by the pool`),
-      check(`soak · heap growth after forced GC (${what})`, `${fmtBytes(heapGrowth)} (${fmtBytes(before.heapUsed)} → ${fmtBytes(after.heapUsed)})`, '≤ 10 MB', heapGrowth <= 10 * 1024 * 1024),
+      info(
+        `soak · ${what}`,
+        `${round(reqDone / reqS, 0).toLocaleString('en-US')} req/s over ${round(reqS, 1)} s; ${round(turns.done / turnS, 1)} turns/s over ${round(turnS, 1)} s${turns.failed ? `, ${turns.failed} failed` : ''}; ${stats.connectionsOpened} connections opened by the pool`,
+      ),
+      check(
+        `soak · heap growth after forced GC (${what})`,
+        `${fmtBytes(heapGrowth)} (${fmtBytes(before.heapUsed)} → ${fmtBytes(after.heapUsed)})`,
+        '≤ 10 MB',
+        heapGrowth <= 10 * 1024 * 1024,
+      ),
       info('soak · RSS after forced GC', `${fmtBytes(before.rss)} → ${fmtBytes(after.rss)} (${fmtBytes(after.rss - before.rss)})`),
       check('soak · sockets left after shutdown, server side', String(serverOpen), '0', serverOpen === 0),
-      check('soak · sockets left after shutdown, /proc/self/fd', `${fdLeft} (baseline ${fdBase}, ${fdDuring} while running)`, '0', fdLeft <= 0),
+      check(
+        'soak · sockets left after shutdown, /proc/self/fd',
+        `${fdLeft} (baseline ${fdBase}, ${fdDuring} while running)`,
+        '0',
+        fdLeft <= 0,
+      ),
     );
-    if (reqDone < nReq || turns.done + turns.failed < nTurns) notes.push(`soak: stopped at the time bound before finishing (${reqDone}/${nReq} requests, ${turns.done + turns.failed}/${nTurns} turns).`);
+    if (reqDone < nReq || turns.done + turns.failed < nTurns)
+      notes.push(
+        `soak: stopped at the time bound before finishing (${reqDone}/${nReq} requests, ${turns.done + turns.failed}/${nTurns} turns).`,
+      );
     return { name: 'soak', figures, rows, notes };
   } finally {
     await client?.close();

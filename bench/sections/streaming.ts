@@ -179,7 +179,8 @@ export async function run(opts: BenchOptions): Promise<SectionResult> {
         const w2 = await times();
         cm.push(measure(cr, w2));
         cw.push(writeRate(w2));
-        if (cr.text.length !== tokenEnds(n)[n - 1]) notes.push(`streaming: a chat turn delivered ${cr.text.length} characters, expected ${tokenEnds(n)[n - 1]}.`);
+        if (cr.text.length !== tokenEnds(n)[n - 1])
+          notes.push(`streaming: a chat turn delivered ${cr.text.length} characters, expected ${tokenEnds(n)[n - 1]}.`);
       }
       const ds = summary(dm, dw);
       const cs = summary(cm, cw);
@@ -195,10 +196,24 @@ export async function run(opts: BenchOptions): Promise<SectionResult> {
             '≥ 5000 tokens/s',
             rate >= 5000,
           ),
-          info('streaming · same, read directly from the stand-in (undici Pool)', `${fmtRate(ds.tokensPerSecond as number)} tokens/s; the stand-in wrote at ${fmtRate(ds.standInWriteRate as number)} / ${fmtRate(cs.standInWriteRate as number)} tokens/s (direct / chat runs)`),
-          info('streaming · per-token latency at full speed, chat path', `p50 ${fmtMs(cs.latencyP50Ms as number)}, p99 ${fmtMs(cs.latencyP99Ms as number)}`),
-          info('streaming · per-token latency at full speed, direct', `p50 ${fmtMs(ds.latencyP50Ms as number)}, p99 ${fmtMs(ds.latencyP99Ms as number)}`),
-          check('streaming · added latency per token at full speed (chat − direct)', `p50 ${added(addP50)}, p99 ${added(addP99)}`, '≤ 2 ms p99', addP99 <= 2),
+          info(
+            'streaming · same, read directly from the stand-in (undici Pool)',
+            `${fmtRate(ds.tokensPerSecond as number)} tokens/s; the stand-in wrote at ${fmtRate(ds.standInWriteRate as number)} / ${fmtRate(cs.standInWriteRate as number)} tokens/s (direct / chat runs)`,
+          ),
+          info(
+            'streaming · per-token latency at full speed, chat path',
+            `p50 ${fmtMs(cs.latencyP50Ms as number)}, p99 ${fmtMs(cs.latencyP99Ms as number)}`,
+          ),
+          info(
+            'streaming · per-token latency at full speed, direct',
+            `p50 ${fmtMs(ds.latencyP50Ms as number)}, p99 ${fmtMs(ds.latencyP99Ms as number)}`,
+          ),
+          check(
+            'streaming · added latency per token at full speed (chat − direct)',
+            `p50 ${added(addP50)}, p99 ${added(addP99)}`,
+            '≤ 2 ms p99',
+            addP99 <= 2,
+          ),
         );
         if (addP99 > 2) {
           notes.push(
@@ -209,7 +224,10 @@ export async function run(opts: BenchOptions): Promise<SectionResult> {
         }
       } else {
         rows.push(
-          info(`streaming · paced (1 ms between tokens, ${n} tokens), per-token latency chat / direct`, `p50 ${fmtMs(cs.latencyP50Ms as number)} / ${fmtMs(ds.latencyP50Ms as number)}, p99 ${fmtMs(cs.latencyP99Ms as number)} / ${fmtMs(ds.latencyP99Ms as number)}`),
+          info(
+            `streaming · paced (1 ms between tokens, ${n} tokens), per-token latency chat / direct`,
+            `p50 ${fmtMs(cs.latencyP50Ms as number)} / ${fmtMs(ds.latencyP50Ms as number)}, p99 ${fmtMs(cs.latencyP99Ms as number)} / ${fmtMs(ds.latencyP99Ms as number)}`,
+          ),
           info('streaming · paced, added latency per token (chat − direct)', `p50 ${added(addP50)}, p99 ${added(addP99)}`),
         );
       }

@@ -67,7 +67,11 @@ export async function createVegaApp(opts: VegaAppOptions): Promise<VegaApp> {
   const events = new EventHub((p) => rm.redactDeep(p));
   // A turn asks the models service for its model's window; both are made here, the service right after the chat's providers.
   const window = new ContextWindow((provider, model) => models.contextLimit(provider, model), rm.logger);
-  const chat = await createChat(rm, coalesceTokens((e) => events.emit('chat:event', e)), { window });
+  const chat = await createChat(
+    rm,
+    coalesceTokens((e) => events.emit('chat:event', e)),
+    { window },
+  );
   const models = createModels(rm, chat.llmProviders, (p) => events.emit('models:progress', p));
   const integrations = createIntegrations(rm, opts.integrations);
   // Every integration is a tool for the model, offered only while it is set up.
@@ -107,12 +111,14 @@ export async function createVegaApp(opts: VegaAppOptions): Promise<VegaApp> {
 
 /** Every answer and error message leaves main with known secrets replaced. */
 function redacting(handlers: Handlers, rm: ResourceManager): Handlers {
-  const wrap = (h: Handler<CallName>): Handler<CallName> => async (params, ctx) => {
-    try {
-      return rm.redactDeep(await h(params as never, ctx));
-    } catch (err) {
-      throw err instanceof VegaError ? new VegaError(err.code, rm.redact(err.message), { cause: err }) : err;
-    }
-  };
+  const wrap =
+    (h: Handler<CallName>): Handler<CallName> =>
+    async (params, ctx) => {
+      try {
+        return rm.redactDeep(await h(params as never, ctx));
+      } catch (err) {
+        throw err instanceof VegaError ? new VegaError(err.code, rm.redact(err.message), { cause: err }) : err;
+      }
+    };
   return Object.fromEntries(Object.entries(handlers).map(([c, h]) => [c, wrap(h as Handler<CallName>)])) as unknown as Handlers;
 }

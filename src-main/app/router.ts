@@ -10,7 +10,10 @@ export interface CallContext {
   readonly host: 'electron' | 'web';
 }
 
-export type Handler<C extends CallName> = (params: z.output<(typeof CALLS)[C]['params']>, ctx: CallContext) => Promise<CallResult<C>> | CallResult<C>;
+export type Handler<C extends CallName> = (
+  params: z.output<(typeof CALLS)[C]['params']>,
+  ctx: CallContext,
+) => Promise<CallResult<C>> | CallResult<C>;
 export type Handlers = { readonly [C in CallName]: Handler<C> };
 /** The handlers of one domain: every call whose channel starts with `domain:`. */
 export type HandlersOf<D extends string> = Pick<Handlers, Extract<CallName, `${D}:${string}`>>;
@@ -28,7 +31,13 @@ export async function dispatchCall(
   logger?: Logger,
 ): Promise<Envelope<unknown>> {
   if (!isCallName(channel)) {
-    return { ok: false, error: { code: 'UNKNOWN_CHANNEL', message: `There is no channel named ${typeof channel === 'string' ? JSON.stringify(channel.slice(0, 64)) : `of type ${typeof channel}`}.` } };
+    return {
+      ok: false,
+      error: {
+        code: 'UNKNOWN_CHANNEL',
+        message: `There is no channel named ${typeof channel === 'string' ? JSON.stringify(channel.slice(0, 64)) : `of type ${typeof channel}`}.`,
+      },
+    };
   }
   const parsed = CALLS[channel].params.safeParse(params ?? {});
   if (!parsed.success) {

@@ -9,7 +9,8 @@ const ROLE_HEADINGS: Record<ChatMessage['role'], string> = { system: 'System', u
 
 export function exportConversation(c: Conversation, format: 'markdown' | 'json'): ExportFile {
   const base = `${slug(c.title) || 'conversation'}-${c.createdAt.slice(0, 10)}`;
-  if (format === 'json') return { filename: `${base}.json`, content: JSON.stringify({ format: 'vega-conversation', v: 1, conversation: c }, null, 2) + '\n' };
+  if (format === 'json')
+    return { filename: `${base}.json`, content: JSON.stringify({ format: 'vega-conversation', v: 1, conversation: c }, null, 2) + '\n' };
   return { filename: `${base}.md`, content: toMarkdown(c) };
 }
 
@@ -19,7 +20,8 @@ function toMarkdown(c: Conversation): string {
   for (const m of c.messages) {
     out.push(`## ${ROLE_HEADINGS[m.role]}`, '');
     if (m.content) out.push(m.content, '');
-    for (const call of m.toolCalls ?? []) out.push(`> Tool call \`${call.name}\` (${call.status}): \`${JSON.stringify(call.arguments)}\``, '');
+    for (const call of m.toolCalls ?? [])
+      out.push(`> Tool call \`${call.name}\` (${call.status}): \`${JSON.stringify(call.arguments)}\``, '');
     const notes: string[] = [];
     if (m.partial) notes.push('cut short');
     if (m.error) notes.push(`error: ${m.error.message}`);
@@ -31,7 +33,12 @@ function toMarkdown(c: Conversation): string {
 }
 
 function slug(s: string): string {
-  return s.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 48);
+  return s
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 48);
 }
 
 function oneLine(s: string): string {

@@ -19,9 +19,14 @@ export function toLlmMessages(systemPrompt: string, messages: readonly ChatMessa
       case 'assistant': {
         const calls = m.toolCalls ?? [];
         if (!m.content && !calls.length) break;
-        out.push({ role: 'assistant', content: m.content, ...(calls.length ? { toolCalls: calls.map((c) => ({ id: c.id, name: c.name, arguments: c.arguments })) } : {}) });
+        out.push({
+          role: 'assistant',
+          content: m.content,
+          ...(calls.length ? { toolCalls: calls.map((c) => ({ id: c.id, name: c.name, arguments: c.arguments })) } : {}),
+        });
         for (const c of calls) {
-          if (!answered.has(c.id)) out.push({ role: 'tool', content: 'This call was interrupted and did not run.', toolCallId: c.id, toolName: c.name });
+          if (!answered.has(c.id))
+            out.push({ role: 'tool', content: 'This call was interrupted and did not run.', toolCallId: c.id, toolName: c.name });
         }
         break;
       }

@@ -122,7 +122,9 @@ export class ChatService {
     return state.summary();
   }
 
-  async update(p: { conversationId: string; numCtx?: number; resetNumCtx?: true; overflow?: ContextOverflow } & CreateParams): Promise<ConversationSummary> {
+  async update(
+    p: { conversationId: string; numCtx?: number; resetNumCtx?: true; overflow?: ContextOverflow } & CreateParams,
+  ): Promise<ConversationSummary> {
     const { conversationId, ...changes } = p;
     const meta: MetaRecord = compact({
       type: 'meta',
@@ -153,13 +155,27 @@ export class ChatService {
   }
 
   /** Save the user's message and start the answer; resolves at once with the answer's message id. */
-  async send(conversationId: string, text: string, opts: { requestId?: string; onToken?: (t: string) => void } = {}): Promise<{ messageId: string }> {
+  async send(
+    conversationId: string,
+    text: string,
+    opts: { requestId?: string; onToken?: (t: string) => void } = {},
+  ): Promise<{ messageId: string }> {
     this.#idle(conversationId);
     const state = await this.store.load(conversationId);
-    const user: ChatMessage = { id: newId(), role: 'user', content: text, createdAt: new Date().toISOString(), ...(opts.requestId ? { requestId: opts.requestId } : {}) };
+    const user: ChatMessage = {
+      id: newId(),
+      role: 'user',
+      content: text,
+      createdAt: new Date().toISOString(),
+      ...(opts.requestId ? { requestId: opts.requestId } : {}),
+    };
     const records = [messageRecord(user)];
     const titled = state.header.titleAuto && !state.messages.some((m) => m.role === 'user');
-    await this.store.append(conversationId, ...records, ...(titled ? [{ type: 'meta' as const, at: user.createdAt, title: titleFrom(text), titleAuto: false }] : []));
+    await this.store.append(
+      conversationId,
+      ...records,
+      ...(titled ? [{ type: 'meta' as const, at: user.createdAt, title: titleFrom(text), titleAuto: false }] : []),
+    );
     this.#o.emit({ type: 'message', conversationId, message: user });
     if (titled) this.#changed(conversationId);
     return { messageId: this.#start(conversationId, opts).messageId };
@@ -232,7 +248,9 @@ export class ChatService {
     const queue = new TokenQueue(() => void this.stop(cid));
     const { messageId } = await this.send(cid, p.prompt, { requestId: p.requestId, onToken: (t) => queue.push(t) });
     const turn = this.#turns.get(cid);
-    const done = turn ? turn.done : this.store.load(cid).then((s) => s.messages.find((m) => m.id === messageId) ?? s.messages[s.messages.length - 1]!);
+    const done = turn
+      ? turn.done
+      : this.store.load(cid).then((s) => s.messages.find((m) => m.id === messageId) ?? s.messages[s.messages.length - 1]!);
     if (p.signal) {
       const onAbort = () => void this.stop(cid);
       if (p.signal.aborted) onAbort();
@@ -254,13 +272,25 @@ export class ChatService {
 
   #idle(conversationId: string): void {
     if (this.#closing) throw new VegaError('SHUTTING_DOWN', 'Vega is shutting down; no new answers are started.');
-    if (this.#turns.has(conversationId)) throw new VegaError('BAD_REQUEST', 'This conversation is still answering — stop it or wait for the answer to finish.');
+    if (this.#turns.has(conversationId))
+      throw new VegaError('BAD_REQUEST', 'This conversation is still answering — stop it or wait for the answer to finish.');
     if (!this.store.has(conversationId)) throw new VegaError('NOT_FOUND', 'That conversation does not exist (it may have been deleted).');
   }
 
   #start(conversationId: string, opts: { requestId?: string; onToken?: (t: string) => void }): Turn {
     const turn = new Turn(
-      { store: this.store, providers: this.#o.providers, tools: this.tools, emit: this.#o.emit, llm: this.#o.llm, logger: this.#o.logger, limits: this.#limits, window: this.#o.window, redact: this.#o.redact ?? ((t) => t), streamCut: this.#o.streamCut ?? ((t) => t.length) },
+      {
+        store: this.store,
+        providers: this.#o.providers,
+        tools: this.tools,
+        emit: this.#o.emit,
+        llm: this.#o.llm,
+        logger: this.#o.logger,
+        limits: this.#limits,
+        window: this.#o.window,
+        redact: this.#o.redact ?? ((t) => t),
+        streamCut: this.#o.streamCut ?? ((t) => t.length),
+      },
       conversationId,
       { requestId: opts.requestId ?? randomUUID(), onToken: opts.onToken },
     );

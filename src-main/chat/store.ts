@@ -97,7 +97,8 @@ export class HistoryStore {
   }
 
   async create(header: HeaderRecord): Promise<ConversationState> {
-    if (!ID_PATTERN.test(header.id) || this.#summaries.has(header.id)) throw new VegaError('BAD_REQUEST', 'That conversation id is taken or invalid.');
+    if (!ID_PATTERN.test(header.id) || this.#summaries.has(header.id))
+      throw new VegaError('BAD_REQUEST', 'That conversation id is taken or invalid.');
     return this.#serial(header.id, async () => {
       const file = this.#file(header.id);
       const line = JSON.stringify(header) + '\n';
@@ -145,7 +146,11 @@ export class HistoryStore {
         if (entry.size !== entry.validBytes) {
           // A torn line read from disk, or whatever a failed write left behind: cut before anything is added.
           const torn = Number.isFinite(entry.size);
-          if (torn) this.#logger.warn({ conversationId: id, cut: entry.size - entry.validBytes }, 'History: cutting a torn last line before appending');
+          if (torn)
+            this.#logger.warn(
+              { conversationId: id, cut: entry.size - entry.validBytes },
+              'History: cutting a torn last line before appending',
+            );
           await truncate(file, entry.validBytes);
           entry.size = entry.validBytes;
           if (torn) this.#report?.tornTailRepaired();
@@ -280,7 +285,10 @@ export class HistoryStore {
     });
     const validBytes = buf.lastIndexOf(0x0a) + 1;
     if (validBytes < buf.length) {
-      this.#logger.warn({ conversationId: id, bytes: buf.length - validBytes }, 'History: skipping a torn last line (an interrupted write)');
+      this.#logger.warn(
+        { conversationId: id, bytes: buf.length - validBytes },
+        'History: skipping a torn last line (an interrupted write)',
+      );
     }
     const state = replay(id, buf.subarray(0, validBytes).toString('utf8'), (line, lineNo) => {
       try {
@@ -317,7 +325,10 @@ export class HistoryStore {
           }
           this.#files.set(id, { size: st.size, mtimeMs: st.mtimeMs });
         } catch (err) {
-          this.#logger.warn({ file: name, err: err instanceof Error ? err.message : String(err) }, 'History: a conversation file cannot be read; it is left out of the list');
+          this.#logger.warn(
+            { file: name, err: err instanceof Error ? err.message : String(err) },
+            'History: a conversation file cannot be read; it is left out of the list',
+          );
         }
       }),
     );
@@ -335,10 +346,16 @@ export class HistoryStore {
       await truncate(file, validBytes);
     } catch (err) {
       // Left for the append, which cuts before it writes (the torn bytes are never read as a record).
-      this.#logger.warn({ conversationId: id, err: err instanceof Error ? err.message : String(err) }, 'History: could not cut a torn last line at start');
+      this.#logger.warn(
+        { conversationId: id, err: err instanceof Error ? err.message : String(err) },
+        'History: could not cut a torn last line at start',
+      );
       return stat(file);
     }
-    this.#logger.warn({ conversationId: id, cut: size - validBytes }, 'History: cut a torn last line at start (an interrupted write); every complete line is kept');
+    this.#logger.warn(
+      { conversationId: id, cut: size - validBytes },
+      'History: cut a torn last line at start (an interrupted write); every complete line is kept',
+    );
     this.#report?.tornTailRepaired();
     return stat(file);
   }
@@ -390,7 +407,10 @@ export class HistoryStore {
         await writeFile(tmp, JSON.stringify({ v: INDEX_VERSION, files }), { mode: PRIVATE_FILE_MODE });
         await rename(tmp, target);
       } catch (err) {
-        this.#logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'History: could not write the index (it is rebuilt at next start)');
+        this.#logger.warn(
+          { err: err instanceof Error ? err.message : String(err) },
+          'History: could not write the index (it is rebuilt at next start)',
+        );
       }
     });
     return this.#indexWrite;
@@ -423,7 +443,11 @@ async function syncDir(dir: string): Promise<void> {
  * Replay a file's complete lines into its state: the header first, then each
  * change in order. `parse` turns a line into a record, or undefined to skip it.
  */
-function replay(id: string, text: string, parse: (line: string, lineNo: number, started: boolean) => StoreRecord | undefined): ConversationState {
+function replay(
+  id: string,
+  text: string,
+  parse: (line: string, lineNo: number, started: boolean) => StoreRecord | undefined,
+): ConversationState {
   let state: ConversationState | undefined;
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {

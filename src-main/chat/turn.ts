@@ -109,7 +109,14 @@ export class Turn {
         toolCalls: result.calls.map((c): ToolCall => {
           const sendsTo = unseenTarget(tools, c.name, c.arguments, conv.messages);
           const needs = (tools.get(c.name)?.stateChanging ?? false) || sendsTo !== undefined;
-          return { id: newId(), name: c.name, arguments: c.arguments, needsConfirmation: needs, status: needs ? 'pending' : 'approved', ...(sendsTo && { sendsTo }) };
+          return {
+            id: newId(),
+            name: c.name,
+            arguments: c.arguments,
+            needsConfirmation: needs,
+            status: needs ? 'pending' : 'approved',
+            ...(sendsTo && { sendsTo }),
+          };
         }),
       };
       await this.#save(msg);
@@ -118,7 +125,14 @@ export class Turn {
         emit({ type: 'tool-call', conversationId: cid, messageId: msg.id, call });
         const final = await this.#handle(call, msg.id, started);
         msg = { ...msg, toolCalls: msg.toolCalls?.map((c) => (c.id === final.id ? final : c)) };
-        const toolMsg: ChatMessage = { id: newId(), role: 'tool', content: final.result ?? '', createdAt: new Date().toISOString(), toolCallId: final.id, requestId: this.requestId };
+        const toolMsg: ChatMessage = {
+          id: newId(),
+          role: 'tool',
+          content: final.result ?? '',
+          createdAt: new Date().toISOString(),
+          toolCallId: final.id,
+          requestId: this.requestId,
+        };
         // The result and the call's new status land in one write: a crash never leaves one without the other.
         await this.#save(toolMsg, msg);
         emit({ type: 'message', conversationId: cid, message: toolMsg });
@@ -137,7 +151,15 @@ export class Turn {
     const { providers, tools, emit, llm, logger } = this.#deps;
     const { model, provider: providerId, systemPrompt, numCtx, overflow } = conv.header;
     const cid = this.conversationId;
-    const draft: ChatMessage = { id, role: 'assistant', content: '', createdAt: new Date().toISOString(), model, provider: providerId, requestId: this.requestId };
+    const draft: ChatMessage = {
+      id,
+      role: 'assistant',
+      content: '',
+      createdAt: new Date().toISOString(),
+      model,
+      provider: providerId,
+      requestId: this.requestId,
+    };
     emit({ type: 'message', conversationId: cid, message: draft });
     const t0 = performance.now();
     let ttftMs: number | undefined;
@@ -187,7 +209,8 @@ export class Turn {
       if (this.signal.aborted || (err instanceof VegaError && err.code === 'ABORTED')) stopped = true;
       else {
         error = toErrorValue(err);
-        if (!(err instanceof VegaError)) logger.error({ err, conversationId: cid, requestId: this.requestId }, 'chat stream failed unexpectedly');
+        if (!(err instanceof VegaError))
+          logger.error({ err, conversationId: cid, requestId: this.requestId }, 'chat stream failed unexpectedly');
       }
     }
     out(scrub.end());
@@ -203,7 +226,10 @@ export class Turn {
       totalMs: round1(totalMs),
     });
     llm.record(compact({ ok: !error, provider: providerId, model, ttftMs, tokens: evalTokens, tokensPerSecond }));
-    logger.info({ conversationId: cid, requestId: this.requestId, provider: providerId, model, ...messageStats, stopped, error: error?.code }, 'chat answer finished');
+    logger.info(
+      { conversationId: cid, requestId: this.requestId, provider: providerId, model, ...messageStats, stopped, error: error?.code },
+      'chat answer finished',
+    );
     const message: ChatMessage = compact({ ...draft, content, stats: messageStats, partial: stopped || error ? true : undefined, error });
     return { message, calls, stopped, error };
   }
@@ -212,7 +238,11 @@ export class Turn {
     const { tools, emit, limits } = this.#deps;
     const tool = tools.get(call.name);
     // The model reads the result: a service that echoes a token must not hand it over.
-    const finish = (status: ToolCall['status'], result: string): ToolCall => ({ ...call, status, result: this.#deps.redact(result).slice(0, MAX_TOOL_RESULT_CHARS) });
+    const finish = (status: ToolCall['status'], result: string): ToolCall => ({
+      ...call,
+      status,
+      result: this.#deps.redact(result).slice(0, MAX_TOOL_RESULT_CHARS),
+    });
     if (!tool) return finish('failed', `There is no tool named "${call.name}".`);
     if (this.signal.aborted) return finish('failed', 'Stopped before it ran.');
     if (call.needsConfirmation) {
@@ -222,13 +252,23 @@ export class Turn {
       emit({ type: 'tool-call', conversationId: this.conversationId, messageId, call: { ...call, status: 'approved' } });
     }
     const remaining = limits.budgetMs - (performance.now() - started);
-    if (remaining <= 0) return finish('failed', `The tools' time for this answer (${Math.round(limits.budgetMs / 1000)} s) is spent; it was not run.`);
+    if (remaining <= 0)
+      return finish('failed', `The tools' time for this answer (${Math.round(limits.budgetMs / 1000)} s) is spent; it was not run.`);
     try {
       // A tool that ignores its signal must not hold the turn: the deadline ends the wait at the bound.
-      const out = await withDeadline(Math.ceil(remaining), (signal) => tool.run(call.arguments, { signal, requestId: this.requestId }), { signal: this.signal });
+      const out = await withDeadline(Math.ceil(remaining), (signal) => tool.run(call.arguments, { signal, requestId: this.requestId }), {
+        signal: this.signal,
+      });
       return finish('done', typeof out === 'string' ? out : JSON.stringify(out));
     } catch (err) {
-      const text = err instanceof DeadlineError ? 'The tool took too long.' : this.signal.aborted ? 'Stopped.' : err instanceof Error ? err.message : String(err);
+      const text =
+        err instanceof DeadlineError
+          ? 'The tool took too long.'
+          : this.signal.aborted
+            ? 'Stopped.'
+            : err instanceof Error
+              ? err.message
+              : String(err);
       return finish('failed', `Error: ${text}`);
     }
   }
@@ -266,7 +306,15 @@ export class Turn {
   #crashed(err: unknown): ChatMessage {
     this.#deps.logger.error({ err, conversationId: this.conversationId, requestId: this.requestId }, 'chat turn failed');
     const error = toErrorValue(err);
-    const message: ChatMessage = { id: this.messageId, role: 'assistant', content: '', createdAt: new Date().toISOString(), partial: true, error, requestId: this.requestId };
+    const message: ChatMessage = {
+      id: this.messageId,
+      role: 'assistant',
+      content: '',
+      createdAt: new Date().toISOString(),
+      partial: true,
+      error,
+      requestId: this.requestId,
+    };
     this.#deps.emit({ type: 'error', conversationId: this.conversationId, messageId: this.messageId, error });
     this.#deps.emit({ type: 'done', conversationId: this.conversationId, message });
     return message;

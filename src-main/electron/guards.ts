@@ -1,6 +1,13 @@
 import type { Logger } from '../engine/logger.js';
 import { APP_ORIGIN, isAppUrl } from './origin.js';
-import type { AppSurface, PermissionCheckHandler, PermissionRequestHandler, SessionSurface, ShellSurface, WebContentsSurface } from './surface.js';
+import type {
+  AppSurface,
+  PermissionCheckHandler,
+  PermissionRequestHandler,
+  SessionSurface,
+  ShellSurface,
+  WebContentsSurface,
+} from './surface.js';
 
 /**
  * The renderer shows model output (markdown, links) that nobody vetted, so

@@ -53,7 +53,15 @@ export async function startElectronHost(electron: ElectronSurface, opts: Electro
     vega = await createVegaApp({
       console: !app.isPackaged,
       defaultEnvFile: path.join(userData, '.env'),
-      appProcesses: () => app.getAppMetrics().map((m) => ({ pid: m.pid, type: m.type, cpuPercent: Math.round(m.cpu.percentCPUUsage * 10) / 10, memory: m.memory.workingSetSize * 1024 })),
+      appProcesses: () =>
+        app
+          .getAppMetrics()
+          .map((m) => ({
+            pid: m.pid,
+            type: m.type,
+            cpuPercent: Math.round(m.cpu.percentCPUUsage * 10) / 10,
+            memory: m.memory.workingSetSize * 1024,
+          })),
       ...opts.appOptions,
       host: 'electron',
       dataDir: opts.appOptions?.dataDir ?? userData,

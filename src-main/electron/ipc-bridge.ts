@@ -11,7 +11,10 @@ import type { InvokeEventSurface, IpcMainSurface, WindowSurface } from './surfac
  * (channel known, payload schema-checked, errors as `{code, message}`).
  */
 
-const FORBIDDEN: Envelope<never> = { ok: false, error: { code: 'FORBIDDEN_SENDER', message: 'This call did not come from the Vega window.' } };
+const FORBIDDEN: Envelope<never> = {
+  ok: false,
+  error: { code: 'FORBIDDEN_SENDER', message: 'This call did not come from the Vega window.' },
+};
 
 /**
  * A call is ours only if it comes from the main frame of our window while

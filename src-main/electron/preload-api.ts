@@ -20,7 +20,10 @@ export function ipcTransport(ipc: IpcRendererSurface): Transport {
     invoke: (channel, params, requestId) =>
       isCallName(channel)
         ? (ipc.invoke(channel, params, requestId) as Promise<Envelope<unknown>>)
-        : Promise.resolve({ ok: false, error: { code: 'UNKNOWN_CHANNEL', message: `There is no channel named ${JSON.stringify(String(channel).slice(0, 64))}.` } }),
+        : Promise.resolve({
+            ok: false,
+            error: { code: 'UNKNOWN_CHANNEL', message: `There is no channel named ${JSON.stringify(String(channel).slice(0, 64))}.` },
+          }),
     subscribe: (event, cb) => {
       if (!isEventName(event)) throw new TypeError(`There is no event named ${JSON.stringify(String(event).slice(0, 64))}.`);
       // The page gets the payload only, never the IPC event (sender, ports).

@@ -1,4 +1,11 @@
-import type { BrowserWindowConstructorOptions, CustomScheme, HandlerDetails, MenuItemConstructorOptions, RenderProcessGoneDetails, WindowOpenHandlerResponse } from 'electron';
+import type {
+  BrowserWindowConstructorOptions,
+  CustomScheme,
+  HandlerDetails,
+  MenuItemConstructorOptions,
+  RenderProcessGoneDetails,
+  WindowOpenHandlerResponse,
+} from 'electron';
 
 /**
  * The slice of Electron the glue uses, and nothing more. Only `main.ts` and
@@ -94,8 +101,18 @@ export interface ProtocolSurface {
   handle(scheme: string, handler: (request: Request) => Response | Promise<Response>): void;
 }
 
-export type PermissionRequestHandler = (webContents: unknown, permission: string, callback: (granted: boolean) => void, details: { readonly requestingUrl?: string; readonly isMainFrame?: boolean }) => void;
-export type PermissionCheckHandler = (webContents: unknown, permission: string, requestingOrigin: string, details: { readonly requestingUrl?: string; readonly isMainFrame?: boolean }) => boolean;
+export type PermissionRequestHandler = (
+  webContents: unknown,
+  permission: string,
+  callback: (granted: boolean) => void,
+  details: { readonly requestingUrl?: string; readonly isMainFrame?: boolean },
+) => void;
+export type PermissionCheckHandler = (
+  webContents: unknown,
+  permission: string,
+  requestingOrigin: string,
+  details: { readonly requestingUrl?: string; readonly isMainFrame?: boolean },
+) => boolean;
 
 export interface SessionSurface {
   setPermissionRequestHandler(handler: PermissionRequestHandler | null): void;

@@ -140,7 +140,10 @@ export class ConfigCache {
       this.#onLoad?.(config);
       return config;
     } catch (err) {
-      const error = err instanceof VegaError ? err : new VegaError('CONFIG_UNAVAILABLE', `Cannot read ${this.file}: ${(err as Error).message}`, { cause: err });
+      const error =
+        err instanceof VegaError
+          ? err
+          : new VegaError('CONFIG_UNAVAILABLE', `Cannot read ${this.file}: ${(err as Error).message}`, { cause: err });
       this.#lastError = error;
       this.#errors++;
       this.#onError?.(error);

@@ -71,7 +71,10 @@ export class Config {
   }
 
   list(key: ConfigKey | (string & {})): string[] {
-    return this.string(key).split(',').map((s) => s.trim()).filter(Boolean);
+    return this.string(key)
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
   }
 
   /**

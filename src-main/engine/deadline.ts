@@ -21,7 +21,11 @@ export interface DeadlineOptions<T> {
   readonly onLate?: (err: DeadlineError) => T | Promise<T>;
 }
 
-export async function withDeadline<T>(ms: number, work: (signal: AbortSignal) => Promise<T> | T, opts: DeadlineOptions<T> = {}): Promise<T> {
+export async function withDeadline<T>(
+  ms: number,
+  work: (signal: AbortSignal) => Promise<T> | T,
+  opts: DeadlineOptions<T> = {},
+): Promise<T> {
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   let onAbort: (() => void) | undefined;

@@ -158,7 +158,7 @@ class CountingHandler extends Decorator {
       ms: Math.round(ms * 10) / 10,
       bytes: this.#bytes,
       at: Date.now(),
-      error: error ? (error as NodeJS.ErrnoException).code ?? error.name : null,
+      error: error ? ((error as NodeJS.ErrnoException).code ?? error.name) : null,
     });
   }
 }

@@ -49,7 +49,7 @@ export class SecretScrubber {
         }
       }
     }
-    for (let moved = true; moved; ) {
+    for (let moved = true; moved;) {
       moved = false;
       for (const s of this.#secrets) {
         const i = text.indexOf(s, Math.max(0, cut - s.length + 1));
@@ -105,19 +105,47 @@ export interface VegaLogger {
 export const LOG_FILE_BYTES = 10 * 1024 * 1024;
 export const LOG_FILES_KEPT = 5;
 
-const REDACT_PATHS = ['*.apiKey', '*.token', '*.password', 'headers.authorization', 'headers["x-api-key"]', 'req.headers.authorization', 'req.headers["x-api-key"]'];
+const REDACT_PATHS = [
+  '*.apiKey',
+  '*.token',
+  '*.password',
+  'headers.authorization',
+  'headers["x-api-key"]',
+  'req.headers.authorization',
+  'req.headers["x-api-key"]',
+];
 
 export async function createLogger(opts: LoggerOptions): Promise<VegaLogger> {
   const dir = path.join(opts.dataDir, 'logs');
   await privateDir(dir, { contents: true });
   const scrubber = new SecretScrubber();
   // Synchronous writes: a line logged just before a crash is on disk.
-  const fileStream = await roll({ file: path.join(dir, 'vega'), extension: '.log', size: `${Math.max(1, Math.round((opts.fileBytes ?? LOG_FILE_BYTES) / 1024))}k`, limit: { count: LOG_FILES_KEPT - 1 }, sync: true, mkdir: true, mode: PRIVATE_FILE_MODE });
+  const fileStream = await roll({
+    file: path.join(dir, 'vega'),
+    extension: '.log',
+    size: `${Math.max(1, Math.round((opts.fileBytes ?? LOG_FILE_BYTES) / 1024))}k`,
+    limit: { count: LOG_FILES_KEPT - 1 },
+    sync: true,
+    mkdir: true,
+    mode: PRIVATE_FILE_MODE,
+  });
   let fileOpen = true;
   const toFile = { write: (line: string) => void (fileOpen && fileStream.write(line)) };
   const streams: pino.StreamEntry[] = [{ level: 'trace', stream: scrubbed(toFile, scrubber) }];
   if (opts.console) {
-    streams.push({ level: 'trace', stream: scrubbed(pretty({ sync: true, colorize: process.stdout.isTTY, ignore: 'pid,hostname,phase,step', singleLine: true, translateTime: 'HH:MM:ss' }), scrubber) });
+    streams.push({
+      level: 'trace',
+      stream: scrubbed(
+        pretty({
+          sync: true,
+          colorize: process.stdout.isTTY,
+          ignore: 'pid,hostname,phase,step',
+          singleLine: true,
+          translateTime: 'HH:MM:ss',
+        }),
+        scrubber,
+      ),
+    });
   }
   const logger = pino(
     { level: opts.level ?? 'info', redact: { paths: REDACT_PATHS, censor: '[redacted]' }, base: undefined },

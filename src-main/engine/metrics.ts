@@ -211,6 +211,12 @@ export class LlmMetrics {
   }
 
   stats(): LlmStats {
-    return { turns: this.turns, failed: this.failed, tokens: this.tokens, ttftMs: this.#ttft.summary(), lastTokensPerSecond: this.lastTokensPerSecond };
+    return {
+      turns: this.turns,
+      failed: this.failed,
+      tokens: this.tokens,
+      ttftMs: this.#ttft.summary(),
+      lastTokensPerSecond: this.lastTokensPerSecond,
+    };
   }
 }

@@ -3,7 +3,15 @@ import path from 'node:path';
 import type { Dispatcher } from 'undici';
 import { secretsIn } from '../../src-shared/config-keys.js';
 import { VegaError } from '../../src-shared/errors.js';
-import type { CleanupStepReport, HealthProblem, HealthReport, ManagerStats, OriginSnapshot, RecentRequest, ResourceSnapshot } from '../../src-shared/resources.js';
+import type {
+  CleanupStepReport,
+  HealthProblem,
+  HealthReport,
+  ManagerStats,
+  OriginSnapshot,
+  RecentRequest,
+  ResourceSnapshot,
+} from '../../src-shared/resources.js';
 import type { Config } from './config.js';
 import { ConfigCache } from './config-cache.js';
 import { defaultDataDir } from './data-dir.js';
@@ -187,13 +195,24 @@ export class ResourceManager {
     const httpClient = !this.#closed && !this.lifecycle.shuttingDown;
     const problems: HealthProblem[] = [];
     const cacheError = this.config.lastError;
-    if (cacheError) problems.push({ check: 'configCache', message: cacheError.message, fix: `Correct ${this.config.file}; the last good settings are used meanwhile.` });
+    if (cacheError)
+      problems.push({
+        check: 'configCache',
+        message: cacheError.message,
+        fix: `Correct ${this.config.file}; the last good settings are used meanwhile.`,
+      });
     const storage = this.storage.stats();
     if (storage.problem) problems.push({ check: 'storage', message: storage.problem, fix: storage.fix ?? '' });
     const status = !httpClient ? 'unhealthy' : problems.length ? 'degraded' : 'healthy';
     return {
       status,
-      checks: { healthy: status === 'healthy', httpClient, configCache: !cacheError, cleanupTasks: this.lifecycle.registered, storage: !storage.problem },
+      checks: {
+        healthy: status === 'healthy',
+        httpClient,
+        configCache: !cacheError,
+        cleanupTasks: this.lifecycle.registered,
+        storage: !storage.problem,
+      },
       problems,
       timestamp: new Date().toISOString(),
     };
@@ -228,7 +247,9 @@ export class ResourceManager {
       const p = pools[origin];
       out.push({
         origin,
-        pool: p ? { connected: p.connected, free: p.free, pending: p.pending, queued: p.queued, running: p.running, size: p.size } : IDLE_POOL,
+        pool: p
+          ? { connected: p.connected, free: p.free, pending: p.pending, queued: p.queued, running: p.running, size: p.size }
+          : IDLE_POOL,
         requests: o.requests,
         failed: o.failed,
         inFlight: o.inFlight,

@@ -72,7 +72,10 @@ function label(range: string): string {
 
 /** The hostname as a bare name or address: URL keeps IPv6 in brackets. */
 export function bareHost(hostname: string): string {
-  return hostname.replace(/^\[(.*)\]$/, '$1').replace(/\.$/, '').toLowerCase();
+  return hostname
+    .replace(/^\[(.*)\]$/, '$1')
+    .replace(/\.$/, '')
+    .toLowerCase();
 }
 
 export function isAllowedHost(hostname: string, allowHosts: readonly string[]): boolean {
@@ -108,7 +111,10 @@ export async function checkedAddresses(url: URL, resolver: Resolver, allowHosts:
       const why = blockedReason(a);
       if (why === undefined) continue;
       const resolved = a === host ? `${host} is` : `${host} resolves to ${a},`;
-      throw new VegaError('BAD_REQUEST', `Refused to fetch ${url.origin}: ${resolved} ${why}. Web fetch only reaches public addresses; add the host to VEGA_FETCH_ALLOW_HOSTS to allow it.`);
+      throw new VegaError(
+        'BAD_REQUEST',
+        `Refused to fetch ${url.origin}: ${resolved} ${why}. Web fetch only reaches public addresses; add the host to VEGA_FETCH_ALLOW_HOSTS to allow it.`,
+      );
     }
   }
   return addresses;

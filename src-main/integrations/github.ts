@@ -14,7 +14,10 @@ const MAX_BODY_CHARS = 6_000;
 const MAX_COMMENT_CHARS = 1_500;
 const MAX_COMMENTS = 30;
 // GitHub names: letters, digits, '-', '_', '.'; '.' and '..' alone would move the URL path.
-const NAME = z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/).refine((s) => s !== '.' && s !== '..', 'not a name');
+const NAME = z
+  .string()
+  .regex(/^[A-Za-z0-9_.-]{1,100}$/)
+  .refine((s) => s !== '.' && s !== '..', 'not a name');
 
 export interface GitHubOptions {
   /** API base (tests, GitHub Enterprise): default https://api.github.com/. */
@@ -55,18 +58,26 @@ export function createGitHub(rm: ResourceManager, opts: GitHubOptions = {}): Int
   }
 
   async function searchRepos(query: string, limit: number, ctx: Partial<ToolContext> = {}): Promise<string> {
-    const data = parseJson<{ total_count?: number; items?: Repo[] }>(await get('search/repositories', { q: query, per_page: String(limit) }, deadline(rm, ctx.signal), ctx.requestId), SERVICE);
+    const data = parseJson<{ total_count?: number; items?: Repo[] }>(
+      await get('search/repositories', { q: query, per_page: String(limit) }, deadline(rm, ctx.signal), ctx.requestId),
+      SERVICE,
+    );
     const items = Array.isArray(data.items) ? data.items : [];
     if (items.length === 0) return `No repositories match "${query}".`;
     const lines = items.map((r) => {
-      const facts = [r.language, `★ ${r.stargazers_count ?? 0}`, r.updated_at ? `updated ${r.updated_at.slice(0, 10)}` : null].filter(Boolean).join(', ');
+      const facts = [r.language, `★ ${r.stargazers_count ?? 0}`, r.updated_at ? `updated ${r.updated_at.slice(0, 10)}` : null]
+        .filter(Boolean)
+        .join(', ');
       return `${r.full_name} (${facts})\n   ${r.html_url}${r.description ? `\n   ${r.description}` : ''}`;
     });
     return `${data.total_count ?? items.length} repositories; the first ${items.length}:\n${lines.join('\n')}`;
   }
 
   async function searchIssues(query: string, limit: number, ctx: Partial<ToolContext> = {}): Promise<string> {
-    const data = parseJson<{ total_count?: number; items?: Issue[] }>(await get('search/issues', { q: query, per_page: String(limit) }, deadline(rm, ctx.signal), ctx.requestId), SERVICE);
+    const data = parseJson<{ total_count?: number; items?: Issue[] }>(
+      await get('search/issues', { q: query, per_page: String(limit) }, deadline(rm, ctx.signal), ctx.requestId),
+      SERVICE,
+    );
     const items = Array.isArray(data.items) ? data.items : [];
     if (items.length === 0) return `No issues or pull requests match "${query}".`;
     const lines = items.map((i) => {
@@ -80,9 +91,17 @@ export function createGitHub(rm: ResourceManager, opts: GitHubOptions = {}): Int
   async function readIssue(owner: string, repo: string, number: number, ctx: Partial<ToolContext> = {}): Promise<string> {
     const sig = deadline(rm, ctx.signal);
     const path = `repos/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}/issues/${number}`;
-    const issue = parseJson<Issue & { body?: string | null; created_at?: string; labels?: { name?: string }[] }>(await get(path, {}, sig, ctx.requestId), SERVICE);
-    const comments = issue.comments ? parseJson<Comment[]>(await get(`${path}/comments`, { per_page: String(MAX_COMMENTS) }, sig, ctx.requestId), SERVICE) : [];
-    const labels = (issue.labels ?? []).map((l) => l.name).filter(Boolean).join(', ');
+    const issue = parseJson<Issue & { body?: string | null; created_at?: string; labels?: { name?: string }[] }>(
+      await get(path, {}, sig, ctx.requestId),
+      SERVICE,
+    );
+    const comments = issue.comments
+      ? parseJson<Comment[]>(await get(`${path}/comments`, { per_page: String(MAX_COMMENTS) }, sig, ctx.requestId), SERVICE)
+      : [];
+    const labels = (issue.labels ?? [])
+      .map((l) => l.name)
+      .filter(Boolean)
+      .join(', ');
     const head = [
       `${owner}/${repo}#${number}: ${issue.title} [${issue.pull_request ? 'PR' : 'issue'}, ${issue.state}]`,
       `by ${issue.user?.login ?? '?'} on ${issue.created_at?.slice(0, 10) ?? '?'}${labels ? `; labels: ${labels}` : ''}`,
@@ -92,7 +111,9 @@ export function createGitHub(rm: ResourceManager, opts: GitHubOptions = {}): Int
     ];
     const list = Array.isArray(comments) ? comments : [];
     const more = (issue.comments ?? 0) > list.length ? `\n(${(issue.comments ?? 0) - list.length} later comments not shown)` : '';
-    const shown = list.map((c) => `--- ${c.user?.login ?? '?'} on ${c.created_at?.slice(0, 10) ?? '?'}:\n${cut(c.body ?? '', MAX_COMMENT_CHARS)}`);
+    const shown = list.map(
+      (c) => `--- ${c.user?.login ?? '?'} on ${c.created_at?.slice(0, 10) ?? '?'}:\n${cut(c.body ?? '', MAX_COMMENT_CHARS)}`,
+    );
     return [...head, ...(shown.length ? ['', `${issue.comments} comments:`, ...shown] : [])].join('\n') + more;
   }
 
@@ -113,7 +134,11 @@ export function createGitHub(rm: ResourceManager, opts: GitHubOptions = {}): Int
     defineTool({
       name: 'github_read_issue',
       description: 'Read a GitHub issue or pull request with its comments.',
-      schema: z.object({ owner: NAME.describe('Repository owner, e.g. "nodejs".'), repo: NAME.describe('Repository name, e.g. "undici".'), number: z.coerce.number().int().min(1).describe('Issue or PR number.') }),
+      schema: z.object({
+        owner: NAME.describe('Repository owner, e.g. "nodejs".'),
+        repo: NAME.describe('Repository name, e.g. "undici".'),
+        number: z.coerce.number().int().min(1).describe('Issue or PR number.'),
+      }),
       run: ({ owner, repo, number }, ctx) => stats.track(() => readIssue(owner, repo, number, ctx)),
     }),
   ];
@@ -188,7 +213,11 @@ function failure(reply: Reply, rate: RateLimitInfo | undefined, withToken: boole
     return new VegaError('PROVIDER_ERROR', `GitHub asks Vega to slow down (secondary rate limit); ${when}.`);
   }
   if (s === 401) return new VegaError('UNAUTHORIZED', 'GitHub refused the token (401): check GITHUB_TOKEN, or sign in with GitHub again.');
-  if (s === 404) return new VegaError('NOT_FOUND', `GitHub found nothing there (404)${withToken ? '' : '; if it is private, set GITHUB_TOKEN or sign in with GitHub'}.`);
+  if (s === 404)
+    return new VegaError(
+      'NOT_FOUND',
+      `GitHub found nothing there (404)${withToken ? '' : '; if it is private, set GITHUB_TOKEN or sign in with GitHub'}.`,
+    );
   if (s === 422) return new VegaError('BAD_REQUEST', `GitHub could not run that query: ${message}.`);
   return statusError(SERVICE, reply, message);
 }

@@ -24,12 +24,20 @@ interface EntityState {
 export function createHomeAssistant(rm: ResourceManager): Integration {
   const stats = new CallStats('home-assistant');
 
-  async function call(method: 'GET' | 'POST', path: string, signal: AbortSignal, opts: { body?: unknown; maxBytes?: number; requestId?: string } = {}): Promise<Reply> {
+  async function call(
+    method: 'GET' | 'POST',
+    path: string,
+    signal: AbortSignal,
+    opts: { body?: unknown; maxBytes?: number; requestId?: string } = {},
+  ): Promise<Reply> {
     const config = await rm.config.get();
     const base = config.url('HOME_ASSISTANT_URL');
     const token = config.string('HOME_ASSISTANT_TOKEN');
     if (!base || !token) {
-      throw new VegaError('CONFIG_INVALID', 'Home Assistant is not set up: set HOME_ASSISTANT_URL and HOME_ASSISTANT_TOKEN (a long-lived access token from your Home Assistant profile) in Settings.');
+      throw new VegaError(
+        'CONFIG_INVALID',
+        'Home Assistant is not set up: set HOME_ASSISTANT_URL and HOME_ASSISTANT_TOKEN (a long-lived access token from your Home Assistant profile) in Settings.',
+      );
     }
     const reply = await send(rm, SERVICE, {
       method,
@@ -37,12 +45,19 @@ export function createHomeAssistant(rm: ResourceManager): Integration {
       signal,
       requestId: opts.requestId,
       maxBytes: opts.maxBytes,
-      headers: { authorization: `Bearer ${token}`, accept: 'application/json', ...(opts.body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        authorization: `Bearer ${token}`,
+        accept: 'application/json',
+        ...(opts.body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
     });
     stats.noteHttpStatus(reply.status);
     if (reply.status === 401 || reply.status === 403) {
-      throw new VegaError('UNAUTHORIZED', `Home Assistant refused the token (HTTP ${reply.status}): check HOME_ASSISTANT_TOKEN; make a new long-lived access token on your profile page if it was revoked.`);
+      throw new VegaError(
+        'UNAUTHORIZED',
+        `Home Assistant refused the token (HTTP ${reply.status}): check HOME_ASSISTANT_TOKEN; make a new long-lived access token on your profile page if it was revoked.`,
+      );
     }
     return reply;
   }
@@ -68,20 +83,33 @@ export function createHomeAssistant(rm: ResourceManager): Integration {
     return lines.slice(0, MAX_ENTITIES).join('\n') + more;
   }
 
-  async function callService(domain: string, service: string, data: Record<string, unknown>, ctx: Partial<ToolContext> = {}): Promise<string> {
-    const reply = await call('POST', `api/services/${domain}/${service}`, deadline(rm, ctx.signal), { body: data, requestId: ctx.requestId });
-    if (reply.status === 400) throw new VegaError('BAD_REQUEST', `Home Assistant rejected ${domain}.${service}: ${errorField(reply.text()) || 'invalid data'}.`);
+  async function callService(
+    domain: string,
+    service: string,
+    data: Record<string, unknown>,
+    ctx: Partial<ToolContext> = {},
+  ): Promise<string> {
+    const reply = await call('POST', `api/services/${domain}/${service}`, deadline(rm, ctx.signal), {
+      body: data,
+      requestId: ctx.requestId,
+    });
+    if (reply.status === 400)
+      throw new VegaError('BAD_REQUEST', `Home Assistant rejected ${domain}.${service}: ${errorField(reply.text()) || 'invalid data'}.`);
     if (reply.status === 404) throw new VegaError('NOT_FOUND', `Home Assistant has no service ${domain}.${service}.`);
     if (reply.status !== 200) throw statusError(SERVICE, reply, errorField(reply.text()));
     const changed = parseJson<unknown>(reply, SERVICE);
     const list = Array.isArray(changed) ? (changed as EntityState[]).filter((s) => typeof s.entity_id === 'string') : [];
     if (list.length === 0) return `Called ${domain}.${service}; no entity changed state.`;
-    return `Called ${domain}.${service}. Now: ${list.slice(0, 20).map((s) => `${s.entity_id as string} = ${String(s.state)}`).join(', ')}`;
+    return `Called ${domain}.${service}. Now: ${list
+      .slice(0, 20)
+      .map((s) => `${s.entity_id as string} = ${String(s.state)}`)
+      .join(', ')}`;
   }
 
   const list = defineTool({
     name: 'home_assistant_list_entities',
-    description: "List Home Assistant entities with their current state (e.g. light.kitchen = on). Filter by domain (light, switch, sensor, climate, …) or a search text.",
+    description:
+      'List Home Assistant entities with their current state (e.g. light.kitchen = on). Filter by domain (light, switch, sensor, climate, …) or a search text.',
     schema: z.object({
       domain: z.string().regex(NAME).optional().describe('Only entities of this domain, e.g. "light".'),
       search: z.string().max(100).optional().describe('Only entities whose id or name contains this text.'),
@@ -91,12 +119,16 @@ export function createHomeAssistant(rm: ResourceManager): Integration {
 
   const act = defineTool({
     name: 'home_assistant_call_service',
-    description: 'Call a Home Assistant service to change something, e.g. domain "light", service "turn_on", entity_id "light.kitchen". The user confirms before it runs.',
+    description:
+      'Call a Home Assistant service to change something, e.g. domain "light", service "turn_on", entity_id "light.kitchen". The user confirms before it runs.',
     stateChanging: true,
     schema: z.object({
       domain: z.string().regex(NAME).describe('Service domain, e.g. "light".'),
       service: z.string().regex(NAME).describe('Service name, e.g. "turn_on".'),
-      entity_id: z.union([z.string().max(255), z.array(z.string().max(255)).max(50)]).optional().describe('The entity or entities to act on.'),
+      entity_id: z
+        .union([z.string().max(255), z.array(z.string().max(255)).max(50)])
+        .optional()
+        .describe('The entity or entities to act on.'),
       data: z.record(z.string(), z.unknown()).optional().describe('Extra service data, e.g. {"brightness_pct": 50}.'),
     }),
     run: ({ domain, service, entity_id, data }, ctx) =>

@@ -96,7 +96,8 @@ async function checkHealth(i: Integration, bound: number): Promise<ProviderHealt
     return { ...base, configured: false, reachable: false, latencyMs: null, lastError: messageOf(err) };
   }
   if (!configured) return { ...base, configured, reachable: false, latencyMs: null, lastError: null };
-  if (!i.probe || (i.shouldProbe && !(await i.shouldProbe().catch(() => false)))) return { ...base, configured, reachable: true, latencyMs: null, lastError: null };
+  if (!i.probe || (i.shouldProbe && !(await i.shouldProbe().catch(() => false))))
+    return { ...base, configured, reachable: true, latencyMs: null, lastError: null };
   return { ...base, configured, ...(await probe(bound, async (signal) => i.probe?.(signal))) };
 }
 

@@ -59,16 +59,33 @@ export function createSlack(rm: ResourceManager, opts: SlackOptions = {}): Integ
   const base = new URL(opts.apiUrl ?? SLACK_API_URL);
   const sleep = opts.sleep ?? realSleep;
 
-  async function api(method: 'GET' | 'POST', name: string, params: Record<string, unknown>, signal: AbortSignal, requestId?: string): Promise<SlackReply> {
+  async function api(
+    method: 'GET' | 'POST',
+    name: string,
+    params: Record<string, unknown>,
+    signal: AbortSignal,
+    requestId?: string,
+  ): Promise<SlackReply> {
     const token = (await rm.config.get()).string('SLACK_BOT_TOKEN');
-    if (!token) throw new VegaError('CONFIG_INVALID', 'Slack is not set up: set SLACK_BOT_TOKEN (the bot token of your Slack app, xoxb-…) in Settings.');
+    if (!token)
+      throw new VegaError(
+        'CONFIG_INVALID',
+        'Slack is not set up: set SLACK_BOT_TOKEN (the bot token of your Slack app, xoxb-…) in Settings.',
+      );
     const url = joinUrl(base, name);
     if (method === 'GET') for (const [k, v] of Object.entries(params)) url.searchParams.set(k, String(v));
     const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: 'application/json' };
     if (method === 'POST') headers['content-type'] = 'application/json; charset=utf-8';
     // A 429 means Slack did not act on the call, so repeating it (even a post) is safe.
     for (let attempt = 0; attempt < 2; attempt++) {
-      const reply = await send(rm, SERVICE, { method, url, signal, requestId, headers, body: method === 'POST' ? JSON.stringify(params) : undefined });
+      const reply = await send(rm, SERVICE, {
+        method,
+        url,
+        signal,
+        requestId,
+        headers,
+        body: method === 'POST' ? JSON.stringify(params) : undefined,
+      });
       stats.noteHttpStatus(reply.status);
       if (reply.status === 429) {
         const after = retryAfterSeconds(reply.headers);
@@ -88,12 +105,24 @@ export function createSlack(rm: ResourceManager, opts: SlackOptions = {}): Integ
   }
 
   async function listChannels(limit: number, ctx: Partial<ToolContext> = {}): Promise<string> {
-    const data = await api('GET', 'conversations.list', { limit, exclude_archived: true, types: 'public_channel,private_channel' }, deadline(rm, ctx.signal), ctx.requestId);
+    const data = await api(
+      'GET',
+      'conversations.list',
+      { limit, exclude_archived: true, types: 'public_channel,private_channel' },
+      deadline(rm, ctx.signal),
+      ctx.requestId,
+    );
     const channels = Array.isArray(data.channels) ? (data.channels as Channel[]) : [];
     if (channels.length === 0) return 'The bot sees no channels.';
     return channels
       .map((c) => {
-        const facts = [c.is_private ? 'private' : 'public', c.is_member ? 'bot is a member' : 'bot not a member', c.num_members !== undefined ? `${c.num_members} members` : null].filter(Boolean).join(', ');
+        const facts = [
+          c.is_private ? 'private' : 'public',
+          c.is_member ? 'bot is a member' : 'bot not a member',
+          c.num_members !== undefined ? `${c.num_members} members` : null,
+        ]
+          .filter(Boolean)
+          .join(', ');
         const topic = c.topic?.value || c.purpose?.value;
         return `#${c.name} (${c.id}; ${facts})${topic ? ` — ${topic.slice(0, 120)}` : ''}`;
       })
@@ -146,7 +175,21 @@ interface Channel {
 }
 
 function slackCode(error: string | undefined): 'UNAUTHORIZED' | 'NOT_FOUND' | 'PROVIDER_ERROR' {
-  if (error && ['invalid_auth', 'not_authed', 'account_inactive', 'token_revoked', 'token_expired', 'missing_scope', 'not_in_channel', 'restricted_action', 'team_access_not_granted'].includes(error)) return 'UNAUTHORIZED';
+  if (
+    error &&
+    [
+      'invalid_auth',
+      'not_authed',
+      'account_inactive',
+      'token_revoked',
+      'token_expired',
+      'missing_scope',
+      'not_in_channel',
+      'restricted_action',
+      'team_access_not_granted',
+    ].includes(error)
+  )
+    return 'UNAUTHORIZED';
   if (error === 'channel_not_found') return 'NOT_FOUND';
   return 'PROVIDER_ERROR';
 }

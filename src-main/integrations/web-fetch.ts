@@ -38,11 +38,19 @@ export interface FetchedPage {
  * server name), so a DNS answer that changes between check and connect is
  * never used. All on the engine's pooled client.
  */
-export function createWebFetch(rm: ResourceManager, opts: WebFetchOptions = {}): Integration & { fetchText(url: string, call?: Partial<ToolContext>): Promise<FetchedPage> } {
+export function createWebFetch(
+  rm: ResourceManager,
+  opts: WebFetchOptions = {},
+): Integration & { fetchText(url: string, call?: Partial<ToolContext>): Promise<FetchedPage> } {
   const stats = new CallStats('web-fetch');
   const resolver = opts.resolver ?? systemResolver;
 
-  async function openPinned(url: URL, allowHosts: readonly string[], signal: AbortSignal, requestId?: string): Promise<Dispatcher.ResponseData> {
+  async function openPinned(
+    url: URL,
+    allowHosts: readonly string[],
+    signal: AbortSignal,
+    requestId?: string,
+  ): Promise<Dispatcher.ResponseData> {
     const service: ServiceInfo = { name: url.host };
     const addresses = await checkedAddresses(url, resolver, allowHosts);
     let unreachable: unknown;
@@ -86,7 +94,11 @@ export function createWebFetch(rm: ResourceManager, opts: WebFetchOptions = {}):
         const location = header(res.headers, 'location');
         await drain(res.body);
         if (!location) throw new VegaError('PROVIDER_ERROR', `${url.href} redirected (HTTP ${res.statusCode}) without saying where to.`);
-        if (hop >= MAX_REDIRECTS) throw new VegaError('PROVIDER_ERROR', `${parseTarget(raw).href} redirected more than ${MAX_REDIRECTS} times; Vega stopped following.`);
+        if (hop >= MAX_REDIRECTS)
+          throw new VegaError(
+            'PROVIDER_ERROR',
+            `${parseTarget(raw).href} redirected more than ${MAX_REDIRECTS} times; Vega stopped following.`,
+          );
         url = parseTarget(new URL(location, url).href);
         continue;
       }
@@ -97,7 +109,10 @@ export function createWebFetch(rm: ResourceManager, opts: WebFetchOptions = {}):
       const type = (header(res.headers, 'content-type') ?? '').split(';')[0]!.trim().toLowerCase();
       if (!TEXT_TYPES.has(type)) {
         discard(res.body);
-        throw new VegaError('BAD_REQUEST', `${url.href} is ${type ? `"${type}"` : 'of no stated type'}, not text: web fetch reads HTML, plain text and JSON only.`);
+        throw new VegaError(
+          'BAD_REQUEST',
+          `${url.href} is ${type ? `"${type}"` : 'of no stated type'}, not text: web fetch reads HTML, plain text and JSON only.`,
+        );
       }
       const { body } = await readReply(res, peerOf(rm, { name: url.host }, url), { maxBytes: FETCH_BODY_LIMIT, signal: sig });
       const decoded = decode(body, header(res.headers, 'content-type') ?? '', type);
@@ -147,7 +162,8 @@ export function parseTarget(raw: string): URL {
 function pageStatusError(url: URL, res: Dispatcher.ResponseData): VegaError {
   const s = res.statusCode;
   if (s === 404 || s === 410) return new VegaError('NOT_FOUND', `There is no page at ${url.href} (HTTP ${s}).`);
-  if (s === 401 || s === 403) return new VegaError('UNAUTHORIZED', `${url.host} refused to show ${url.href} (HTTP ${s}); it may need a sign-in.`);
+  if (s === 401 || s === 403)
+    return new VegaError('UNAUTHORIZED', `${url.host} refused to show ${url.href} (HTTP ${s}); it may need a sign-in.`);
   return statusError({ name: url.host }, { status: s, headers: res.headers });
 }
 

@@ -21,18 +21,25 @@ interface SearxngReply {
 }
 
 /** Web search through the person's SearXNG instance (`GET /search?q=…&format=json`). */
-export function createWebSearch(rm: ResourceManager): Integration & { search(query: string, limit?: number, call?: Partial<ToolContext>): Promise<SearchResult[]> } {
+export function createWebSearch(
+  rm: ResourceManager,
+): Integration & { search(query: string, limit?: number, call?: Partial<ToolContext>): Promise<SearchResult[]> } {
   const stats = new CallStats('web-search');
 
   async function endpoint(path: string): Promise<URL> {
     const url = (await rm.config.get()).url('SEARXNG_URL');
-    if (!url) throw new VegaError('CONFIG_INVALID', 'Web search is not set up: set SEARXNG_URL to a SearXNG instance (with the json format enabled) in Settings.');
+    if (!url)
+      throw new VegaError(
+        'CONFIG_INVALID',
+        'Web search is not set up: set SEARXNG_URL to a SearXNG instance (with the json format enabled) in Settings.',
+      );
     return joinUrl(url, path);
   }
 
   function failure(reply: Reply): VegaError {
     // SearXNG answers 403 when the json output format is not enabled.
-    if (reply.status === 403) return new VegaError('UNAUTHORIZED', 'SearXNG refused to answer in JSON (403): add "json" to search.formats in its settings.yml.');
+    if (reply.status === 403)
+      return new VegaError('UNAUTHORIZED', 'SearXNG refused to answer in JSON (403): add "json" to search.formats in its settings.yml.');
     return statusError(SERVICE, reply, reply.text().slice(0, 200));
   }
 
@@ -40,7 +47,12 @@ export function createWebSearch(rm: ResourceManager): Integration & { search(que
     const url = await endpoint('search');
     url.searchParams.set('q', query);
     url.searchParams.set('format', 'json');
-    const reply = await send(rm, SERVICE, { url, signal: deadline(rm, call.signal), requestId: call.requestId, headers: { accept: 'application/json' } });
+    const reply = await send(rm, SERVICE, {
+      url,
+      signal: deadline(rm, call.signal),
+      requestId: call.requestId,
+      headers: { accept: 'application/json' },
+    });
     stats.noteHttpStatus(reply.status);
     if (reply.status !== 200) throw failure(reply);
     const data = parseJson<SearxngReply>(reply, SERVICE);
@@ -48,7 +60,11 @@ export function createWebSearch(rm: ResourceManager): Integration & { search(que
     return data.results
       .filter((r) => typeof r.url === 'string')
       .slice(0, limit)
-      .map((r) => ({ title: str(r.title) || (r.url as string), url: r.url as string, snippet: str(r.content).replace(/\s+/g, ' ').trim().slice(0, 400) }));
+      .map((r) => ({
+        title: str(r.title) || (r.url as string),
+        url: r.url as string,
+        snippet: str(r.content).replace(/\s+/g, ' ').trim().slice(0, 400),
+      }));
   }
 
   const tool = defineTool({

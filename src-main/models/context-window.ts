@@ -63,7 +63,8 @@ export class ContextWindow {
     const limit = numCtx ?? (await this.#limitOf(s.provider, s.model).catch(() => null));
     if (!limit) return { messages, numCtx };
     const { messages: fitted, dropped } = fitToBudget(messages, historyBudget(limit));
-    if (dropped) this.#logger.debug({ model: s.model, limit, dropped }, `Context: the ${dropped} oldest turns left out to fit ${limit} tokens`);
+    if (dropped)
+      this.#logger.debug({ model: s.model, limit, dropped }, `Context: the ${dropped} oldest turns left out to fit ${limit} tokens`);
     return { messages: fitted, numCtx };
   }
 }

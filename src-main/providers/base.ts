@@ -183,7 +183,12 @@ export abstract class HttpProvider implements LlmProvider {
   protected async callJson(
     path: string,
     timeoutMs: number,
-    opts: { readonly method?: 'GET' | 'POST' | 'DELETE'; readonly body?: unknown; readonly model?: string; readonly signal?: AbortSignal } = {},
+    opts: {
+      readonly method?: 'GET' | 'POST' | 'DELETE';
+      readonly body?: unknown;
+      readonly model?: string;
+      readonly signal?: AbortSignal;
+    } = {},
   ): Promise<unknown> {
     const s = await this.settings();
     const { signal, model } = opts;

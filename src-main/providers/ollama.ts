@@ -71,7 +71,10 @@ export class OllamaProvider extends HttpProvider {
       prompt_eval_count?: number;
     };
     if (!Array.isArray(data.embeddings) || data.embeddings.length !== input.length)
-      throw new VegaError('PROVIDER_ERROR', `Ollama answered the embedding call without one vector per input — is "${model}" an embedding model?`);
+      throw new VegaError(
+        'PROVIDER_ERROR',
+        `Ollama answered the embedding call without one vector per input — is "${model}" an embedding model?`,
+      );
     return { vectors: data.embeddings, promptTokens: data.prompt_eval_count };
   }
 
@@ -116,10 +119,18 @@ export class OllamaProvider extends HttpProvider {
 
   /** /api/show: the model's details, its maximum context and what it can do. */
   async show(name: string, signal?: AbortSignal): Promise<ModelDetails> {
-    const data = (await this.callJson('api/show', MANAGE_TIMEOUT_MS, { method: 'POST', body: { model: name }, model: name, signal })) as ShowAnswer;
+    const data = (await this.callJson('api/show', MANAGE_TIMEOUT_MS, {
+      method: 'POST',
+      body: { model: name },
+      model: name,
+      signal,
+    })) as ShowAnswer;
     const info = data.model_info ?? {};
     const arch = info['general.architecture'];
-    const lengthKey = typeof arch === 'string' && `${arch}.context_length` in info ? `${arch}.context_length` : Object.keys(info).find((k) => k.endsWith('.context_length'));
+    const lengthKey =
+      typeof arch === 'string' && `${arch}.context_length` in info
+        ? `${arch}.context_length`
+        : Object.keys(info).find((k) => k.endsWith('.context_length'));
     const length = lengthKey === undefined ? undefined : info[lengthKey];
     const numCtx = /^num_ctx\s+(\d+)/m.exec(data.parameters ?? '')?.[1];
     return {
@@ -146,7 +157,11 @@ export class OllamaProvider extends HttpProvider {
 
   /** Let go of the model's memory now (`keep_alive: 0`). */
   async unload(name: string): Promise<void> {
-    await this.callJson('api/generate', MANAGE_TIMEOUT_MS, { method: 'POST', body: { model: name, keep_alive: 0, stream: false }, model: name });
+    await this.callJson('api/generate', MANAGE_TIMEOUT_MS, {
+      method: 'POST',
+      body: { model: name, keep_alive: 0, stream: false },
+      model: name,
+    });
   }
 
   /**
@@ -176,7 +191,12 @@ export class OllamaProvider extends HttpProvider {
       for await (const chunk of res.body) yield* decoder.push(chunk as Buffer);
       yield* decoder.end();
     } catch (err) {
-      if (err instanceof SyntaxError) throw new VegaError('PROVIDER_ERROR', `Ollama sent a pull progress line that is not JSON (${err.message}) — is OLLAMA_HOST the right address?`, { cause: err });
+      if (err instanceof SyntaxError)
+        throw new VegaError(
+          'PROVIDER_ERROR',
+          `Ollama sent a pull progress line that is not JSON (${err.message}) — is OLLAMA_HOST the right address?`,
+          { cause: err },
+        );
       throw transportError(err, s.peer, 'stream', signal);
     } finally {
       discard(res.body);

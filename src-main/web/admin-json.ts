@@ -115,7 +115,16 @@ export function statsJson(s: ResourceSnapshot, timestamp: string, integrations: 
       last_http_status: i.lastHttpStatus,
       last_error: i.lastError,
       last_call_at: i.lastCallAt,
-      ...(i.rateLimit ? { rate_limit: { limit: i.rateLimit.limit, remaining: i.rateLimit.remaining, reset_at: i.rateLimit.resetAt, resource: i.rateLimit.resource } } : {}),
+      ...(i.rateLimit
+        ? {
+            rate_limit: {
+              limit: i.rateLimit.limit,
+              remaining: i.rateLimit.remaining,
+              reset_at: i.rateLimit.resetAt,
+              resource: i.rateLimit.resource,
+            },
+          }
+        : {}),
     })),
     ...(s.mcp ? { mcp: mcpJson(s.mcp) } : {}),
     endpoints: (s.endpoints ?? []).map(endpointJson),

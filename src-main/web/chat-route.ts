@@ -35,14 +35,24 @@ export async function handleChatRoute(app: VegaApp, req: IncomingMessage, res: S
   const parsed = ChatRequest.safeParse(await readJsonBody(req));
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new HttpError(400, 'BAD_REQUEST', `Invalid /chat body${issue?.path.length ? ` at ${issue.path.join('.')}` : ''}: ${issue?.message ?? 'rejected'}.`);
+    throw new HttpError(
+      400,
+      'BAD_REQUEST',
+      `Invalid /chat body${issue?.path.length ? ` at ${issue.path.join('.')}` : ''}: ${issue?.message ?? 'rejected'}.`,
+    );
   }
   const body = parsed.data;
   // A client that hangs up stops the answer; its partial text is kept.
   const hangup = hangupSignal(res);
   let completion;
   try {
-    completion = await app.chat.service.complete({ prompt: body.prompt, model: body.model, conversationId: body.conversation_id, requestId, signal: hangup });
+    completion = await app.chat.service.complete({
+      prompt: body.prompt,
+      model: body.model,
+      conversationId: body.conversation_id,
+      requestId,
+      signal: hangup,
+    });
   } catch (err) {
     throw asHttpError(err);
   }
@@ -91,5 +101,3 @@ function asHttpError(err: unknown): HttpError {
   const v = toErrorValue(err);
   return new HttpError(500, v.code, v.message);
 }
-
-

@@ -67,59 +67,90 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
   };
   const requestTimeout = opts.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
 
-  const routes: Record<string, Route> = opts.openaiOnly ? openaiRoutes(app) : {
-    ...openaiRoutes(app),
-    'GET /admin/resources/health': (_req, res) => sendJson(res, 200, healthJson(rm.health())),
-    'GET /admin/resources/stats': (_req, res) => sendJson(res, 200, rm.redactDeep(statsJson({ ...rm.snapshot(), mcp: app.mcp.snapshot(), endpoints: app.chat.endpoints() }, new Date().toISOString(), app.integrations.stats()))),
-    'POST /admin/resources/cache/invalidate': (_req, res) => {
-      rm.invalidateConfig();
-      sendJson(res, 200, { status: 'success', message: 'Configuration cache invalidated successfully', timestamp: new Date().toISOString() });
-    },
-    'GET /admin/database/stats': async (_req, res) => {
-      await rm.storage.refresh();
-      sendJson(res, 200, { ...storageJson(rm.storage.stats()), timestamp: new Date().toISOString() });
-    },
-    'GET /metrics': (req, res) => sendMetrics(app, req, res),
-    'POST /chat': (req, res, requestId) => handleChatRoute(app, req, res, requestId),
-    'POST /admin/models/pull': (req, res) => handlePullRoute(app, req, res),
-  };
+  const routes: Record<string, Route> = opts.openaiOnly
+    ? openaiRoutes(app)
+    : {
+        ...openaiRoutes(app),
+        'GET /admin/resources/health': (_req, res) => sendJson(res, 200, healthJson(rm.health())),
+        'GET /admin/resources/stats': (_req, res) =>
+          sendJson(
+            res,
+            200,
+            rm.redactDeep(
+              statsJson(
+                { ...rm.snapshot(), mcp: app.mcp.snapshot(), endpoints: app.chat.endpoints() },
+                new Date().toISOString(),
+                app.integrations.stats(),
+              ),
+            ),
+          ),
+        'POST /admin/resources/cache/invalidate': (_req, res) => {
+          rm.invalidateConfig();
+          sendJson(res, 200, {
+            status: 'success',
+            message: 'Configuration cache invalidated successfully',
+            timestamp: new Date().toISOString(),
+          });
+        },
+        'GET /admin/database/stats': async (_req, res) => {
+          await rm.storage.refresh();
+          sendJson(res, 200, { ...storageJson(rm.storage.stats()), timestamp: new Date().toISOString() });
+        },
+        'GET /metrics': (req, res) => sendMetrics(app, req, res),
+        'POST /chat': (req, res, requestId) => handleChatRoute(app, req, res, requestId),
+        'POST /admin/models/pull': (req, res) => handlePullRoute(app, req, res),
+      };
 
   // eslint-disable-next-line @typescript-eslint/no-misused-promises -- the handler catches every error itself and answers 500
-  const server = http.createServer({ requestTimeout, headersTimeout: Math.min(HEADERS_TIMEOUT_MS, requestTimeout), connectionsCheckingInterval: Math.min(HEADERS_TIMEOUT_MS, requestTimeout / 4) }, async (req, res) => {
-    const requestId = validRequestId(req.headers['x-request-id']) ?? randomUUID();
-    res.setHeader('x-request-id', requestId);
-    try {
-      if (!hostAllowed(req.headers.host, bindHost)) throw new HttpError(421, 'FORBIDDEN_SENDER', 'This host name is not served here.');
-      const url = new URL(req.url ?? '/', 'http://vega.invalid');
-      const route = routes[`${req.method} ${url.pathname}`];
-      if (route || isApiPath(url.pathname)) {
-        // 401 before any work: the body is not even read.
-        if (!keyMatches(presentedKey(req), apiKey)) await refuse(req);
-        if (!route) throw notFound();
-        const started = performance.now();
-        res.once('finish', () => {
-          const line = { requestId, method: req.method, path: url.pathname, status: res.statusCode, ms: Math.round(performance.now() - started) };
-          // Reads are polled by scripts and dashboards; actions are worth a line each.
-          if (req.method === 'GET') rm.logger.debug(line, `${req.method} ${url.pathname} ${res.statusCode}`);
-          else rm.logger.info(line, `${req.method} ${url.pathname} ${res.statusCode}`);
-        });
-        await route(req, res, requestId);
-        return;
+  const server = http.createServer(
+    {
+      requestTimeout,
+      headersTimeout: Math.min(HEADERS_TIMEOUT_MS, requestTimeout),
+      connectionsCheckingInterval: Math.min(HEADERS_TIMEOUT_MS, requestTimeout / 4),
+    },
+    async (req, res) => {
+      const requestId = validRequestId(req.headers['x-request-id']) ?? randomUUID();
+      res.setHeader('x-request-id', requestId);
+      try {
+        if (!hostAllowed(req.headers.host, bindHost)) throw new HttpError(421, 'FORBIDDEN_SENDER', 'This host name is not served here.');
+        const url = new URL(req.url ?? '/', 'http://vega.invalid');
+        const route = routes[`${req.method} ${url.pathname}`];
+        if (route || isApiPath(url.pathname)) {
+          // 401 before any work: the body is not even read.
+          if (!keyMatches(presentedKey(req), apiKey)) await refuse(req);
+          if (!route) throw notFound();
+          const started = performance.now();
+          res.once('finish', () => {
+            const line = {
+              requestId,
+              method: req.method,
+              path: url.pathname,
+              status: res.statusCode,
+              ms: Math.round(performance.now() - started),
+            };
+            // Reads are polled by scripts and dashboards; actions are worth a line each.
+            if (req.method === 'GET') rm.logger.debug(line, `${req.method} ${url.pathname} ${res.statusCode}`);
+            else rm.logger.info(line, `${req.method} ${url.pathname} ${res.statusCode}`);
+          });
+          await route(req, res, requestId);
+          return;
+        }
+        if ((req.method === 'GET' || req.method === 'HEAD') && opts.staticDir) {
+          // Source maps carry the renderer's source: the key's holder only.
+          if (url.pathname.endsWith('.map') && !keyMatches(presentedKey(req), apiKey)) await refuse(req);
+          if (await serveStatic(opts.staticDir, url.pathname, res)) return;
+        }
+        throw notFound();
+      } catch (err) {
+        if (!(err instanceof HttpError)) rm.logger.error({ err, requestId }, 'web host request failed');
+        const e =
+          err instanceof HttpError ? err : new HttpError(500, 'INTERNAL', 'Something went wrong inside Vega; the log has the details.');
+        // OpenAI's clients read their own error shape.
+        if (isOpenAIPath(req.url)) sendApiError(res, e, rm.redact(e.message));
+        else sendError(res, e.status, e.code, rm.redact(e.message));
       }
-      if ((req.method === 'GET' || req.method === 'HEAD') && opts.staticDir) {
-        // Source maps carry the renderer's source: the key's holder only.
-        if (url.pathname.endsWith('.map') && !keyMatches(presentedKey(req), apiKey)) await refuse(req);
-        if (await serveStatic(opts.staticDir, url.pathname, res)) return;
-      }
-      throw notFound();
-    } catch (err) {
-      if (!(err instanceof HttpError)) rm.logger.error({ err, requestId }, 'web host request failed');
-      const e = err instanceof HttpError ? err : new HttpError(500, 'INTERNAL', 'Something went wrong inside Vega; the log has the details.');
-      // OpenAI's clients read their own error shape.
-      if (isOpenAIPath(req.url)) sendApiError(res, e, rm.redact(e.message));
-      else sendError(res, e.status, e.code, rm.redact(e.message));
-    }
-  });
+    },
+  );
 
   server.on('upgrade', (req, socket: Socket, head) => {
     const url = new URL(req.url ?? '/', 'http://vega.invalid');
@@ -127,9 +158,17 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
     // A page from another site may not open our socket, even with a stolen token.
     const crossSite = req.headers.origin !== undefined && !sameHost(req.headers.origin, req.headers.host);
     if (url.pathname !== '/ws' || opts.openaiOnly || !hostAllowed(req.headers.host, bindHost) || crossSite || !keyMatches(key, apiKey)) {
-      const status = url.pathname !== '/ws' || opts.openaiOnly ? '404 Not Found' : crossSite ? '403 Forbidden' : !hostAllowed(req.headers.host, bindHost) ? '421 Misdirected Request' : '401 Unauthorized';
+      const status =
+        url.pathname !== '/ws' || opts.openaiOnly
+          ? '404 Not Found'
+          : crossSite
+            ? '403 Forbidden'
+            : !hostAllowed(req.headers.host, bindHost)
+              ? '421 Misdirected Request'
+              : '401 Unauthorized';
       const answer = (): void => void socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
-      if (status.startsWith('401')) void backoff.refuse(socket.remoteAddress ?? '').then((answered) => (answered ? answer() : socket.destroy()));
+      if (status.startsWith('401'))
+        void backoff.refuse(socket.remoteAddress ?? '').then((answered) => (answered ? answer() : socket.destroy()));
       else answer();
       return;
     }

@@ -97,7 +97,13 @@ export class WsBridge {
         send({ id, ok: false, error: { code: 'BAD_REQUEST', message: 'A frame is {id, channel, params}.' } });
         return;
       }
-      const envelope = await dispatchCall(handlers, frame.data.channel, frame.data.params, { host: 'web', requestId: frame.data.requestId }, rm.logger);
+      const envelope = await dispatchCall(
+        handlers,
+        frame.data.channel,
+        frame.data.params,
+        { host: 'web', requestId: frame.data.requestId },
+        rm.logger,
+      );
       send({ id: frame.data.id, ...envelope });
     });
   }

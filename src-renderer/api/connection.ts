@@ -33,7 +33,11 @@ export function staticConnection(api: VegaApi): Connection {
 /** The web host's socket, at /ws on the host that served the page. `socket` is for tests. */
 export function webSocketConnection(token: string | null, loc: Location = window.location, socket?: SocketFactory): Connection {
   const scheme = loc.protocol === 'https:' ? 'wss' : 'ws';
-  const transport = new WsTransport({ token, url: (t) => `${scheme}://${loc.host}/ws?token=${encodeURIComponent(t)}`, ...(socket ? { socket } : {}) });
+  const transport = new WsTransport({
+    token,
+    url: (t) => `${scheme}://${loc.host}/ws?token=${encodeURIComponent(t)}`,
+    ...(socket ? { socket } : {}),
+  });
   return {
     api: createVegaApi(transport),
     status: () => transport.status,

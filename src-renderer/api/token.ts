@@ -5,7 +5,11 @@
  */
 const STORAGE_KEY = 'vega.token';
 
-export function takeTokenFromLocation(loc: Location = window.location, hist: History = window.history, store: Storage | null = safeSessionStorage()): string | null {
+export function takeTokenFromLocation(
+  loc: Location = window.location,
+  hist: History = window.history,
+  store: Storage | null = safeSessionStorage(),
+): string | null {
   const url = new URL(loc.href);
   const fromUrl = url.searchParams.get('token');
   if (fromUrl !== null) {

@@ -104,7 +104,10 @@ export class WsTransport implements Transport {
   }
 
   invoke(channel: CallName, params: unknown, requestId?: string): Promise<Envelope<unknown>> {
-    if (this.#status === 'unauthorized') return Promise.resolve(failure('UNAUTHORIZED', 'Not signed in to Vega: open the address printed by `npm run serve`, or paste the key.'));
+    if (this.#status === 'unauthorized')
+      return Promise.resolve(
+        failure('UNAUTHORIZED', 'Not signed in to Vega: open the address printed by `npm run serve`, or paste the key.'),
+      );
     if (this.#closed) return Promise.resolve(failure('INTERNAL', 'The connection to Vega was closed.'));
     const id = this.#nextId++;
     const frame = JSON.stringify({ id, channel, params: params ?? {}, ...(requestId ? { requestId } : {}) });
@@ -209,7 +212,8 @@ export class WsTransport implements Transport {
     this.#setStatus('unauthorized');
     const queued = this.#queue;
     this.#queue = [];
-    for (const q of queued) q.done(failure('UNAUTHORIZED', 'Not signed in to Vega: open the address printed by `npm run serve`, or paste the key.'));
+    for (const q of queued)
+      q.done(failure('UNAUTHORIZED', 'Not signed in to Vega: open the address printed by `npm run serve`, or paste the key.'));
   }
 
   #receive(data: unknown): void {
@@ -250,7 +254,8 @@ export class WsTransport implements Transport {
   #failInFlight(): void {
     const pending = [...this.#inFlight.values()];
     this.#inFlight.clear();
-    for (const done of pending) done(failure('INTERNAL', 'The connection to Vega dropped before it answered; reconnecting. Try again in a moment.'));
+    for (const done of pending)
+      done(failure('INTERNAL', 'The connection to Vega dropped before it answered; reconnecting. Try again in a moment.'));
   }
 
   #failAll(env: Envelope<unknown>): void {

@@ -21,7 +21,14 @@ export function RequestId({ id, onPick, action = 'Show logs for request' }: Prop
     );
   }
   return (
-    <button type="button" className="reqid link" title={`Request ID ${id}: show its log lines`} aria-label={`${action} ${id}`} data-request-id={id} onClick={() => onPick(id)}>
+    <button
+      type="button"
+      className="reqid link"
+      title={`Request ID ${id}: show its log lines`}
+      aria-label={`${action} ${id}`}
+      data-request-id={id}
+      onClick={() => onPick(id)}
+    >
       {short}
     </button>
   );

@@ -30,7 +30,12 @@ export function ChatHeader({ chat }: { chat: ChatController }) {
             </select>
           </label>
           <ModelPicker provider={settings.provider} value={settings.model} onChange={(model) => chat.setSettings({ model })} />
-          <button type="button" className={`btn ghost small${settings.systemPrompt ? ' has-value' : ''}`} aria-expanded={promptOpen} onClick={() => setPromptOpen((o) => !o)}>
+          <button
+            type="button"
+            className={`btn ghost small${settings.systemPrompt ? ' has-value' : ''}`}
+            aria-expanded={promptOpen}
+            onClick={() => setPromptOpen((o) => !o)}
+          >
             System prompt
           </button>
           {chat.state.conversationId !== null && <ExportMenu conversationId={chat.state.conversationId} />}

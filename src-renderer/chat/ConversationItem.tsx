@@ -79,7 +79,13 @@ export function ConversationItem({ conversation: c, active, onSelect, onRename, 
           >
             <Icon name="edit" />
           </button>
-          <button type="button" className="icon-btn" aria-label={`Delete “${c.title}”`} title="Delete" onClick={() => setMode('confirm-delete')}>
+          <button
+            type="button"
+            className="icon-btn"
+            aria-label={`Delete “${c.title}”`}
+            title="Delete"
+            onClick={() => setMode('confirm-delete')}
+          >
             <Icon name="trash" />
           </button>
         </span>

@@ -30,7 +30,9 @@ export function ConversationList({ chat, onNew }: { chat: ChatController; onNew:
           />
         ))}
       </ul>
-      {chat.conversations.length === 0 && <p className="muted small empty-list">{chat.query ? 'No conversation matches.' : 'No conversations yet.'}</p>}
+      {chat.conversations.length === 0 && (
+        <p className="muted small empty-list">{chat.query ? 'No conversation matches.' : 'No conversations yet.'}</p>
+      )}
     </nav>
   );
 }

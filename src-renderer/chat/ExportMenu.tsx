@@ -34,7 +34,15 @@ export function ExportMenu({ conversationId }: { conversationId: string }) {
         Export
       </span>
       {FORMATS.map((f) => (
-        <button key={f.format} type="button" className="btn ghost small" aria-label={`Export as ${f.label}`} title={`Export as ${f.label}`} disabled={busy} onClick={() => void run(f)}>
+        <button
+          key={f.format}
+          type="button"
+          className="btn ghost small"
+          aria-label={`Export as ${f.label}`}
+          title={`Export as ${f.label}`}
+          disabled={busy}
+          onClick={() => void run(f)}
+        >
           {f.label}
         </button>
       ))}

@@ -56,7 +56,14 @@ export const MessageItem = memo(function MessageItem({ message: m, streaming, la
           <>
             <div className="bubble">{m.content}</div>
             <div className="msg-actions">
-              <button type="button" className="icon-btn" aria-label="Edit message" title="Edit and resend" disabled={busy} onClick={() => setEditing(true)}>
+              <button
+                type="button"
+                className="icon-btn"
+                aria-label="Edit message"
+                title="Edit and resend"
+                disabled={busy}
+                onClick={() => setEditing(true)}
+              >
                 <Icon name="edit" size={14} />
               </button>
             </div>
@@ -67,13 +74,20 @@ export const MessageItem = memo(function MessageItem({ message: m, streaming, la
   }
 
   return (
-    <article className={`msg assistant${streaming ? ' streaming' : ''}`} data-message-id={m.id} aria-label="Vega said" aria-busy={streaming || undefined}>
+    <article
+      className={`msg assistant${streaming ? ' streaming' : ''}`}
+      data-message-id={m.id}
+      aria-label="Vega said"
+      aria-busy={streaming || undefined}
+    >
       <div className="avatar" aria-hidden="true">
         V
       </div>
       <div className="msg-body">
         {m.content ? <Markdown text={m.content} /> : streaming ? <Typing label="Vega is typing" /> : null}
-        {m.toolCalls?.map((c) => <ToolCallCard key={c.id} call={c} onDecide={onConfirmTool} />)}
+        {m.toolCalls?.map((c) => (
+          <ToolCallCard key={c.id} call={c} onDecide={onConfirmTool} />
+        ))}
         {m.error && <p className="msg-error">{m.error.message}</p>}
         {!streaming && (
           <div className="msg-footer">
@@ -86,7 +100,14 @@ export const MessageItem = memo(function MessageItem({ message: m, streaming, la
                 <Icon name="copy" size={14} />
               </button>
               {last && (
-                <button type="button" className="icon-btn" aria-label="Regenerate" title="Regenerate" disabled={busy} onClick={onRegenerate}>
+                <button
+                  type="button"
+                  className="icon-btn"
+                  aria-label="Regenerate"
+                  title="Regenerate"
+                  disabled={busy}
+                  onClick={onRegenerate}
+                >
                   <Icon name="refresh" size={14} />
                 </button>
               )}

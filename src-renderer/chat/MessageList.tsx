@@ -68,7 +68,11 @@ export function MessageList(props: Props) {
   };
 
   if (rows.length === 0 && !awaiting) {
-    return <div className="messages empty">{props.loading ? <p className="loading">Loading…</p> : <EmptyState onPick={props.onSuggestion} />}</div>;
+    return (
+      <div className="messages empty">
+        {props.loading ? <p className="loading">Loading…</p> : <EmptyState onPick={props.onSuggestion} />}
+      </div>
+    );
   }
 
   const items = virtualizer.getVirtualItems();

@@ -30,7 +30,8 @@ export function ToolCallCard({ call, onDecide }: { call: ToolCall; onDecide: (ca
         <div className="tool-confirm">
           {call.sendsTo ? (
             <span>
-              After reading tool results, the model wants to send a request to <code className="tool-url">{call.sendsTo}</code>. Anything in it leaves this computer. Run it?
+              After reading tool results, the model wants to send a request to <code className="tool-url">{call.sendsTo}</code>. Anything in
+              it leaves this computer. Run it?
             </span>
           ) : (
             <span>This tool can change something. Run it?</span>

@@ -62,7 +62,12 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
   switch (action.type) {
     case 'open':
       if (action.conversationId === state.conversationId && action.conversationId !== null) return state;
-      return { ...initialChatState, conversationId: action.conversationId, conversation: action.conversation ?? null, loading: action.conversationId !== null };
+      return {
+        ...initialChatState,
+        conversationId: action.conversationId,
+        conversation: action.conversation ?? null,
+        loading: action.conversationId !== null,
+      };
     case 'loaded': {
       if (action.conversation.id !== state.conversationId) return state;
       const { messages, systemPrompt, ...summary } = action.conversation;
@@ -100,7 +105,10 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
         ...state,
         messages: state.messages.map((m) =>
           m.toolCalls?.some((c) => c.id === action.callId)
-            ? { ...m, toolCalls: m.toolCalls.map((c) => (c.id === action.callId ? { ...c, status: action.approve ? 'approved' : 'denied' } : c)) }
+            ? {
+                ...m,
+                toolCalls: m.toolCalls.map((c) => (c.id === action.callId ? { ...c, status: action.approve ? 'approved' : 'denied' } : c)),
+              }
             : m,
         ),
       };

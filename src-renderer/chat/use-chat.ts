@@ -80,7 +80,10 @@ export function useChat(api: VegaApi) {
       if (e.type === 'conversation' || e.type === 'conversation-deleted') {
         // One conversation changed; while searching, ask again rather than guess whether it matches.
         if (queryRef.current.trim()) void refreshList();
-        else setConversations((list) => (e.type === 'conversation' ? withSummary(list, e.summary) : list.filter((c) => c.id !== e.conversationId)));
+        else
+          setConversations((list) =>
+            e.type === 'conversation' ? withSummary(list, e.summary) : list.filter((c) => c.id !== e.conversationId),
+          );
         return;
       }
       batch.push(e);

@@ -49,7 +49,12 @@ export const CacheChart = memo(function CacheChart({ points }: { points: readonl
       }
       figures={
         <>
-          <Figure label="Hit rate" value={cache ? `${cache.hitRate.toFixed(1)}%` : '–'} tone={cache && cache.hitRate < 80 && cache.hits + cache.misses > 10 ? 'warn' : undefined} testId="cache-hit-rate" />
+          <Figure
+            label="Hit rate"
+            value={cache ? `${cache.hitRate.toFixed(1)}%` : '–'}
+            tone={cache && cache.hitRate < 80 && cache.hits + cache.misses > 10 ? 'warn' : undefined}
+            testId="cache-hit-rate"
+          />
           <Figure label="Hits" value={integer(cache?.hits ?? 0)} testId="cache-hits" />
           <Figure label="Misses" value={integer(cache?.misses ?? 0)} testId="cache-misses" />
           <Figure label="State" value={cacheState(cache)} tone={cache?.degraded ? 'bad' : undefined} testId="cache-state" />
@@ -61,7 +66,17 @@ export const CacheChart = memo(function CacheChart({ points }: { points: readonl
         <XAxis {...axis.xAxis} />
         <YAxis {...axis.yAxis} unit="%" domain={[0, 100]} />
         <Tooltip {...axis.tooltip} formatter={(v: unknown) => `${Number(v).toFixed(1)}%`} />
-        <Area dataKey="hitRate" name="hit rate" stroke={color(theme, 1)} fill={color(theme, 1)} fillOpacity={0.2} strokeWidth={2} dot={false} isAnimationActive={false} type="stepAfter" />
+        <Area
+          dataKey="hitRate"
+          name="hit rate"
+          stroke={color(theme, 1)}
+          fill={color(theme, 1)}
+          fillOpacity={0.2}
+          strokeWidth={2}
+          dot={false}
+          isAnimationActive={false}
+          type="stepAfter"
+        />
       </AreaChart>
     </ChartCard>
   );

@@ -29,7 +29,17 @@ export function ChartCard({ title, figures, actions, points, wide, children }: P
 }
 
 /** One labelled number in a card's figure row. */
-export function Figure({ label, value, tone, testId }: { label: string; value: ReactNode; tone?: 'good' | 'warn' | 'bad'; testId?: string }) {
+export function Figure({
+  label,
+  value,
+  tone,
+  testId,
+}: {
+  label: string;
+  value: ReactNode;
+  tone?: 'good' | 'warn' | 'bad';
+  testId?: string;
+}) {
   return (
     <span className={`figure${tone ? ` ${tone}` : ''}`} data-testid={testId}>
       <span className="figure-label">{label}</span>

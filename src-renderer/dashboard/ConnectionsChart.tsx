@@ -8,7 +8,15 @@ import { connectionRows } from './series.js';
 const SERIES = ['connected', 'free', 'running', 'pending', 'queued'] as const;
 
 /** Pool gauges over time against the configured per-origin limit. */
-export const ConnectionsChart = memo(function ConnectionsChart({ points, origin, limit }: { points: readonly ResourceSnapshot[]; origin: string; limit: number }) {
+export const ConnectionsChart = memo(function ConnectionsChart({
+  points,
+  origin,
+  limit,
+}: {
+  points: readonly ResourceSnapshot[];
+  origin: string;
+  limit: number;
+}) {
   const theme = useChartTheme();
   const axis = useAxisProps(theme);
   const rows = useMemo(() => connectionRows(points, origin), [points, origin]);
@@ -37,9 +45,25 @@ export const ConnectionsChart = memo(function ConnectionsChart({ points, origin,
         <Tooltip {...axis.tooltip} />
         <Legend {...axis.legend} />
         {SERIES.map((k, i) => (
-          <Line key={k} dataKey={k} name={k} stroke={color(theme, i)} strokeWidth={k === 'connected' ? 2.5 : 1.5} dot={false} isAnimationActive={false} type="stepAfter" />
+          <Line
+            key={k}
+            dataKey={k}
+            name={k}
+            stroke={color(theme, i)}
+            strokeWidth={k === 'connected' ? 2.5 : 1.5}
+            dot={false}
+            isAnimationActive={false}
+            type="stepAfter"
+          />
         ))}
-        {showLimit && <ReferenceLine y={limit} stroke={theme.muted} strokeDasharray="6 4" label={{ value: `limit ${limit}`, fill: theme.muted, fontSize: 11, position: 'insideTopRight' }} />}
+        {showLimit && (
+          <ReferenceLine
+            y={limit}
+            stroke={theme.muted}
+            strokeDasharray="6 4"
+            label={{ value: `limit ${limit}`, fill: theme.muted, fontSize: 11, position: 'insideTopRight' }}
+          />
+        )}
       </LineChart>
     </ChartCard>
   );

@@ -74,7 +74,12 @@ export function DashboardPanels({ buffer, version }: { buffer: RingBuffer<Resour
             {latest.mcp ? <McpServers mcp={latest.mcp} /> : null}
             {latest.apiClients?.length ? <ApiClients clients={latest.apiClients} /> : null}
             {latest.endpoints?.length ? <FleetCard endpoints={latest.endpoints} /> : null}
-            <HealthPanel status={latest.health} health={host.health} providers={host.report?.providers ?? NO_PROVIDERS} error={host.error} />
+            <HealthPanel
+              status={latest.health}
+              health={host.health}
+              providers={host.report?.providers ?? NO_PROVIDERS}
+              error={host.error}
+            />
             <LoadedModels models={host.report?.loadedModels ?? NO_MODELS} />
             <ActivePulls />
             <RecentRequests requests={host.requests} />

@@ -22,7 +22,11 @@ export const LatencyChart = memo(function LatencyChart({ points, origin }: { poi
         <>
           <Figure label="p50" value={millis(now?.p50 ?? 0)} />
           <Figure label="p95" value={millis(now?.p95 ?? 0)} />
-          {total ? <Figure label="p99 since start" value={millis(total.p99)} /> : <Figure label="Scope" value={origin === ALL_ORIGINS ? 'slowest origin' : 'origin'} />}
+          {total ? (
+            <Figure label="p99 since start" value={millis(total.p99)} />
+          ) : (
+            <Figure label="Scope" value={origin === ALL_ORIGINS ? 'slowest origin' : 'origin'} />
+          )}
         </>
       }
     >

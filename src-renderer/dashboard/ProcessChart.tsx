@@ -21,7 +21,11 @@ export const ProcessChart = memo(function ProcessChart({ points }: { points: rea
           <Figure label="RSS" value={p ? bytes(p.rss) : '–'} />
           <Figure label="Heap" value={p ? `${bytes(p.heapUsed)} / ${bytes(p.heapTotal)}` : '–'} />
           <Figure label="Event loop p50" value={p ? millis(p.eventLoopDelayP50Ms) : '–'} />
-          <Figure label="p99" value={p ? millis(p.eventLoopDelayP99Ms) : '–'} tone={p && p.eventLoopDelayP99Ms > 100 ? 'warn' : undefined} />
+          <Figure
+            label="p99"
+            value={p ? millis(p.eventLoopDelayP99Ms) : '–'}
+            tone={p && p.eventLoopDelayP99Ms > 100 ? 'warn' : undefined}
+          />
         </>
       }
     >
@@ -29,12 +33,36 @@ export const ProcessChart = memo(function ProcessChart({ points }: { points: rea
         <CartesianGrid {...axis.grid} />
         <XAxis {...axis.xAxis} />
         <YAxis {...axis.yAxis} yAxisId="mb" unit=" MB" width={64} domain={[0, 'auto']} />
-        <YAxis {...axis.yAxis} yAxisId="ms" orientation="right" unit=" ms" width={56} allowDecimals domain={[0, (max: number) => Math.max(5, Math.ceil(max * 1.2))]} />
+        <YAxis
+          {...axis.yAxis}
+          yAxisId="ms"
+          orientation="right"
+          unit=" ms"
+          width={56}
+          allowDecimals
+          domain={[0, (max: number) => Math.max(5, Math.ceil(max * 1.2))]}
+        />
         <Tooltip {...axis.tooltip} />
         <Legend {...axis.legend} />
         <Line yAxisId="mb" dataKey="rssMb" name="RSS (MB)" stroke={color(theme, 0)} strokeWidth={2} dot={false} isAnimationActive={false} />
-        <Line yAxisId="mb" dataKey="heapMb" name="Heap used (MB)" stroke={color(theme, 3)} strokeWidth={2} dot={false} isAnimationActive={false} />
-        <Line yAxisId="ms" dataKey="loopP99" name="Event loop p99 (ms)" stroke={color(theme, 2)} strokeWidth={1.5} dot={false} isAnimationActive={false} />
+        <Line
+          yAxisId="mb"
+          dataKey="heapMb"
+          name="Heap used (MB)"
+          stroke={color(theme, 3)}
+          strokeWidth={2}
+          dot={false}
+          isAnimationActive={false}
+        />
+        <Line
+          yAxisId="ms"
+          dataKey="loopP99"
+          name="Event loop p99 (ms)"
+          stroke={color(theme, 2)}
+          strokeWidth={1.5}
+          dot={false}
+          isAnimationActive={false}
+        />
       </LineChart>
     </ChartCard>
   );

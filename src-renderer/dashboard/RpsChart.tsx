@@ -12,7 +12,14 @@ export const RpsChart = memo(function RpsChart({ points, origins }: { points: re
   const axis = useAxisProps(theme);
   const rows = useMemo(() => rpsRows(points, origins), [points, origins]);
   const now = rows[rows.length - 1]?.v.reduce((a, b) => a + b, 0) ?? 0;
-  const peak = rows.reduce((m, r) => Math.max(m, r.v.reduce((a, b) => a + b, 0)), 0);
+  const peak = rows.reduce(
+    (m, r) =>
+      Math.max(
+        m,
+        r.v.reduce((a, b) => a + b, 0),
+      ),
+    0,
+  );
   return (
     <ChartCard
       title="Requests per second"

@@ -2,7 +2,19 @@ import { memo } from 'react';
 import type { ResourceSnapshot } from '../../src-shared/resources.js';
 import { duration, integer, millis } from './format.js';
 
-function Stat({ label, value, note, tone, testId }: { label: string; value: string; note?: string | undefined; tone?: 'good' | 'bad' | undefined; testId?: string }) {
+function Stat({
+  label,
+  value,
+  note,
+  tone,
+  testId,
+}: {
+  label: string;
+  value: string;
+  note?: string | undefined;
+  tone?: 'good' | 'bad' | undefined;
+  testId?: string;
+}) {
   return (
     <div className={`stat${tone ? ` ${tone}` : ''}`} data-testid={testId}>
       <span className="stat-value">{value}</span>
@@ -24,7 +36,12 @@ export const StatsStrip = memo(function StatsStrip({ s }: { s: ResourceSnapshot 
         tone={m.httpClientsCreated === 1 ? 'good' : 'bad'}
         testId="stat-http-clients"
       />
-      <Stat label="Requests made" value={integer(m.httpRequestsMade)} note={m.httpRequestsFailed ? `${integer(m.httpRequestsFailed)} failed` : undefined} testId="stat-requests" />
+      <Stat
+        label="Requests made"
+        value={integer(m.httpRequestsMade)}
+        note={m.httpRequestsFailed ? `${integer(m.httpRequestsFailed)} failed` : undefined}
+        testId="stat-requests"
+      />
       <Stat label="Uptime" value={duration(m.uptimeSeconds)} />
       <Stat label="Cleanup tasks" value={String(m.cleanupTasksRegistered)} />
       <Stat label="LLM turns" value={integer(s.llm.turns)} note={s.llm.failed ? `${integer(s.llm.failed)} failed` : undefined} />

@@ -29,7 +29,11 @@ export function useHostStatus(api: VegaApi): HostStatus {
       timer = undefined;
       running = true;
       if (document.visibilityState === 'visible') {
-        const [report, health, requests] = await Promise.allSettled([api.resources.providers(), api.resources.health(), api.resources.requests({ limit: 12 })]);
+        const [report, health, requests] = await Promise.allSettled([
+          api.resources.providers(),
+          api.resources.health(),
+          api.resources.requests({ limit: 12 }),
+        ]);
         if (!live) return;
         setState((s) => ({
           report: report.status === 'fulfilled' ? report.value : s.report,

@@ -133,14 +133,21 @@ export function LogsView({ filter, onFilter, focusOnOpen = false }: Props) {
             Logs
           </h2>
           <span className="muted small" aria-live="polite">
-            {lines === null ? '' : `${lines.length === LOG_LIMIT ? `newest ${LOG_LIMIT}` : lines.length} line${lines.length === 1 ? '' : 's'}`}
+            {lines === null
+              ? ''
+              : `${lines.length === LOG_LIMIT ? `newest ${LOG_LIMIT}` : lines.length} line${lines.length === 1 ? '' : 's'}`}
             {updatedAt !== null && ` · updated ${clock(updatedAt)}`}
           </span>
         </div>
         <div className="logs-controls">
           <span className="field-inline">
             <label htmlFor="logs-level">Level</label>
-            <select id="logs-level" value={filter.level} title="This level and the more severe ones" onChange={(e) => onFilter({ ...filter, level: e.target.value as LevelChoice })}>
+            <select
+              id="logs-level"
+              value={filter.level}
+              title="This level and the more severe ones"
+              onChange={(e) => onFilter({ ...filter, level: e.target.value as LevelChoice })}
+            >
               {LEVEL_CHOICES.map((l) => (
                 <option key={l} value={l}>
                   {LEVEL_LABELS[l]}
@@ -258,7 +265,9 @@ function LogRow({ line: l, now, onRequestId }: { line: LogLine; now: number; onR
           </div>
         )}
       </td>
-      <td className="mono log-reqid">{l.requestId ? <RequestId id={l.requestId} onPick={onRequestId} action="Filter logs by request" /> : '–'}</td>
+      <td className="mono log-reqid">
+        {l.requestId ? <RequestId id={l.requestId} onPick={onRequestId} action="Filter logs by request" /> : '–'}
+      </td>
     </tr>
   );
 }

@@ -6,7 +6,9 @@ const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 export function logTime(t: number, now: number = Date.now()): string {
   const d = new Date(t);
   const time = `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
-  return new Date(now).toDateString() === d.toDateString() ? time : `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${time}`;
+  return new Date(now).toDateString() === d.toDateString()
+    ? time
+    : `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${time}`;
 }
 
 /** Longest value shown in the line; the whole of it is in the tooltip. */

@@ -108,7 +108,15 @@ export function SettingsView() {
           <p className="muted small">Saved to the .env file. A value set in the environment wins over the file.</p>
         </div>
         <div className="row-end">
-          <button type="button" className="btn ghost" disabled={!dirty || saving} onClick={() => { setEdits({}); setErrors({}); }}>
+          <button
+            type="button"
+            className="btn ghost"
+            disabled={!dirty || saving}
+            onClick={() => {
+              setEdits({});
+              setErrors({});
+            }}
+          >
             Discard
           </button>
           <button type="submit" className="btn primary" disabled={!dirty || saving}>
@@ -151,7 +159,10 @@ export function SettingsView() {
             />
           ))}
           {g.title === 'Language models' && (
-            <TestConnection url={edits.OPENAI_BASE_URL ?? g.entries.find((e) => e.key === 'OPENAI_BASE_URL')?.value ?? ''} apiKey={edits.OPENAI_API_KEY || undefined} />
+            <TestConnection
+              url={edits.OPENAI_BASE_URL ?? g.entries.find((e) => e.key === 'OPENAI_BASE_URL')?.value ?? ''}
+              apiKey={edits.OPENAI_API_KEY || undefined}
+            />
           )}
         </fieldset>
       ))}

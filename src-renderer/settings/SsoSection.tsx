@@ -95,7 +95,10 @@ export function SsoSection({ pollMs = SSO_POLL_MS, configVersion = 0 }: SsoSecti
           setFlow(s.provider, IDLE);
           toast(`Signed in with ${INFO[s.provider].label}`, 'success');
         } else {
-          setFlow(s.provider, { kind: 'failed', message: 'The sign-in did not complete: it was declined, or the code ran out. The Logs view has the reason.' });
+          setFlow(s.provider, {
+            kind: 'failed',
+            message: 'The sign-in did not complete: it was declined, or the code ran out. The Logs view has the reason.',
+          });
         }
       }
     } catch (err) {
@@ -235,7 +238,8 @@ function ProviderRow({ info, status, loaded, flow, now, onSignIn, onCancel, onSi
     badge = { text: 'Not configured', tone: '' };
     body = (
       <p className="sso-detail muted small">
-        Needs {info.needs.map((k, i) => (
+        Needs{' '}
+        {info.needs.map((k, i) => (
           <span key={k}>
             {i > 0 && ' and '}
             <code>{k}</code>

@@ -18,13 +18,19 @@ export interface ChatHarness {
 }
 
 /** An engine on a temp dir whose OLLAMA_HOST is a fresh stand-in, and the chat module on it. */
-export async function chatHarness(opts: { envText?: string; ollama?: OllamaStandInOptions; chat?: ChatOptions } = {}): Promise<ChatHarness> {
+export async function chatHarness(
+  opts: { envText?: string; ollama?: OllamaStandInOptions; chat?: ChatOptions } = {},
+): Promise<ChatHarness> {
   const ollama = await startOllamaStandIn(opts.ollama);
   const envText = `OLLAMA_HOST=${ollama.url}\n${opts.envText ?? ''}`;
   const engine = await tempEngine({ envText });
   const events: ChatEvent[] = [];
   // Coalesced as the app forwards them, so tests see what a window sees.
-  const chat = await createChat(engine.rm, coalesceTokens((e) => events.push(e)), opts.chat);
+  const chat = await createChat(
+    engine.rm,
+    coalesceTokens((e) => events.push(e)),
+    opts.chat,
+  );
   const extra: TempEngine[] = [];
   return {
     engine,
@@ -37,7 +43,15 @@ export async function chatHarness(opts: { envText?: string; ollama?: OllamaStand
       const e2 = await tempEngine({ envText, env: { VEGA_DATA_DIR: engine.rm.dataDir } });
       extra.push(e2);
       const events2: ChatEvent[] = [];
-      return { engine: e2, chat: await createChat(e2.rm, coalesceTokens((e) => events2.push(e)), opts.chat), events: events2 };
+      return {
+        engine: e2,
+        chat: await createChat(
+          e2.rm,
+          coalesceTokens((e) => events2.push(e)),
+          opts.chat,
+        ),
+        events: events2,
+      };
     },
     async dispose() {
       for (const e of extra) await e.dispose();
@@ -57,7 +71,9 @@ export async function turnDone(chat: ChatModule, events: ChatEvent[], conversati
       },
     });
   }
-  const last = events.filter((e): e is Extract<ChatEvent, { type: 'done' }> => e.type === 'done' && e.conversationId === conversationId).at(-1);
+  const last = events
+    .filter((e): e is Extract<ChatEvent, { type: 'done' }> => e.type === 'done' && e.conversationId === conversationId)
+    .at(-1);
   if (!last) throw new Error('no answer ran in this conversation');
   return last.message;
 }

@@ -17,7 +17,8 @@ afterEach(async () => {
   h = oai = undefined;
 });
 
-const ofType = <T extends ChatEvent['type']>(events: ChatEvent[], type: T) => events.filter((e): e is Extract<ChatEvent, { type: T }> => e.type === type);
+const ofType = <T extends ChatEvent['type']>(events: ChatEvent[], type: T) =>
+  events.filter((e): e is Extract<ChatEvent, { type: T }> => e.type === type);
 
 function lastChatBody(hh: ChatHarness): { messages: { role: string; content: string }[]; tools?: unknown } {
   return hh.ollama.requests.filter((r) => r.path === '/api/chat').at(-1)!.body as { messages: { role: string; content: string }[] };
@@ -46,7 +47,11 @@ describe('ChatService: a turn', () => {
     expect(kinds[1]).toBe('message'); // the empty assistant message tokens go into
     expect(kinds.filter((k) => k === 'token')).toHaveLength(5);
     expect(kinds.at(-1)).toBe('done');
-    expect(ofType(h.events, 'token').map((e) => e.text).join('')).toBe(final.content);
+    expect(
+      ofType(h.events, 'token')
+        .map((e) => e.text)
+        .join(''),
+    ).toBe(final.content);
     expect(ofType(h.events, 'token').every((e) => e.messageId === messageId)).toBe(true);
 
     const conv = await service.get(c.id);
@@ -132,7 +137,10 @@ describe('ChatService: a turn', () => {
     await h.ollama.stop();
     await service.send(c.id, 'anyone?');
     const failed = await h.done(c.id);
-    expect(failed.error).toEqual({ code: 'PROVIDER_UNREACHABLE', message: `Ollama is not reachable at ${h.ollama.url} — start it with 'ollama serve'` });
+    expect(failed.error).toEqual({
+      code: 'PROVIDER_UNREACHABLE',
+      message: `Ollama is not reachable at ${h.ollama.url} — start it with 'ollama serve'`,
+    });
     expect(failed.content).toBe('');
     expect(failed.partial).toBe(true);
     await h.ollama.start();
@@ -146,7 +154,10 @@ describe('ChatService: a turn', () => {
     h = await chatHarness();
     const c = await h.chat.service.create({ model: 'mistral' });
     await h.chat.service.send(c.id, 'hi');
-    expect((await h.done(c.id)).error).toEqual({ code: 'MODEL_NOT_FOUND', message: `Model "mistral" is not installed — run 'ollama pull mistral'` });
+    expect((await h.done(c.id)).error).toEqual({
+      code: 'MODEL_NOT_FOUND',
+      message: `Model "mistral" is not installed — run 'ollama pull mistral'`,
+    });
   });
 
   it('refuses a second send while an answer runs', async () => {
@@ -172,7 +183,12 @@ describe('ChatService: a turn', () => {
     const { messageId: regenId } = await service.regenerate(c.id);
     const regen = await h.done(c.id);
     expect(regen.id).toBe(regenId);
-    expect((await service.get(c.id)).messages.map((m) => m.content)).toEqual(['first', 'answer 1 to first', 'second', 'answer 3 to second']);
+    expect((await service.get(c.id)).messages.map((m) => m.content)).toEqual([
+      'first',
+      'answer 1 to first',
+      'second',
+      'answer 3 to second',
+    ]);
     expect(lastChatBody(h).messages.map((m) => m.content)).toEqual(['Be brief.', 'first', 'answer 1 to first', 'second']);
 
     const firstUser = before.messages[0]!;
@@ -220,7 +236,11 @@ describe('ChatService: a turn', () => {
     expect(report.filter((r) => r.phase === 'llm').every((r) => r.ok)).toBe(true);
     await eventually(() => h!.ollama.open() === 0, 3_000, 'no sockets left');
     const file = readFileSync(path.join(h.engine.rm.dataDir, 'conversations', `${c.id}.jsonl`), 'utf8');
-    const rec = file.trim().split('\n').map((l) => JSON.parse(l) as { type: string; message?: ChatMessage }).find((r) => r.message?.id === messageId);
+    const rec = file
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; message?: ChatMessage })
+      .find((r) => r.message?.id === messageId);
     expect(rec?.message?.partial).toBe(true);
     expect(rec?.message?.content.length).toBeGreaterThan(0);
   });
@@ -292,7 +312,11 @@ describe('the chat handlers and the providers report', () => {
     expect(h.ollama.requests.at(-1)?.headers?.['x-request-id']).toBe('rid-1');
     expect(await call('chat:list', { query: 'router' })).toHaveLength(1);
     expect(await call('chat:list', { query: 'nothing like it' })).toHaveLength(0);
-    const upd: { title: string; model: string } = await call('chat:update', { conversationId: c.id, title: 'Renamed', model: 'qwen2.5:7b' });
+    const upd: { title: string; model: string } = await call('chat:update', {
+      conversationId: c.id,
+      title: 'Renamed',
+      model: 'qwen2.5:7b',
+    });
     expect(upd).toMatchObject({ title: 'Renamed', model: 'qwen2.5:7b' });
     const ex: { filename: string; content: string } = await call('chat:export', { conversationId: c.id, format: 'markdown' });
     expect(ex.filename).toMatch(/^renamed-\d{4}-\d{2}-\d{2}\.md$/);
@@ -319,7 +343,10 @@ describe('the chat handlers and the providers report', () => {
     expect(up.loadedModels.map((m) => m.name)).toEqual(['llama3.2:latest']);
     await h.ollama.stop();
     const down = await h.chat.providers();
-    expect(down.providers[0]).toMatchObject({ reachable: false, lastError: `Ollama is not reachable at ${h.ollama.url} — start it with 'ollama serve'` });
+    expect(down.providers[0]).toMatchObject({
+      reachable: false,
+      lastError: `Ollama is not reachable at ${h.ollama.url} — start it with 'ollama serve'`,
+    });
     expect(down.loadedModels).toEqual([]);
   });
 });

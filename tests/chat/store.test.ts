@@ -38,8 +38,22 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const header = (id: string, title = `Chat ${id}`): HeaderRecord => ({ type: 'header', v: 1, id, title, model: 'llama3.2', provider: 'ollama', systemPrompt: '', createdAt: new Date().toISOString() });
-const msg = (id: string, content: string, role: ChatMessage['role'] = 'user'): ChatMessage => ({ id, role, content, createdAt: new Date().toISOString() });
+const header = (id: string, title = `Chat ${id}`): HeaderRecord => ({
+  type: 'header',
+  v: 1,
+  id,
+  title,
+  model: 'llama3.2',
+  provider: 'ollama',
+  systemPrompt: '',
+  createdAt: new Date().toISOString(),
+});
+const msg = (id: string, content: string, role: ChatMessage['role'] = 'user'): ChatMessage => ({
+  id,
+  role,
+  content,
+  createdAt: new Date().toISOString(),
+});
 const fileOf = (id: string) => path.join(dir, `${id}.jsonl`);
 
 describe('HistoryStore', () => {
@@ -63,11 +77,19 @@ describe('HistoryStore', () => {
     await s1.create(header('b2', 'Second'));
     await s1.append('b2', messageRecord(msg('m3', 'other')));
     await s1.flush();
-    const lines = readFileSync(fileOf('a1'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string });
+    const lines = readFileSync(fileOf('a1'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string });
     expect(lines.map((l) => l.type)).toEqual(['header', 'message', 'message']);
 
     const s2 = await HistoryStore.open(dir, logger());
-    expect(s2.list().map((c) => [c.id, c.title, c.messageCount]).sort()).toEqual([
+    expect(
+      s2
+        .list()
+        .map((c) => [c.id, c.title, c.messageCount])
+        .sort(),
+    ).toEqual([
       ['a1', 'First', 2],
       ['b2', 'Second', 1],
     ]);
@@ -82,7 +104,10 @@ describe('HistoryStore', () => {
     await s1.append('t1', messageRecord(msg('m1', 'kept one')));
     await s1.append('t1', messageRecord(msg('m2', 'kept two')));
     await s1.flush();
-    appendFileSync(fileOf('t1'), '{"type":"message","id":"m3","at":"2026-01-01T00:00:00Z","message":{"id":"m3","role":"user","content":"tor');
+    appendFileSync(
+      fileOf('t1'),
+      '{"type":"message","id":"m3","at":"2026-01-01T00:00:00Z","message":{"id":"m3","role":"user","content":"tor',
+    );
 
     const s2 = await HistoryStore.open(dir, logger());
     expect(s2.list()[0]!.messageCount).toBe(2);
@@ -222,7 +247,9 @@ describe('export', () => {
     await h.done(c.id);
     const md = (await service.export(c.id, 'markdown')).content;
     expect(md.startsWith('# Notes\n')).toBe(true);
-    const order = ['## System', 'Be kind.', '## You', 'first question', '## Assistant', 'You said: first question'].map((s) => md.indexOf(s));
+    const order = ['## System', 'Be kind.', '## You', 'first question', '## Assistant', 'You said: first question'].map((s) =>
+      md.indexOf(s),
+    );
     expect(order.every((i) => i >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
   });

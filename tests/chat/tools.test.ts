@@ -11,8 +11,12 @@ afterEach(async () => {
   h = undefined;
 });
 
-const calls = (events: ChatEvent[]) => events.filter((e): e is Extract<ChatEvent, { type: 'tool-call' }> => e.type === 'tool-call').map((e) => e.call);
-const chatRequests = (hh: ChatHarness) => hh.ollama.requests.filter((r) => r.path === '/api/chat').map((r) => r.body as { tools?: unknown[]; messages: { role: string; content: string; tool_calls?: unknown; tool_name?: string }[] });
+const calls = (events: ChatEvent[]) =>
+  events.filter((e): e is Extract<ChatEvent, { type: 'tool-call' }> => e.type === 'tool-call').map((e) => e.call);
+const chatRequests = (hh: ChatHarness) =>
+  hh.ollama.requests
+    .filter((r) => r.path === '/api/chat')
+    .map((r) => r.body as { tools?: unknown[]; messages: { role: string; content: string; tool_calls?: unknown; tool_name?: string }[] });
 
 describe('tool calls', () => {
   it('offers registered tools, runs a call, shows it, and answers with its result', async () => {
@@ -41,13 +45,26 @@ describe('tool calls', () => {
     expect(conv.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'tool', 'assistant']);
     const [, callMsg, toolMsg] = conv.messages;
     expect(callMsg!.id).toBe(messageId);
-    expect(callMsg!.toolCalls).toEqual([expect.objectContaining({ name: 'get_time', arguments: { city: 'Oslo' }, status: 'done', needsConfirmation: false, result: '12:00 in Oslo' })]);
+    expect(callMsg!.toolCalls).toEqual([
+      expect.objectContaining({
+        name: 'get_time',
+        arguments: { city: 'Oslo' },
+        status: 'done',
+        needsConfirmation: false,
+        result: '12:00 in Oslo',
+      }),
+    ]);
     expect(toolMsg).toMatchObject({ role: 'tool', content: '12:00 in Oslo', toolCallId: callMsg!.toolCalls![0]!.id });
     expect(calls(h.events).map((x) => x.status)).toEqual(['approved', 'done']);
 
     const reqs = chatRequests(h);
     expect(reqs).toHaveLength(2);
-    expect(reqs[0]!.tools).toEqual([{ type: 'function', function: { name: 'get_time', description: 'The time in a city', parameters: expect.objectContaining({ required: ['city'] }) } }]);
+    expect(reqs[0]!.tools).toEqual([
+      {
+        type: 'function',
+        function: { name: 'get_time', description: 'The time in a city', parameters: expect.objectContaining({ required: ['city'] }) },
+      },
+    ]);
     expect(reqs[1]!.messages.slice(-2)).toEqual([
       { role: 'assistant', content: '', tool_calls: [{ function: { name: 'get_time', arguments: { city: 'Oslo' } } }] },
       { role: 'tool', content: '12:00 in Oslo', tool_name: 'get_time' },
@@ -61,7 +78,13 @@ describe('tool calls', () => {
   it('a state-changing call waits for confirmation: approve runs it', async () => {
     h = await chatHarness();
     let runs = 0;
-    h.chat.tools.register({ name: 'lights_off', description: 'Turn the lights off', parameters: { type: 'object' }, stateChanging: true, run: async () => `off (${++runs})` });
+    h.chat.tools.register({
+      name: 'lights_off',
+      description: 'Turn the lights off',
+      parameters: { type: 'object' },
+      stateChanging: true,
+      run: async () => `off (${++runs})`,
+    });
     h.ollama.set({ toolCalls: [{ name: 'lights_off', arguments: {} }] });
     const c = await h.chat.service.create();
     await h.chat.service.send(c.id, 'lights off please');
@@ -80,7 +103,13 @@ describe('tool calls', () => {
   it('deny → not run, and the model is told the user declined', async () => {
     h = await chatHarness();
     let runs = 0;
-    h.chat.tools.register({ name: 'send_message', description: 'Post to Slack', parameters: { type: 'object' }, stateChanging: true, run: async () => `sent ${++runs}` });
+    h.chat.tools.register({
+      name: 'send_message',
+      description: 'Post to Slack',
+      parameters: { type: 'object' },
+      stateChanging: true,
+      run: async () => `sent ${++runs}`,
+    });
     h.ollama.set({ toolCalls: [{ name: 'send_message', arguments: { text: 'hi all' } }] });
     const c = await h.chat.service.create();
     await h.chat.service.send(c.id, 'tell the team hi');
@@ -96,8 +125,19 @@ describe('tool calls', () => {
 
   it('a failing tool and an unknown tool become results the model reads', async () => {
     h = await chatHarness();
-    h.chat.tools.register({ name: 'flaky', description: 'Fails', parameters: { type: 'object' }, stateChanging: false, run: async () => Promise.reject(new Error('service unavailable')) });
-    h.ollama.set({ toolCalls: [{ name: 'flaky', arguments: {} }, { name: 'no_such_tool', arguments: {} }] });
+    h.chat.tools.register({
+      name: 'flaky',
+      description: 'Fails',
+      parameters: { type: 'object' },
+      stateChanging: false,
+      run: async () => Promise.reject(new Error('service unavailable')),
+    });
+    h.ollama.set({
+      toolCalls: [
+        { name: 'flaky', arguments: {} },
+        { name: 'no_such_tool', arguments: {} },
+      ],
+    });
     const c = await h.chat.service.create();
     await h.chat.service.send(c.id, 'try');
     await h.done(c.id);
@@ -106,7 +146,10 @@ describe('tool calls', () => {
       ['flaky', 'failed'],
       ['no_such_tool', 'failed'],
     ]);
-    expect(conv.messages.filter((m) => m.role === 'tool').map((m) => m.content)).toEqual(['Error: service unavailable', 'There is no tool named "no_such_tool".']);
+    expect(conv.messages.filter((m) => m.role === 'tool').map((m) => m.content)).toEqual([
+      'Error: service unavailable',
+      'There is no tool named "no_such_tool".',
+    ]);
   });
 
   it('the loop is bounded: after 5 tool steps the model is asked without tools', async () => {
@@ -165,7 +208,13 @@ describe('tool calls', () => {
   it('stop while a call waits for confirmation ends the turn without running it', async () => {
     h = await chatHarness();
     let runs = 0;
-    h.chat.tools.register({ name: 'unlock_door', description: 'Unlock', parameters: { type: 'object' }, stateChanging: true, run: async () => `${++runs}` });
+    h.chat.tools.register({
+      name: 'unlock_door',
+      description: 'Unlock',
+      parameters: { type: 'object' },
+      stateChanging: true,
+      run: async () => `${++runs}`,
+    });
     h.ollama.set({ toolCalls: [{ name: 'unlock_door', arguments: {} }] });
     const c = await h.chat.service.create();
     await h.chat.service.send(c.id, 'unlock');

@@ -64,7 +64,14 @@ export function runContractSuite(makeApi: () => Promise<ContractHarness>): void 
     const entries = await harness().api.config.get();
     for (const e of entries) expect(e.appliesAt, e.key).toBe(CONFIG_KEYS.find((k) => k.key === e.key)?.appliesAt);
     const at = (key: string) => entries.find((e) => e.key === key)?.appliesAt;
-    expect([at('VEGA_HTTP_MAX_CONNECTIONS'), at('VEGA_DATA_DIR'), at('VEGA_LOG_LEVEL'), at('VEGA_HOST'), at('VEGA_PORT'), at('VEGA_API_KEY')]).toEqual(Array(6).fill('restart'));
+    expect([
+      at('VEGA_HTTP_MAX_CONNECTIONS'),
+      at('VEGA_DATA_DIR'),
+      at('VEGA_LOG_LEVEL'),
+      at('VEGA_HOST'),
+      at('VEGA_PORT'),
+      at('VEGA_API_KEY'),
+    ]).toEqual(Array(6).fill('restart'));
     expect([at('OLLAMA_HOST'), at('VEGA_MODEL'), at('OPENAI_API_KEY')]).toEqual(['live', 'live', 'live']);
   });
 

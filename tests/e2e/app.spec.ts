@@ -85,7 +85,10 @@ test('Regenerate answers again, replacing the last answer', async ({ page }) => 
   await expect(answers).toHaveCount(count);
   // The host agrees: after a reload there is still one answer.
   await page.reload();
-  await page.getByRole('navigation', { name: 'Conversations' }).getByRole('button', { name: /^Once more/ }).click();
+  await page
+    .getByRole('navigation', { name: 'Conversations' })
+    .getByRole('button', { name: /^Once more/ })
+    .click();
   await expect(page.locator('article[aria-label="Vega said"]')).toHaveCount(1);
 });
 

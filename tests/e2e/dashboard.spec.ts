@@ -13,7 +13,6 @@ async function openDashboard(page: Page) {
   return dash;
 }
 
-
 test.describe.configure({ mode: 'serial' });
 
 test('every chart has its heading, and the one HTTP client reads 1', async ({ page }) => {
@@ -43,7 +42,9 @@ test('a chat turn shows up as a pooled connection to the model server', async ({
   await openDashboard(page);
   const origin = new URL(server.standin.url).host;
   await expect(page.getByRole('combobox', { name: 'Origin' }).locator('option', { hasText: origin })).toHaveCount(1, { timeout: 10_000 });
-  await expect.poll(async () => Number((await page.getByTestId('stat-requests').locator('.stat-value').textContent()) ?? 0)).toBeGreaterThan(0);
+  await expect
+    .poll(async () => Number((await page.getByTestId('stat-requests').locator('.stat-value').textContent()) ?? 0))
+    .toBeGreaterThan(0);
   // Still one client, however many requests.
   await expect(page.getByTestId('stat-http-clients').locator('.stat-value')).toHaveText('1');
 });

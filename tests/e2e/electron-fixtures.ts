@@ -17,19 +17,25 @@ export { ROOT };
  * found an Electron binary, so a machine without one never builds or launches.
  */
 
-
 /**
  * The app to launch. Normally the Electron binary (scripts/electron-binary.mjs)
  * running out/main/index.cjs; with VEGA_E2E_APP, a packaged Vega built by
  * `VEGA_TEST_BUILD=1 npm run dist` (the release build's fuses refuse the
  * inspector Playwright attaches through).
  */
-export function electronTarget(binary: ElectronBinary, env: NodeJS.ProcessEnv = process.env): { ok: true; path: string; packaged: boolean } | { ok: false; reason: string } {
+export function electronTarget(
+  binary: ElectronBinary,
+  env: NodeJS.ProcessEnv = process.env,
+): { ok: true; path: string; packaged: boolean } | { ok: false; reason: string } {
   const app = env.VEGA_E2E_APP;
   if (app) {
-    return executable(app) ? { ok: true, path: path.resolve(app), packaged: true } : { ok: false, reason: `VEGA_E2E_APP is set, but ${app} is not an executable file` };
+    return executable(app)
+      ? { ok: true, path: path.resolve(app), packaged: true }
+      : { ok: false, reason: `VEGA_E2E_APP is set, but ${app} is not an executable file` };
   }
-  return binary.ok ? { ok: true, path: binary.path, packaged: false } : { ok: false, reason: `Electron binary not available: ${binary.reason}` };
+  return binary.ok
+    ? { ok: true, path: binary.path, packaged: false }
+    : { ok: false, reason: `Electron binary not available: ${binary.reason}` };
 }
 
 /**
@@ -62,7 +68,13 @@ function snapshotBuild(): { dir: string; main: string } {
  * Electron starts (ELECTRON_RUN_AS_NODE turns it into plain Node).
  */
 export function electronEnv(extra: Record<string, string>): Record<string, string> {
-  const drop = new Set<string>([...CONFIG_KEYS.map((k) => k.key), 'VEGA_ENV_FILE', 'ELECTRON_RUN_AS_NODE', 'ELECTRON_NO_ATTACH_CONSOLE', 'NODE_OPTIONS']);
+  const drop = new Set<string>([
+    ...CONFIG_KEYS.map((k) => k.key),
+    'VEGA_ENV_FILE',
+    'ELECTRON_RUN_AS_NODE',
+    'ELECTRON_NO_ATTACH_CONSOLE',
+    'NODE_OPTIONS',
+  ]);
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !drop.has(k)) env[k] = v;
   return { ...env, ...extra };
@@ -102,7 +114,12 @@ export function delay(ms: number): Promise<void> {
  * profile (which also holds the single-instance lock, so a Vega the person
  * has open does not turn this run into a second instance that quits).
  */
-export async function launchVega(opts: { executablePath: string; ollamaUrl: string; model?: string; packaged?: boolean }): Promise<LaunchedVega> {
+export async function launchVega(opts: {
+  executablePath: string;
+  ollamaUrl: string;
+  model?: string;
+  packaged?: boolean;
+}): Promise<LaunchedVega> {
   // A packaged app carries its own main (in the asar); the Electron binary is given ours.
   let build: { dir: string; main: string } | undefined;
   if (!opts.packaged) {
@@ -113,7 +130,10 @@ export async function launchVega(opts: { executablePath: string; ollamaUrl: stri
   const dataDir = path.join(dir, 'data');
   const userDataDir = path.join(dir, 'user-data');
   const envFile = path.join(dir, '.env');
-  writeFileSync(envFile, `# written by tests/e2e/electron-fixtures.ts\nOLLAMA_HOST=${opts.ollamaUrl}\nVEGA_MODEL=${opts.model ?? 'llama3.2'}\n`);
+  writeFileSync(
+    envFile,
+    `# written by tests/e2e/electron-fixtures.ts\nOLLAMA_HOST=${opts.ollamaUrl}\nVEGA_MODEL=${opts.model ?? 'llama3.2'}\n`,
+  );
   const removeFolders = () => {
     rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
     if (build) rmSync(build.dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
@@ -209,7 +229,13 @@ export function processTable(): ProcessEntry[] | null {
       const close = stat.lastIndexOf(')');
       const fields = stat.slice(close + 2).split(' ');
       // fields[0] is field 3 (state), fields[1] field 4 (ppid), fields[19] field 22 (starttime).
-      rows.push({ pid: Number(entry), ppid: Number(fields[1]), start: fields[19] ?? '', name: stat.slice(open + 1, close), zombie: fields[0] === 'Z' || fields[0] === 'X' });
+      rows.push({
+        pid: Number(entry),
+        ppid: Number(fields[1]),
+        start: fields[19] ?? '',
+        name: stat.slice(open + 1, close),
+        zombie: fields[0] === 'Z' || fields[0] === 'X',
+      });
     }
     return rows;
   }
@@ -224,7 +250,8 @@ export function processTable(): ProcessEntry[] | null {
     return rows;
   }
   if (process.platform === 'win32') {
-    const script = "Get-CimInstance Win32_Process | ForEach-Object { '{0} {1} {2} {3}' -f $_.ProcessId, $_.ParentProcessId, $_.CreationDate.Ticks, $_.Name }";
+    const script =
+      "Get-CimInstance Win32_Process | ForEach-Object { '{0} {1} {2} {3}' -f $_.ProcessId, $_.ParentProcessId, $_.CreationDate.Ticks, $_.Name }";
     const r = spawnSync('powershell.exe', ['-NoProfile', '-NonInteractive', '-Command', script], { encoding: 'utf8', windowsHide: true });
     if (r.status !== 0) return null;
     const rows: ProcessEntry[] = [];

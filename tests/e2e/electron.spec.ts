@@ -3,7 +3,16 @@ import type { Transport } from '../../src-shared/api.js';
 import { electronBinary } from '../../scripts/electron-binary.mjs';
 import { within } from '../helpers/fault-kit.js';
 import { startOllamaStandIn, type OllamaStandIn } from '../helpers/ollama-standin.js';
-import { descendantsOf, electronTarget, launchVega, leftoverProcesses, processTable, readVegaLogs, type LaunchedVega, type ProcessEntry } from './electron-fixtures.js';
+import {
+  descendantsOf,
+  electronTarget,
+  launchVega,
+  leftoverProcesses,
+  processTable,
+  readVegaLogs,
+  type LaunchedVega,
+  type ProcessEntry,
+} from './electron-fixtures.js';
 import { chartPoints, countingReply, lastAnswer } from './fixtures.js';
 
 // The real Electron app, end to end: launch, chat against a stand-in Ollama,
@@ -23,7 +32,6 @@ const MESSAGE = 'Hello from Electron';
 
 /** The page's `window.vega`: the contract's transport, and only that. */
 type Bridge = { vega: Transport };
-
 
 async function openDashboard(page: Page) {
   await page.getByRole('tab', { name: 'Dashboard' }).click();
@@ -89,14 +97,26 @@ test.describe('Electron app', () => {
         ipcRenderer: typeof w.ipcRenderer,
       };
     });
-    expect(globals).toEqual({ vegaKeys: ['invoke', 'subscribe'], invoke: 'function', subscribe: 'function', require: 'undefined', process: 'undefined', module: 'undefined', Buffer: 'undefined', ipcRenderer: 'undefined' });
+    expect(globals).toEqual({
+      vegaKeys: ['invoke', 'subscribe'],
+      invoke: 'function',
+      subscribe: 'function',
+      require: 'undefined',
+      process: 'undefined',
+      module: 'undefined',
+      Buffer: 'undefined',
+      ipcRenderer: 'undefined',
+    });
 
     // A real round trip: preload → IPC (sender check) → engine, on the temporary data folder.
     const info = await page.evaluate(() => (window as unknown as Bridge).vega.invoke('app:info', {}, 'e2e-app-info'));
     expect(info).toMatchObject({ ok: true, value: { host: 'electron', dataDir: v.dataDir } });
 
     // The CSP twice: the page's meta, and the header the app:// handler sends.
-    await expect(page.locator('meta[http-equiv="Content-Security-Policy"]')).toHaveAttribute('content', /default-src 'self'.*script-src 'self'/);
+    await expect(page.locator('meta[http-equiv="Content-Security-Policy"]')).toHaveAttribute(
+      'content',
+      /default-src 'self'.*script-src 'self'/,
+    );
     const header = await page.evaluate(async () => (await fetch('app://vega/index.html')).headers.get('content-security-policy'));
     expect(header).toContain("default-src 'self'");
     expect(header).toContain("script-src 'self'");
@@ -178,7 +198,8 @@ test.describe('Electron app', () => {
     // would not see them once the main process is gone.
     const table = processTable();
     const tree: ProcessEntry[] = table ? descendantsOf(v.pid, table) : [];
-    if (process.platform === 'linux' || process.platform === 'darwin') expect(tree.length, 'Electron has helper processes while it runs').toBeGreaterThan(0);
+    if (process.platform === 'linux' || process.platform === 'darwin')
+      expect(tree.length, 'Electron has helper processes while it runs').toBeGreaterThan(0);
 
     // As Cmd+Q / the tray's Quit: before-quit runs the ordered shutdown once, then app.exit(0).
     await v.app.evaluate(({ app }) => app.quit()).catch(() => undefined);

@@ -67,7 +67,11 @@ function snapshotBuild(): string {
   return dir;
 }
 
-async function startHost(serve: string, env: Record<string, string>, dataDir: string): Promise<{ proc: ChildProcess; output: () => string }> {
+async function startHost(
+  serve: string,
+  env: Record<string, string>,
+  dataDir: string,
+): Promise<{ proc: ChildProcess; output: () => string }> {
   const proc = spawn(process.execPath, [serve], { cwd: dataDir, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   proc.stdout?.setEncoding('utf8').on('data', (d: string) => (out += d));
@@ -201,7 +205,9 @@ export function chartPoints(page: Page, chart: string): Promise<number> {
 
 /** axe-core's serious and critical findings on the page as it is, in a short form. */
 // Spelled out: the inferred type would name axe-core's nested copy, which a declaration cannot.
-export async function seriousViolations(page: Page): Promise<{ id: string; impact: string | null | undefined; help: string; nodes: string[] }[]> {
+export async function seriousViolations(
+  page: Page,
+): Promise<{ id: string; impact: string | null | undefined; help: string; nodes: string[] }[]> {
   const result = await new AxeBuilder({ page }).analyze();
   return result.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')

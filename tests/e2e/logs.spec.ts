@@ -33,10 +33,22 @@ function startIdp(): Promise<Idp> {
       };
       const route = `${req.method} ${new URL(req.url ?? '/', base).pathname}`;
       if (route === 'GET /.well-known/openid-configuration') {
-        return send(200, { issuer: base, device_authorization_endpoint: `${base}/oauth/device`, token_endpoint: `${base}/oauth/token`, authorization_endpoint: `${base}/authorize` });
+        return send(200, {
+          issuer: base,
+          device_authorization_endpoint: `${base}/oauth/device`,
+          token_endpoint: `${base}/oauth/token`,
+          authorization_endpoint: `${base}/authorize`,
+        });
       }
       if (route === 'POST /oauth/device') {
-        return send(200, { device_code: 'e2e-device-code', user_code: 'WDJB-MJHT', verification_uri: `${base}/activate`, verification_uri_complete: `${base}/activate?code=WDJB-MJHT`, expires_in: 600, interval: 1 });
+        return send(200, {
+          device_code: 'e2e-device-code',
+          user_code: 'WDJB-MJHT',
+          verification_uri: `${base}/activate`,
+          verification_uri_complete: `${base}/activate?code=WDJB-MJHT`,
+          expires_in: 600,
+          interval: 1,
+        });
       }
       if (route === 'POST /oauth/token') {
         return approved
@@ -109,7 +121,9 @@ test('a chat answer is followed by its request ID to the line "chat answer finis
 test('clicking the request ID of an answer opens the Logs view filtered by it', async ({ page }) => {
   await openApp(page, server);
   const id = await answeredRequestId(page, 'Click through to the log');
-  await lastAnswer(page).getByRole('button', { name: `Show logs for request ${id}` }).click();
+  await lastAnswer(page)
+    .getByRole('button', { name: `Show logs for request ${id}` })
+    .click();
 
   await expect(page.getByRole('tab', { name: 'Logs' })).toHaveAttribute('aria-selected', 'true');
   const logs = logsRegion(page);

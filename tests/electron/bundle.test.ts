@@ -25,10 +25,29 @@ beforeAll(async () => {
   dir = tempDir('vega-bundle-');
   out = path.join(dir, 'out');
   const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string };
-  const common = { absWorkingDir: root, bundle: true, platform: 'node' as const, target: 'node20', logLevel: 'silent' as const, define: { __VEGA_VERSION__: JSON.stringify(pkg.version) } };
+  const common = {
+    absWorkingDir: root,
+    bundle: true,
+    platform: 'node' as const,
+    target: 'node20',
+    logLevel: 'silent' as const,
+    define: { __VEGA_VERSION__: JSON.stringify(pkg.version) },
+  };
   await Promise.all([
-    build({ ...common, entryPoints: ['src-main/electron/main.ts'], outfile: path.join(out, 'main', 'index.cjs'), format: 'cjs', packages: 'external' }),
-    build({ ...common, entryPoints: ['src-main/electron/preload.ts'], outfile: path.join(out, 'preload', 'index.cjs'), format: 'cjs', external: ['electron'] }),
+    build({
+      ...common,
+      entryPoints: ['src-main/electron/main.ts'],
+      outfile: path.join(out, 'main', 'index.cjs'),
+      format: 'cjs',
+      packages: 'external',
+    }),
+    build({
+      ...common,
+      entryPoints: ['src-main/electron/preload.ts'],
+      outfile: path.join(out, 'preload', 'index.cjs'),
+      format: 'cjs',
+      external: ['electron'],
+    }),
     build({ ...common, entryPoints: ['tests/electron/fake-electron.ts'], outfile: path.join(dir, 'fake-electron.cjs'), format: 'cjs' }),
   ]);
   writeRenderer(out);
@@ -98,8 +117,19 @@ describe('the built bundles', () => {
     expect(stdout).toMatch(/\nEXIT 0\n/);
     const line = stdout.split('\n').find((l) => l.startsWith('REPORT '));
     const r = JSON.parse(line!.slice('REPORT '.length));
-    expect(r.scheme).toEqual([expect.objectContaining({ scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true }) })]);
-    expect(r.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, webviewTag: false, spellcheck: false, disableBlinkFeatures: 'Auxclick', preload: path.join(out, 'preload', 'index.cjs') });
+    expect(r.scheme).toEqual([
+      expect.objectContaining({ scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true }) }),
+    ]);
+    expect(r.webPreferences).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      webviewTag: false,
+      spellcheck: false,
+      disableBlinkFeatures: 'Auxclick',
+      preload: path.join(out, 'preload', 'index.cjs'),
+    });
     expect(r.loaded).toEqual(['app://vega/index.html']);
     expect(r.handlers.length).toBeGreaterThan(10);
     expect(r.handlers).toContain('app:info');
@@ -113,7 +143,11 @@ describe('the built bundles', () => {
     const invoked: unknown[][] = [];
     const electron = {
       contextBridge: { exposeInMainWorld: (k: string, v: unknown) => exposed.set(k, v) },
-      ipcRenderer: { invoke: async (...a: unknown[]) => (invoked.push(a), { ok: true, value: 'ok' }), on: () => undefined, removeListener: () => undefined },
+      ipcRenderer: {
+        invoke: async (...a: unknown[]) => (invoked.push(a), { ok: true, value: 'ok' }),
+        on: () => undefined,
+        removeListener: () => undefined,
+      },
     };
     const module = { exports: {} };
     const sandbox = {

@@ -27,13 +27,21 @@ function fakePackage(name: string, opts: { pathTxt?: string; binary?: boolean })
 describe('electronBinary()', () => {
   it('finds dist/<path.txt> when the binary was installed', () => {
     const pkg = fakePackage('installed', { pathTxt: 'electron', binary: true });
-    expect(electronBinary({ env: {}, electronDir: pkg })).toEqual({ ok: true, path: path.join(pkg, 'dist', 'electron'), dist: path.join(pkg, 'dist') });
+    expect(electronBinary({ env: {}, electronDir: pkg })).toEqual({
+      ok: true,
+      path: path.join(pkg, 'dist', 'electron'),
+      dist: path.join(pkg, 'dist'),
+    });
   });
 
   it("on a Mac, dist is the folder that holds Electron.app (electron-builder's electronDist), not the executable's folder", () => {
     const pkg = fakePackage('mac', { pathTxt: 'Electron.app/Contents/MacOS/Electron', binary: true });
     const r = electronBinary({ env: {}, electronDir: pkg });
-    expect(r).toMatchObject({ ok: true, path: path.join(pkg, 'dist', 'Electron.app', 'Contents', 'MacOS', 'Electron'), dist: path.join(pkg, 'dist') });
+    expect(r).toMatchObject({
+      ok: true,
+      path: path.join(pkg, 'dist', 'Electron.app', 'Contents', 'MacOS', 'Electron'),
+      dist: path.join(pkg, 'dist'),
+    });
     // The mac packager copies <electronDist>/Electron.app.
     expect(r.ok && existsSync(path.join(r.dist, 'Electron.app'))).toBe(true);
   });
@@ -54,7 +62,10 @@ describe('electronBinary()', () => {
   it('honours ELECTRON_OVERRIDE_DIST_PATH', () => {
     const dist = path.join(dir, 'override');
     mkdirSync(dist, { recursive: true });
-    const exe = path.join(dist, process.platform === 'win32' ? 'electron.exe' : process.platform === 'darwin' ? 'Electron.app/Contents/MacOS/Electron' : 'electron');
+    const exe = path.join(
+      dist,
+      process.platform === 'win32' ? 'electron.exe' : process.platform === 'darwin' ? 'Electron.app/Contents/MacOS/Electron' : 'electron',
+    );
     mkdirSync(path.dirname(exe), { recursive: true });
     writeFileSync(exe, '#!/bin/sh\n');
     chmodSync(exe, 0o755);
@@ -74,7 +85,9 @@ describe('electronBinary()', () => {
 describe('npm start helpers', () => {
   it('opens a browser only when BROWSER is not none and there is a display', async () => {
     // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- `as string` keeps tsc from resolving an untyped .mjs
-    const { shouldOpenBrowser } = (await import('../../scripts/start.mjs' as string)) as { shouldOpenBrowser: (env: NodeJS.ProcessEnv, platform: string) => boolean };
+    const { shouldOpenBrowser } = (await import('../../scripts/start.mjs' as string)) as {
+      shouldOpenBrowser: (env: NodeJS.ProcessEnv, platform: string) => boolean;
+    };
     expect(shouldOpenBrowser({ DISPLAY: ':0' }, 'linux')).toBe(true);
     expect(shouldOpenBrowser({ WAYLAND_DISPLAY: 'wayland-0' }, 'linux')).toBe(true);
     expect(shouldOpenBrowser({}, 'linux')).toBe(false);

@@ -1,4 +1,10 @@
-import type { BrowserWindowConstructorOptions, CustomScheme, HandlerDetails, MenuItemConstructorOptions, WindowOpenHandlerResponse } from 'electron';
+import type {
+  BrowserWindowConstructorOptions,
+  CustomScheme,
+  HandlerDetails,
+  MenuItemConstructorOptions,
+  WindowOpenHandlerResponse,
+} from 'electron';
 import type {
   AppSurface,
   ContextBridgeSurface,
@@ -45,7 +51,10 @@ class Emitter {
     return this.on(event, wrapped);
   }
   off(event: string, listener: Listener): this {
-    this.#listeners.set(event, (this.#listeners.get(event) ?? []).filter((l) => l !== listener));
+    this.#listeners.set(
+      event,
+      (this.#listeners.get(event) ?? []).filter((l) => l !== listener),
+    );
     return this;
   }
   emit(event: string, ...args: unknown[]): void {
@@ -115,7 +124,13 @@ export class FakeWebContents extends Emitter implements WebContentsSurface {
   }
   /** `window.open(url)` from the page. */
   open(url: string): WindowOpenHandlerResponse | undefined {
-    return this.windowOpenHandler?.({ url, frameName: '', features: '', disposition: 'new-window', referrer: { url: '', policy: 'default' } } as unknown as HandlerDetails);
+    return this.windowOpenHandler?.({
+      url,
+      frameName: '',
+      features: '',
+      disposition: 'new-window',
+      referrer: { url: '', policy: 'default' },
+    } as unknown as HandlerDetails);
   }
   subframe(url: string): FakeFrame {
     return new FakeFrame(url, this.mainFrame);
@@ -172,7 +187,10 @@ export class FakeRenderer implements PreloadSurface {
       return this.ipcRenderer;
     },
     removeListener: (channel, listener) => {
-      this.#listeners.set(channel, (this.#listeners.get(channel) ?? []).filter((l) => l !== listener));
+      this.#listeners.set(
+        channel,
+        (this.#listeners.get(channel) ?? []).filter((l) => l !== listener),
+      );
       return this.ipcRenderer;
     },
   };
@@ -295,7 +313,8 @@ export class FakeSafeStorage implements SafeStorageSurface {
   }
   decryptStringAsync(encrypted: Buffer): Promise<{ result: string }> {
     const text = encrypted.toString('utf8');
-    if (!text.startsWith(FakeSafeStorage.MARK)) return Promise.reject(new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.'));
+    if (!text.startsWith(FakeSafeStorage.MARK))
+      return Promise.reject(new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.'));
     return Promise.resolve({ result: [...text.slice(FakeSafeStorage.MARK.length)].reverse().join('') });
   }
   getSelectedStorageBackend(): string {

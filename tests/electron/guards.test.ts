@@ -59,7 +59,17 @@ describe('window.open', () => {
 
   it('never hands other schemes to the OS', () => {
     const { e, wc } = guarded();
-    for (const url of ['file:///etc/passwd', 'javascript:alert(1)', 'smb://host/share', 'data:text/html,<b>x</b>', 'vbscript:x', 'ms-msdt:/id', 'app://vega/index.html', 'not a url', 'https:']) {
+    for (const url of [
+      'file:///etc/passwd',
+      'javascript:alert(1)',
+      'smb://host/share',
+      'data:text/html,<b>x</b>',
+      'vbscript:x',
+      'ms-msdt:/id',
+      'app://vega/index.html',
+      'not a url',
+      'https:',
+    ]) {
       expect(wc.open(url)).toEqual({ action: 'deny' });
     }
     expect(e.shell.opened).toEqual([]);

@@ -44,7 +44,11 @@ describe('the Electron host, wired on the fake surface', () => {
     const envFile = path.join(dir, '.env');
     writeFileSync(envFile, '');
     const e = createFakeElectron(path.join(dir, 'user-data'));
-    const starting = startElectronHost(e, { preloadPath: 'p.cjs', rendererDir: writeRenderer(dir), appOptions: { envFile, env: {}, console: false } });
+    const starting = startElectronHost(e, {
+      preloadPath: 'p.cjs',
+      rendererDir: writeRenderer(dir),
+      appOptions: { envFile, env: {}, console: false },
+    });
     e.app.makeReady();
     const host = await starting;
     expect(host?.vega.rm.dataDir).toBe(path.join(dir, 'user-data'));

@@ -11,7 +11,10 @@ const logger = pino({ level: 'silent' });
 function spyHandlers() {
   const calls: { channel: string; params: unknown; host: string }[] = [];
   const handlers = Object.fromEntries(
-    CALL_NAMES.map((channel) => [channel, vi.fn((params: unknown, ctx: { host: string }) => (calls.push({ channel, params, host: ctx.host }), { answered: channel }))]),
+    CALL_NAMES.map((channel) => [
+      channel,
+      vi.fn((params: unknown, ctx: { host: string }) => (calls.push({ channel, params, host: ctx.host }), { answered: channel })),
+    ]),
   ) as unknown as Handlers;
   return { handlers, calls };
 }
@@ -63,7 +66,12 @@ describe('IPC handlers', () => {
       expect(env, what).toMatchObject({ ok: false, error: { code: 'FORBIDDEN_SENDER' } });
     }
     // The frame getter throwing (Electron does for a disposed frame) is refused too.
-    const throwing = { sender: wc, get senderFrame(): FakeFrame { throw new Error('Render frame was disposed'); } };
+    const throwing = {
+      sender: wc,
+      get senderFrame(): FakeFrame {
+        throw new Error('Render frame was disposed');
+      },
+    };
     expect(await e.ipcMain.invoke(throwing, 'config:get', {})).toMatchObject({ ok: false, error: { code: 'FORBIDDEN_SENDER' } });
     expect(calls).toEqual([]);
   });
@@ -71,10 +79,16 @@ describe('IPC handlers', () => {
   it('refuses calls once the window is gone, and after the page navigated away', async () => {
     const { e, win, wc, calls, from } = await bridged();
     wc.mainFrame.url = 'https://evil.example/';
-    expect(await e.ipcMain.invoke(from(wc, wc.mainFrame), 'app:info', {})).toMatchObject({ ok: false, error: { code: 'FORBIDDEN_SENDER' } });
+    expect(await e.ipcMain.invoke(from(wc, wc.mainFrame), 'app:info', {})).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN_SENDER' },
+    });
     wc.mainFrame.url = 'app://vega/index.html';
     win.close();
-    expect(await e.ipcMain.invoke(from(wc, wc.mainFrame), 'app:info', {})).toMatchObject({ ok: false, error: { code: 'FORBIDDEN_SENDER' } });
+    expect(await e.ipcMain.invoke(from(wc, wc.mainFrame), 'app:info', {})).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN_SENDER' },
+    });
     expect(isTrustedSender(from(wc, wc.mainFrame), null)).toBe(false);
     expect(calls).toEqual([]);
   });
@@ -84,14 +98,26 @@ describe('IPC handlers', () => {
     const ok = from(wc, wc.mainFrame);
     expect(await e.ipcMain.invoke(ok, 'chat:get', { conversationId: 5 })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
     expect(await e.ipcMain.invoke(ok, 'app:info', { extra: 1 })).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
-    expect(await e.ipcMain.invoke(ok, 'app:info', JSON.parse('{"__proto__":{"polluted":1}}'))).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
-    expect(await e.ipcMain.invoke(ok, 'chat:list', JSON.parse('{"query":"a","__proto__":{"polluted":1}}'))).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    expect(await e.ipcMain.invoke(ok, 'app:info', JSON.parse('{"__proto__":{"polluted":1}}'))).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_REQUEST' },
+    });
+    expect(await e.ipcMain.invoke(ok, 'chat:list', JSON.parse('{"query":"a","__proto__":{"polluted":1}}'))).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_REQUEST' },
+    });
     expect(await e.ipcMain.invoke(ok, 'app:info', 'not an object')).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(calls).toEqual([]);
     // Inside config:set's values too: the whole call is refused.
-    expect(await e.ipcMain.invoke(ok, 'config:set', JSON.parse('{"values":{"__proto__":{"polluted":1}}}'))).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
-    expect(await e.ipcMain.invoke(ok, 'config:set', JSON.parse('{"values":{"VEGA_MODEL":"x","__proto__":"y"}}'))).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    expect(await e.ipcMain.invoke(ok, 'config:set', JSON.parse('{"values":{"__proto__":{"polluted":1}}}'))).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_REQUEST' },
+    });
+    expect(await e.ipcMain.invoke(ok, 'config:set', JSON.parse('{"values":{"VEGA_MODEL":"x","__proto__":"y"}}'))).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_REQUEST' },
+    });
     expect(calls).toEqual([]);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });

@@ -52,7 +52,11 @@ describe('the preload', () => {
   });
 
   it('the page builds the full VegaApi over it, and errors keep their code', async () => {
-    const ipc = recordingIpc((channel) => (channel === 'config:get' ? { ok: false, error: { code: 'CONFIG_UNAVAILABLE', message: 'no .env' } } : { ok: true, value: `answer to ${channel}` }));
+    const ipc = recordingIpc((channel) =>
+      channel === 'config:get'
+        ? { ok: false, error: { code: 'CONFIG_UNAVAILABLE', message: 'no .env' } }
+        : { ok: true, value: `answer to ${channel}` },
+    );
     const renderer = { contextBridge: { exposeInMainWorld: vi.fn() }, ipcRenderer: ipc };
     exposeVega(renderer);
     const api = createVegaApi(renderer.contextBridge.exposeInMainWorld.mock.calls[0]![1] as Transport);

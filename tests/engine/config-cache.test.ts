@@ -151,7 +151,10 @@ describe('ConfigCache', () => {
 
 describe('typed accessors', () => {
   it('parse values and name the key and file when one is bad', async () => {
-    writeFileSync(file, 'VEGA_PORT=abc\nOPENAI_BASE_URL=localhost:1234\nVEGA_HTTP2=maybe\nOPENAI_API_KEY=sk-supersecret\nVEGA_HTTP_MAX_CONNECTIONS=0\n');
+    writeFileSync(
+      file,
+      'VEGA_PORT=abc\nOPENAI_BASE_URL=localhost:1234\nVEGA_HTTP2=maybe\nOPENAI_API_KEY=sk-supersecret\nVEGA_HTTP_MAX_CONNECTIONS=0\n',
+    );
     const cfg = await cache().get();
     expect(() => cfg.int('VEGA_PORT')).toThrow(`VEGA_PORT="abc" in ${file} is not an integer`);
     expect(() => cfg.url('OPENAI_BASE_URL')).toThrow(/OPENAI_BASE_URL="localhost:1234" .* a URL with a scheme/);

@@ -20,14 +20,17 @@ describe('logs and diagnostics', () => {
     e.rm.logger.error({ requestId: 'r-1' }, 'third');
     expect((await readLogs(e.rm, { requestId: 'r-1' })).map((l) => l.msg)).toEqual(['third', 'first']);
     expect((await readLogs(e.rm, { level: 'warn' })).map((l) => l.msg).slice(0, 2)).toEqual(['third', 'second']);
-    expect((await readLogs(e.rm, { limit: 1 }))).toHaveLength(1);
+    expect(await readLogs(e.rm, { limit: 1 })).toHaveLength(1);
   });
 
   it('exports one JSON file with stats, health, recent requests and logs, without secrets', async () => {
     const secret = 'hass-token-marker-93c1';
     e = await tempEngine({ envText: `HOME_ASSISTANT_TOKEN=${secret}\n` });
     s = await startCountingServer();
-    const res = await request(`${s.url}/x`, { dispatcher: e.rm.httpClient(), headers: { 'x-request-id': 'diag-1', authorization: `Bearer ${secret}` } });
+    const res = await request(`${s.url}/x`, {
+      dispatcher: e.rm.httpClient(),
+      headers: { 'x-request-id': 'diag-1', authorization: `Bearer ${secret}` },
+    });
     await res.body.text();
     e.rm.logger.info(`calling with Bearer ${secret}`);
     const file = await exportDiagnostics(e.rm);

@@ -25,7 +25,11 @@ describe('Lifecycle', () => {
     lc.register('ollama', () => void order.push('llm'), { phase: 'llm' });
     const report = await lc.shutdown();
     expect(order).toEqual(['llm', 'resources', 'background']);
-    expect(report.map((r) => [r.step, r.phase, r.ok])).toEqual([['ollama', 'llm', true], ['pool', 'resources', true], ['bg', 'background', true]]);
+    expect(report.map((r) => [r.step, r.phase, r.ok])).toEqual([
+      ['ollama', 'llm', true],
+      ['pool', 'resources', true],
+      ['bg', 'background', true],
+    ]);
     expect(lines()).toEqual([
       'Starting graceful shutdown...',
       '✓ LLM providers shut down',
@@ -39,8 +43,20 @@ describe('Lifecycle', () => {
     const { logger, lines } = capture();
     const lc = new Lifecycle(logger);
     let after = false;
-    lc.register('bad', () => { throw new Error('socket stuck'); }, { phase: 'llm' });
-    lc.register('good', () => { after = true; }, { phase: 'llm' });
+    lc.register(
+      'bad',
+      () => {
+        throw new Error('socket stuck');
+      },
+      { phase: 'llm' },
+    );
+    lc.register(
+      'good',
+      () => {
+        after = true;
+      },
+      { phase: 'llm' },
+    );
     const report = await lc.shutdown();
     expect(after).toBe(true);
     expect(report[0]).toMatchObject({ step: 'bad', ok: false, error: 'socket stuck' });
@@ -54,8 +70,23 @@ describe('Lifecycle', () => {
     const lc = new Lifecycle(logger);
     let aborted = false;
     let ran = false;
-    lc.register('hang', (signal) => new Promise(() => signal.addEventListener('abort', () => { aborted = true; })), { phase: 'resources', timeoutMs: 100 });
-    lc.register('later', () => { ran = true; }, { phase: 'background' });
+    lc.register(
+      'hang',
+      (signal) =>
+        new Promise(() =>
+          signal.addEventListener('abort', () => {
+            aborted = true;
+          }),
+        ),
+      { phase: 'resources', timeoutMs: 100 },
+    );
+    lc.register(
+      'later',
+      () => {
+        ran = true;
+      },
+      { phase: 'background' },
+    );
     const shutdown = lc.shutdown();
     await vi.advanceTimersByTimeAsync(100);
     const report = await shutdown;
@@ -70,7 +101,13 @@ describe('Lifecycle', () => {
     const lc = new Lifecycle(logger, { totalMs: 100 });
     let ran = false;
     lc.register('slow', () => new Promise(() => {}), { phase: 'llm', timeoutMs: 10_000 });
-    lc.register('later', () => { ran = true; }, { phase: 'background' });
+    lc.register(
+      'later',
+      () => {
+        ran = true;
+      },
+      { phase: 'background' },
+    );
     const shutdown = lc.shutdown();
     await vi.advanceTimersByTimeAsync(100);
     const report = await shutdown;
@@ -82,7 +119,10 @@ describe('Lifecycle', () => {
     const { logger } = capture();
     const lc = new Lifecycle(logger);
     let runs = 0;
-    lc.register('once', async () => { runs++; await new Promise((r) => setTimeout(r, 20)); });
+    lc.register('once', async () => {
+      runs++;
+      await new Promise((r) => setTimeout(r, 20));
+    });
     const a = lc.shutdown();
     const b = lc.shutdown();
     expect(a).toBe(b);
@@ -94,7 +134,9 @@ describe('Lifecycle', () => {
     const { logger } = capture();
     const lc = new Lifecycle(logger);
     let ran = false;
-    const remove = lc.register('gone', () => { ran = true; });
+    const remove = lc.register('gone', () => {
+      ran = true;
+    });
     remove();
     expect(lc.registered).toBe(0);
     await lc.shutdown();
@@ -106,7 +148,10 @@ describe('ResourceManager', () => {
   it('health and stats have the seed fields', async () => {
     const e = await tempEngine();
     try {
-      expect(e.rm.health()).toMatchObject({ status: 'healthy', checks: { healthy: true, httpClient: true, configCache: true, cleanupTasks: 1 } });
+      expect(e.rm.health()).toMatchObject({
+        status: 'healthy',
+        checks: { healthy: true, httpClient: true, configCache: true, cleanupTasks: 1 },
+      });
       const s = e.rm.stats();
       expect(s).toMatchObject({ httpClientsCreated: 1, httpRequestsMade: 0, cleanupTasksRegistered: 1, shutdownTime: null });
       expect(s.startupTime).toBeGreaterThan(1.7e9);
@@ -124,9 +169,20 @@ describe('ResourceManager', () => {
     e.rm.logger.info({ apiKey: secret }, `calling with ${secret}`);
     e.rm.registerCleanup('provider', () => undefined, { phase: 'llm' });
     await e.rm.shutdown();
-    const text = logFiles(e.rm.logDir).map((f) => readFileSync(f, 'utf8')).join('');
-    const msgs = text.trim().split('\n').map((l) => JSON.parse(l).msg as string);
-    const seq = ['Starting graceful shutdown...', '✓ LLM providers shut down', '✓ Resource manager shut down', '✓ Background processes stopped', 'Shutdown complete'];
+    const text = logFiles(e.rm.logDir)
+      .map((f) => readFileSync(f, 'utf8'))
+      .join('');
+    const msgs = text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l).msg as string);
+    const seq = [
+      'Starting graceful shutdown...',
+      '✓ LLM providers shut down',
+      '✓ Resource manager shut down',
+      '✓ Background processes stopped',
+      'Shutdown complete',
+    ];
     expect(msgs.filter((m) => seq.includes(m))).toEqual(seq);
     expect(text).not.toContain(secret);
     expect(text).toContain('[redacted]');

@@ -13,14 +13,17 @@ describe('logs', () => {
     dirs.push(dir);
     const log = await createLogger({ dataDir: dir, fileBytes: 16 * 1024 });
     for (let i = 0; i < 2000; i++) {
-      log.logger.info({ i, pad: "x".repeat(100) }, "line");
+      log.logger.info({ i, pad: 'x'.repeat(100) }, 'line');
       if (i % 50 === 49) await new Promise((r) => setTimeout(r, 1));
     }
     log.flush();
     const files = logFiles(log.dir);
     expect(files).toHaveLength(LOG_FILES_KEPT);
     for (const f of files.slice(0, -1)) expect(statSync(f).size).toBeLessThan(16 * 1024 + 1024);
-    const last = readFileSync(files.at(-1)!, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const last = readFileSync(files.at(-1)!, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(last.at(-1).i).toBe(1999);
   });
 
@@ -30,9 +33,14 @@ describe('logs', () => {
     const log = await createLogger({ dataDir: dir });
     log.scrubber.set(['sk-config-secret-1']);
     log.scrubber.add('generated-key-2');
-    log.logger.info({ nested: { note: 'has sk-config-secret-1 inside' }, headers: { authorization: 'Bearer abc' } }, 'key generated-key-2 used');
+    log.logger.info(
+      { nested: { note: 'has sk-config-secret-1 inside' }, headers: { authorization: 'Bearer abc' } },
+      'key generated-key-2 used',
+    );
     log.flush();
-    const text = logFiles(log.dir).map((f) => readFileSync(f, 'utf8')).join('');
+    const text = logFiles(log.dir)
+      .map((f) => readFileSync(f, 'utf8'))
+      .join('');
     expect(text).not.toContain('sk-config-secret-1');
     expect(text).not.toContain('generated-key-2');
     expect(text).not.toContain('Bearer abc');

@@ -101,7 +101,10 @@ describe('one client for the life of the process', () => {
     server = await startCountingServer();
     engine = await tempEngine();
     for (let i = 0; i < 3; i++) {
-      const res = await request(`${server.url}/r/${i}?token=secret`, { dispatcher: engine.rm.httpClient(), headers: { 'x-request-id': `req-${i}` } });
+      const res = await request(`${server.url}/r/${i}?token=secret`, {
+        dispatcher: engine.rm.httpClient(),
+        headers: { 'x-request-id': `req-${i}` },
+      });
       await res.body.text();
     }
     const recent = engine.rm.recentRequests();
@@ -111,7 +114,10 @@ describe('one client for the life of the process', () => {
   });
 
   it('counts failures: connection refused and 5xx', async () => {
-    server = await startCountingServer((_req, res) => { res.statusCode = 503; res.end('down'); });
+    server = await startCountingServer((_req, res) => {
+      res.statusCode = 503;
+      res.end('down');
+    });
     engine = await tempEngine();
     expect(await get(engine, `${server.url}/fail`)).toBe(503);
     const dead = await startCountingServer();

@@ -131,7 +131,8 @@ export function markersInFiles(dir: string, markers: readonly string[]): string[
 }
 
 /** Text that must never reach a person: raw transport errors. */
-export const RAW_TRANSPORT_TEXT = /other side closed|socket hang up|ECONNRESET|ECONNREFUSED|EPIPE|UND_ERR|fetch failed|range header|TypeError|\bat .+:\d+:\d+/i;
+export const RAW_TRANSPORT_TEXT =
+  /other side closed|socket hang up|ECONNRESET|ECONNREFUSED|EPIPE|UND_ERR|fetch failed|range header|TypeError|\bat .+:\d+:\d+/i;
 
 /** Poll an async condition until it holds, bounded by `ms`. */
 export async function until(cond: () => Promise<boolean> | boolean, ms = 5_000, what = 'condition', everyMs = 20): Promise<void> {

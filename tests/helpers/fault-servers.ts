@@ -151,7 +151,10 @@ export async function startFlakyServer(initial: FlakySettings = {}): Promise<Fla
       }
       const keep = { 'keep-alive': 'timeout=60', connection: 'keep-alive' };
       if (req.method === 'GET' && (path === '/api/tags' || path === '/api/version')) {
-        const body = path === '/api/tags' ? JSON.stringify({ models: [{ name: 'llama3.2:latest', size: 1, details: { family: 'llama' } }] }) : '{"version":"0.6.8"}';
+        const body =
+          path === '/api/tags'
+            ? JSON.stringify({ models: [{ name: 'llama3.2:latest', size: 1, details: { family: 'llama' } }] })
+            : '{"version":"0.6.8"}';
         if (s.cutMidBody) {
           record('cut-mid-body');
           res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(body.length), ...keep });
@@ -167,7 +170,8 @@ export async function startFlakyServer(initial: FlakySettings = {}): Promise<Fla
       if (req.method === 'POST' && path === '/api/chat') {
         let prompt = '';
         try {
-          const msgs = (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { messages?: { role: string; content: string }[] }).messages ?? [];
+          const msgs =
+            (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { messages?: { role: string; content: string }[] }).messages ?? [];
           prompt = [...msgs].reverse().find((m) => m.role === 'user')?.content ?? '';
         } catch {
           // an empty prompt then
@@ -188,7 +192,17 @@ export async function startFlakyServer(initial: FlakySettings = {}): Promise<Fla
             res.write(line({ model: 'llama3.2', message: { role: 'assistant', content: t }, done: false }));
             if (s.tokenDelayMs) await new Promise((r) => setTimeout(r, s.tokenDelayMs));
           }
-          res.end(line({ model: 'llama3.2', message: { role: 'assistant', content: '' }, done: true, done_reason: 'stop', prompt_eval_count: 3, eval_count: tokens.length, eval_duration: 1_000_000 }));
+          res.end(
+            line({
+              model: 'llama3.2',
+              message: { role: 'assistant', content: '' },
+              done: true,
+              done_reason: 'stop',
+              prompt_eval_count: 3,
+              eval_count: tokens.length,
+              eval_duration: 1_000_000,
+            }),
+          );
         })();
         return;
       }

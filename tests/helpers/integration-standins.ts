@@ -53,7 +53,11 @@ export async function startStandIn(routes: Record<string, Route> = {}, tls?: { k
       handler(seen, res);
     });
   }, tls);
-  return Object.assign(server, { requests, port: Number(new URL(server.url).port), route: (key: string, h: Route) => void table.set(key, h) });
+  return Object.assign(server, {
+    requests,
+    port: Number(new URL(server.url).port),
+    route: (key: string, h: Route) => void table.set(key, h),
+  });
 }
 
 function match(table: Map<string, Route>, method: string, path: string): Route | undefined {
@@ -135,7 +139,12 @@ export async function startSearxng(): Promise<StandIn> {
       const q = req.query.get('q') ?? '';
       json(res, 200, {
         query: q,
-        results: Array.from({ length: 8 }, (_, i) => ({ title: `Result ${i + 1} for ${q}`, url: `https://example.org/${i + 1}`, content: `Snippet ${i + 1}`, engine: 'stand-in' })),
+        results: Array.from({ length: 8 }, (_, i) => ({
+          title: `Result ${i + 1} for ${q}`,
+          url: `https://example.org/${i + 1}`,
+          content: `Snippet ${i + 1}`,
+          engine: 'stand-in',
+        })),
         answers: [],
       });
     },
@@ -151,16 +160,19 @@ export async function startHomeAssistant(): Promise<StandIn> {
     { entity_id: 'sensor.living_temp', state: '21.5', attributes: { friendly_name: 'Living room temperature', unit_of_measurement: '°C' } },
     { entity_id: 'switch.fan', state: 'off', attributes: {} },
   ];
-  const authed = (route: Route): Route => (req, res) => {
-    if (bearer(req) !== HA_TOKEN) return text(401, 'text/plain', '401: Unauthorized')(req, res);
-    route(req, res);
-  };
+  const authed =
+    (route: Route): Route =>
+    (req, res) => {
+      if (bearer(req) !== HA_TOKEN) return text(401, 'text/plain', '401: Unauthorized')(req, res);
+      route(req, res);
+    };
   return startStandIn({
     'GET /api/': authed(reply(200, { message: 'API running.' })),
     'GET /api/states': authed(reply(200, states)),
     'POST /api/services/*': authed((req, res) => {
       const [, , , domain, service] = req.path.split('/');
-      if (domain !== 'light' || !['turn_on', 'turn_off', 'toggle'].includes(service ?? '')) return json(res, 400, { message: `Service ${domain}.${service} not found.` });
+      if (domain !== 'light' || !['turn_on', 'turn_off', 'toggle'].includes(service ?? ''))
+        return json(res, 400, { message: `Service ${domain}.${service} not found.` });
       const body = JSON.parse(req.body || '{}') as { entity_id?: string };
       const target = states.find((s) => s.entity_id === body.entity_id);
       if (!target) return json(res, 200, []);
@@ -175,20 +187,62 @@ export const GITHUB_RESET = 1_900_000_000;
 
 export async function startGitHub(): Promise<StandIn> {
   let remaining = 5000;
-  const rate = (): Record<string, string> => ({ 'x-ratelimit-limit': '5000', 'x-ratelimit-remaining': String(Math.max(0, --remaining)), 'x-ratelimit-reset': String(GITHUB_RESET), 'x-ratelimit-resource': 'core' });
-  const withRate = (body: unknown): Route => (_req, res) => json(res, 200, body, rate());
+  const rate = (): Record<string, string> => ({
+    'x-ratelimit-limit': '5000',
+    'x-ratelimit-remaining': String(Math.max(0, --remaining)),
+    'x-ratelimit-reset': String(GITHUB_RESET),
+    'x-ratelimit-resource': 'core',
+  });
+  const withRate =
+    (body: unknown): Route =>
+    (_req, res) =>
+      json(res, 200, body, rate());
   return startStandIn({
     'GET /rate_limit': withRate({ resources: { core: { limit: 5000 } } }),
     'GET /search/repositories': (req, res) =>
-      json(res, 200, {
-        total_count: 42,
-        items: [{ full_name: 'octo/hello', html_url: 'https://github.com/octo/hello', description: `About ${req.query.get('q')}`, language: 'TypeScript', stargazers_count: 7, updated_at: '2025-01-02T00:00:00Z' }],
-      }, { ...rate(), 'x-ratelimit-resource': 'search' }),
+      json(
+        res,
+        200,
+        {
+          total_count: 42,
+          items: [
+            {
+              full_name: 'octo/hello',
+              html_url: 'https://github.com/octo/hello',
+              description: `About ${req.query.get('q')}`,
+              language: 'TypeScript',
+              stargazers_count: 7,
+              updated_at: '2025-01-02T00:00:00Z',
+            },
+          ],
+        },
+        { ...rate(), 'x-ratelimit-resource': 'search' },
+      ),
     'GET /search/issues': withRate({
       total_count: 1,
-      items: [{ number: 1, title: 'It breaks', state: 'open', html_url: 'https://github.com/octo/hello/issues/1', repository_url: 'https://api.github.com/repos/octo/hello', comments: 2, user: { login: 'mona' } }],
+      items: [
+        {
+          number: 1,
+          title: 'It breaks',
+          state: 'open',
+          html_url: 'https://github.com/octo/hello/issues/1',
+          repository_url: 'https://api.github.com/repos/octo/hello',
+          comments: 2,
+          user: { login: 'mona' },
+        },
+      ],
     }),
-    'GET /repos/octo/hello/issues/1': withRate({ number: 1, title: 'It breaks', state: 'open', html_url: 'https://github.com/octo/hello/issues/1', comments: 2, user: { login: 'mona' }, created_at: '2025-01-01T00:00:00Z', body: 'Steps to reproduce…', labels: [{ name: 'bug' }] }),
+    'GET /repos/octo/hello/issues/1': withRate({
+      number: 1,
+      title: 'It breaks',
+      state: 'open',
+      html_url: 'https://github.com/octo/hello/issues/1',
+      comments: 2,
+      user: { login: 'mona' },
+      created_at: '2025-01-01T00:00:00Z',
+      body: 'Steps to reproduce…',
+      labels: [{ name: 'bug' }],
+    }),
     'GET /repos/octo/hello/issues/1/comments': withRate([
       { user: { login: 'hubot' }, created_at: '2025-01-02T00:00:00Z', body: 'Confirmed.' },
       { user: { login: 'mona' }, created_at: '2025-01-03T00:00:00Z', body: 'Fixed in #2.' },
@@ -199,10 +253,12 @@ export async function startGitHub(): Promise<StandIn> {
 export const SLACK_TOKEN = 'xoxb-stand-in-token';
 
 export async function startSlack(): Promise<StandIn> {
-  const authed = (route: Route): Route => (req, res) => {
-    if (bearer(req) !== SLACK_TOKEN) return json(res, 200, { ok: false, error: 'invalid_auth' });
-    route(req, res);
-  };
+  const authed =
+    (route: Route): Route =>
+    (req, res) => {
+      if (bearer(req) !== SLACK_TOKEN) return json(res, 200, { ok: false, error: 'invalid_auth' });
+      route(req, res);
+    };
   return startStandIn({
     'POST /api/auth.test': authed(reply(200, { ok: true, team: 'Stand-in', user: 'vega' })),
     'GET /api/conversations.list': authed(
@@ -239,10 +295,22 @@ export async function startDeviceServer(kind: 'oidc' | 'github', script: OAuthSt
   let step = 0;
   const s = await startStandIn({});
   s.route('GET /.well-known/openid-configuration', (_req, res) =>
-    json(res, 200, { issuer: s.url, device_authorization_endpoint: `${s.url}${devicePath}`, token_endpoint: `${s.url}${tokenPath}`, authorization_endpoint: `${s.url}/authorize` }),
+    json(res, 200, {
+      issuer: s.url,
+      device_authorization_endpoint: `${s.url}${devicePath}`,
+      token_endpoint: `${s.url}${tokenPath}`,
+      authorization_endpoint: `${s.url}/authorize`,
+    }),
   );
   s.route(`POST ${devicePath}`, (_req, res) =>
-    json(res, 200, { device_code: 'device-code-secret', user_code: 'WDJB-MJHT', verification_uri: `${s.url}/activate`, verification_uri_complete: `${s.url}/activate?code=WDJB-MJHT`, expires_in: 900, interval: 0 }),
+    json(res, 200, {
+      device_code: 'device-code-secret',
+      user_code: 'WDJB-MJHT',
+      verification_uri: `${s.url}/activate`,
+      verification_uri_complete: `${s.url}/activate?code=WDJB-MJHT`,
+      expires_in: 900,
+      interval: 0,
+    }),
   );
   s.route(`POST ${tokenPath}`, (req, res) => {
     const form = new URLSearchParams(req.body);
@@ -265,16 +333,18 @@ export async function startDeviceServer(kind: 'oidc' | 'github', script: OAuthSt
  */
 export function loopbackOnly(): { wrap: (c: buildConnector.connector) => buildConnector.connector; refused: string[] } {
   const refused: string[] = [];
-  const wrap = (connect: buildConnector.connector): buildConnector.connector => (opts, callback) => {
-    const host = opts.hostname.replace(/^\[(.*)\]$/, '$1');
-    if (host !== '127.0.0.1' && host !== '::1') {
-      refused.push(host);
-      // A code of its own, so the pool's retry (which retries code-less errors) does not try twice.
-      callback(Object.assign(new Error(`test connector: refused to connect to ${host}`), { code: 'VEGA_TEST_REFUSED' }), null);
-      return;
-    }
-    connect(opts, callback);
-  };
+  const wrap =
+    (connect: buildConnector.connector): buildConnector.connector =>
+    (opts, callback) => {
+      const host = opts.hostname.replace(/^\[(.*)\]$/, '$1');
+      if (host !== '127.0.0.1' && host !== '::1') {
+        refused.push(host);
+        // A code of its own, so the pool's retry (which retries code-less errors) does not try twice.
+        callback(Object.assign(new Error(`test connector: refused to connect to ${host}`), { code: 'VEGA_TEST_REFUSED' }), null);
+        return;
+      }
+      connect(opts, callback);
+    };
   return { wrap, refused };
 }
 

@@ -192,7 +192,10 @@ export function sendJson(res: http.ServerResponse, status: number, value: unknow
 /** Writes pieces with a delay between them; stops quietly when the client goes away. */
 export class Writer {
   #gone = false;
-  constructor(readonly res: http.ServerResponse, readonly delayMs: number) {
+  constructor(
+    readonly res: http.ServerResponse,
+    readonly delayMs: number,
+  ) {
     res.on('close', () => (this.#gone = true));
   }
   get gone(): boolean {
@@ -249,7 +252,14 @@ export async function startOllamaStandIn(opts: OllamaStandInOptions = {}): Promi
     modified_at: '2025-01-01T00:00:00Z',
     size: 2_019_393_189,
     digest: 'a80c4f17acd55265feec403c7aef86be0c25983ab279d83f3bcd3abbcb5b8b72',
-    details: { parent_model: '', format: 'gguf', family: 'llama', families: ['llama'], parameter_size: '3.2B', quantization_level: 'Q4_K_M' },
+    details: {
+      parent_model: '',
+      format: 'gguf',
+      family: 'llama',
+      families: ['llama'],
+      parameter_size: '3.2B',
+      quantization_level: 'Q4_K_M',
+    },
   });
 
   async function chat(body: Record<string, unknown>, res: http.ServerResponse): Promise<void> {
@@ -283,7 +293,11 @@ export async function startOllamaStandIn(opts: OllamaStandInOptions = {}): Promi
         eval_duration: Math.max(total, 1_000_000),
       };
     };
-    const toolMessage = calls && { role: 'assistant', content: '', tool_calls: calls.map((c) => ({ function: { name: c.name, arguments: c.arguments } })) };
+    const toolMessage = calls && {
+      role: 'assistant',
+      content: '',
+      tool_calls: calls.map((c) => ({ function: { name: c.name, arguments: c.arguments } })),
+    };
 
     if (!stream) {
       if (stallBeforeFirstToken) return new Writer(res, 0).stall();
@@ -298,7 +312,8 @@ export async function startOllamaStandIn(opts: OllamaStandInOptions = {}): Promi
     res.writeHead(200, { 'content-type': 'application/x-ndjson' });
     const lines: string[] = [];
     if (toolMessage) lines.push(JSON.stringify({ model, created_at: at(), message: toolMessage, done: false }));
-    for (const t of tokens) lines.push(JSON.stringify({ model, created_at: at(), message: { role: 'assistant', content: t }, done: false }));
+    for (const t of tokens)
+      lines.push(JSON.stringify({ model, created_at: at(), message: { role: 'assistant', content: t }, done: false }));
     const stallAt = stallAfterTokens;
     if (o.splitChunks) {
       const head = stallAt === undefined ? lines : lines.slice(0, stallAt);
@@ -345,11 +360,13 @@ export async function startOllamaStandIn(opts: OllamaStandInOptions = {}): Promi
           return sendJson(res, 200, { models: installed().map(modelEntry) });
         case 'GET /api/ps':
           return sendJson(res, 200, {
-            models: [...loaded.keys()].filter((n) => installed().includes(n)).map((n) => ({
-              ...modelEntry(n),
-              expires_at: new Date(loaded.get(n)! + 5 * 60_000).toISOString(),
-              size_vram: 2_019_393_189,
-            })),
+            models: [...loaded.keys()]
+              .filter((n) => installed().includes(n))
+              .map((n) => ({
+                ...modelEntry(n),
+                expires_at: new Date(loaded.get(n)! + 5 * 60_000).toISOString(),
+                size_vram: 2_019_393_189,
+              })),
           });
         case 'POST /api/pull':
           return registry.handlePull((body ?? {}) as Record<string, unknown>, res);
@@ -389,8 +406,17 @@ export async function startOllamaStandIn(opts: OllamaStandInOptions = {}): Promi
     start: l.start,
     close: l.close,
     set(s) {
-      const { failNext: f, stallBeforeFirstToken: sb, stallAfterTokens: sa, toolCalls: tc, pull, show, port: _port, host: _host, ...rest } =
-        s;
+      const {
+        failNext: f,
+        stallBeforeFirstToken: sb,
+        stallAfterTokens: sa,
+        toolCalls: tc,
+        pull,
+        show,
+        port: _port,
+        host: _host,
+        ...rest
+      } = s;
       if (pull) registry.pull = pull;
       if (show) registry.show = show;
       o = { ...o, ...Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)) };

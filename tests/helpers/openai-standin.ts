@@ -1,5 +1,14 @@
 import type http from 'node:http';
-import { defaultReply, listenCounting, readJson, sendJson, splitAwkwardly, tokenize, Writer, type StandInRequest } from './ollama-standin.js';
+import {
+  defaultReply,
+  listenCounting,
+  readJson,
+  sendJson,
+  splitAwkwardly,
+  tokenize,
+  Writer,
+  type StandInRequest,
+} from './ollama-standin.js';
 
 /**
  * A stand-in for an OpenAI-compatible server (LM Studio, llama.cpp, vLLM):
@@ -62,7 +71,11 @@ export async function startOpenAIStandIn(opts: OpenAIStandInOptions = {}): Promi
   async function completions(body: Record<string, unknown>, res: http.ServerResponse): Promise<void> {
     const model = typeof body.model === 'string' ? body.model : '';
     if (!o.models.includes(model)) {
-      return sendJson(res, 404, oaiError(`The model \`${model}\` does not exist or you do not have access to it.`, 'invalid_request_error', 'model_not_found'));
+      return sendJson(
+        res,
+        404,
+        oaiError(`The model \`${model}\` does not exist or you do not have access to it.`, 'invalid_request_error', 'model_not_found'),
+      );
     }
     const messages = (Array.isArray(body.messages) ? body.messages : []) as { role: string; content: string }[];
     const calls = Array.isArray(body.tools) && body.tools.length > 0 && toolCalls ? toolCalls : undefined;
@@ -73,7 +86,12 @@ export async function startOpenAIStandIn(opts: OpenAIStandInOptions = {}): Promi
     const created = Math.floor(Date.now() / 1000);
     const promptTokens = messages.reduce((n, m) => n + tokenize(String(m.content ?? '')).length, 0) + 10;
     const usage = { prompt_tokens: promptTokens, completion_tokens: tokens.length, total_tokens: promptTokens + tokens.length };
-    const oaiCalls = calls?.map((c, i) => ({ index: i, id: `call_${seq}_${i}`, type: 'function', function: { name: c.name, arguments: JSON.stringify(c.arguments) } }));
+    const oaiCalls = calls?.map((c, i) => ({
+      index: i,
+      id: `call_${seq}_${i}`,
+      type: 'function',
+      function: { name: c.name, arguments: JSON.stringify(c.arguments) },
+    }));
     const finish = calls ? 'tool_calls' : 'stop';
 
     if (body.stream !== true) {
@@ -83,7 +101,13 @@ export async function startOpenAIStandIn(opts: OpenAIStandInOptions = {}): Promi
         object: 'chat.completion',
         created,
         model,
-        choices: [{ index: 0, message: { role: 'assistant', content: calls ? null : text, ...(oaiCalls ? { tool_calls: oaiCalls } : {}) }, finish_reason: finish }],
+        choices: [
+          {
+            index: 0,
+            message: { role: 'assistant', content: calls ? null : text, ...(oaiCalls ? { tool_calls: oaiCalls } : {}) },
+            finish_reason: finish,
+          },
+        ],
         usage,
       });
     }
@@ -127,12 +151,20 @@ export async function startOpenAIStandIn(opts: OpenAIStandInOptions = {}): Promi
       }
       switch (route) {
         case 'POST /v1/chat/completions':
-          if (!body || typeof body !== 'object') return sendJson(res, 400, oaiError("'messages' is a required property", 'invalid_request_error', null));
+          if (!body || typeof body !== 'object')
+            return sendJson(res, 400, oaiError("'messages' is a required property", 'invalid_request_error', null));
           return completions(body as Record<string, unknown>, res);
         case 'GET /v1/models':
-          return sendJson(res, 200, { object: 'list', data: o.models.map((id) => ({ id, object: 'model', created: 1_700_000_000, owned_by: 'organization_owner' })) });
+          return sendJson(res, 200, {
+            object: 'list',
+            data: o.models.map((id) => ({ id, object: 'model', created: 1_700_000_000, owned_by: 'organization_owner' })),
+          });
         default:
-          return sendJson(res, 404, oaiError(`Unexpected endpoint or method. (${req.method} ${url.pathname})`, 'invalid_request_error', null));
+          return sendJson(
+            res,
+            404,
+            oaiError(`Unexpected endpoint or method. (${req.method} ${url.pathname})`, 'invalid_request_error', null),
+          );
       }
     })().catch(() => res.destroy());
   };

@@ -13,7 +13,10 @@ export interface TempWebHost {
 }
 
 /** The web host in-process on a free loopback port, over a temp data dir and .env. */
-export async function tempWebHost(envText = '', opts: { staticDir?: string; tickMs?: number; heartbeatMs?: number } = {}): Promise<TempWebHost> {
+export async function tempWebHost(
+  envText = '',
+  opts: { staticDir?: string; tickMs?: number; heartbeatMs?: number } = {},
+): Promise<TempWebHost> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'vega-web-'));
   const envFile = path.join(dir, '.env');
   const key = 'test-key-0123456789';

@@ -3,7 +3,10 @@ import { createVegaApi, type Transport, type VegaApi } from '../../src-shared/ap
 import type { Envelope, EventName, EventPayloads } from '../../src-shared/contract.js';
 
 /** A Node WebSocket client speaking the contract's frames, as the renderer's does. */
-export async function connectApi(url: string, token: string): Promise<{ api: VegaApi; ws: WebSocket; raw: (text: string) => Promise<unknown>; close(): Promise<void> }> {
+export async function connectApi(
+  url: string,
+  token: string,
+): Promise<{ api: VegaApi; ws: WebSocket; raw: (text: string) => Promise<unknown>; close(): Promise<void> }> {
   const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/ws?token=${encodeURIComponent(token)}`);
   await new Promise<void>((resolve, reject) => {
     ws.once('open', () => resolve());

@@ -66,7 +66,9 @@ describe('address guard: the decision on a resolved address', () => {
 describe('address guard: a URL', () => {
   it('checks every address a name resolves to: one private address is enough to refuse', async () => {
     const resolver = tableResolver({ 'mixed.example': ['93.184.216.34', '10.1.2.3'] });
-    await expect(checkedAddresses(new URL('http://mixed.example/'), resolver, [])).rejects.toThrow(/mixed\.example resolves to 10\.1\.2\.3, a private network address/);
+    await expect(checkedAddresses(new URL('http://mixed.example/'), resolver, [])).rejects.toThrow(
+      /mixed\.example resolves to 10\.1\.2\.3, a private network address/,
+    );
   });
 
   it('a public-looking name that resolves to loopback is refused', async () => {
@@ -93,6 +95,8 @@ describe('address guard: a URL', () => {
   });
 
   it('a name that does not resolve is a clear error', async () => {
-    await expect(checkedAddresses(new URL('http://nowhere.example/'), tableResolver({}), [])).rejects.toThrow(/Cannot find the site nowhere\.example \(ENOTFOUND\)/);
+    await expect(checkedAddresses(new URL('http://nowhere.example/'), tableResolver({}), [])).rejects.toThrow(
+      /Cannot find the site nowhere\.example \(ENOTFOUND\)/,
+    );
   });
 });

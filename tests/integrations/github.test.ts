@@ -1,6 +1,17 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createGitHub } from '../../src-main/integrations/github.js';
-import { ctx, GITHUB_RESET, integrationEngine, malformed, oversized, reply, stall, startGitHub, type IntegrationEngine, type StandIn } from '../helpers/integration-standins.js';
+import {
+  ctx,
+  GITHUB_RESET,
+  integrationEngine,
+  malformed,
+  oversized,
+  reply,
+  stall,
+  startGitHub,
+  type IntegrationEngine,
+  type StandIn,
+} from '../helpers/integration-standins.js';
 
 let engine: IntegrationEngine | undefined;
 let gh: StandIn | undefined;
@@ -65,14 +76,34 @@ describe('GitHub', () => {
     await tool(g, 'github_search_repositories').run({ query: 'x' }, ctx());
     expect(g.stats().rateLimit).toEqual({ limit: 5000, remaining: 4999, resetAt: RESET_ISO, resource: 'search' });
     await tool(g, 'github_read_issue').run({ owner: 'octo', repo: 'hello', number: 1 }, ctx());
-    expect(g.stats()).toMatchObject({ calls: 2, failures: 0, lastStatus: 'ok', lastHttpStatus: 200, rateLimit: { remaining: 4997, resource: 'core' } });
+    expect(g.stats()).toMatchObject({
+      calls: 2,
+      failures: 0,
+      lastStatus: 'ok',
+      lastHttpStatus: 200,
+      rateLimit: { remaining: 4997, resource: 'core' },
+    });
   });
 
   it('403 with the limit used up is explained with the reset time', async () => {
     const g = await setup();
-    gh!.route('GET /search/issues', reply(403, { message: 'API rate limit exceeded for 1.2.3.4.' }, { 'x-ratelimit-limit': '60', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(GITHUB_RESET), 'x-ratelimit-resource': 'core' }));
+    gh!.route(
+      'GET /search/issues',
+      reply(
+        403,
+        { message: 'API rate limit exceeded for 1.2.3.4.' },
+        {
+          'x-ratelimit-limit': '60',
+          'x-ratelimit-remaining': '0',
+          'x-ratelimit-reset': String(GITHUB_RESET),
+          'x-ratelimit-resource': 'core',
+        },
+      ),
+    );
     await expect(tool(g, 'github_search_issues').run({ query: 'x' }, ctx())).rejects.toThrow(
-      new RegExp(`GitHub's rate limit is used up \\(60 requests\\); it resets at ${RESET_ISO.replace(/\./g, '\\.')} .* Set GITHUB_TOKEN or sign in with GitHub`),
+      new RegExp(
+        `GitHub's rate limit is used up \\(60 requests\\); it resets at ${RESET_ISO.replace(/\./g, '\\.')} .* Set GITHUB_TOKEN or sign in with GitHub`,
+      ),
     );
     expect(g.stats().rateLimit).toMatchObject({ remaining: 0, limit: 60 });
   });
@@ -80,7 +111,9 @@ describe('GitHub', () => {
   it('429 and a secondary limit with Retry-After are explained', async () => {
     const g = await setup();
     gh!.route('GET /search/issues', reply(429, { message: 'slow down' }, { 'retry-after': '30' }));
-    await expect(tool(g, 'github_search_issues').run({ query: 'x' }, ctx())).rejects.toThrow(/slow down \(secondary rate limit\); try again in 30 s/);
+    await expect(tool(g, 'github_search_issues').run({ query: 'x' }, ctx())).rejects.toThrow(
+      /slow down \(secondary rate limit\); try again in 30 s/,
+    );
     gh!.route('GET /search/issues', reply(403, { message: 'You have exceeded a secondary rate limit.' }, { 'retry-after': '60' }));
     await expect(tool(g, 'github_search_issues').run({ query: 'x' }, ctx())).rejects.toThrow(/try again in 60 s/);
   });
@@ -88,10 +121,17 @@ describe('GitHub', () => {
   it('explains 401, 403, 404 and 422', async () => {
     const g = await setup('GITHUB_TOKEN=ghp_bad\n');
     gh!.route('GET /search/issues', reply(401, { message: 'Bad credentials' }));
-    await expect(tool(g, 'github_search_issues').run({ query: 'x' }, ctx())).rejects.toMatchObject({ code: 'UNAUTHORIZED', message: expect.stringMatching(/check GITHUB_TOKEN/) });
+    await expect(tool(g, 'github_search_issues').run({ query: 'x' }, ctx())).rejects.toMatchObject({
+      code: 'UNAUTHORIZED',
+      message: expect.stringMatching(/check GITHUB_TOKEN/),
+    });
     gh!.route('GET /search/issues', reply(403, { message: 'Resource not accessible by integration' }));
-    await expect(tool(g, 'github_search_issues').run({ query: 'x' }, ctx())).rejects.toThrow(/denied access \(403\): Resource not accessible/);
-    await expect(tool(g, 'github_read_issue').run({ owner: 'octo', repo: 'nope', number: 9 }, ctx())).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(tool(g, 'github_search_issues').run({ query: 'x' }, ctx())).rejects.toThrow(
+      /denied access \(403\): Resource not accessible/,
+    );
+    await expect(tool(g, 'github_read_issue').run({ owner: 'octo', repo: 'nope', number: 9 }, ctx())).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
     gh!.route('GET /search/issues', reply(422, { message: 'Validation Failed' }));
     await expect(tool(g, 'github_search_issues').run({ query: 'x' }, ctx())).rejects.toThrow(/could not run that query: Validation Failed/);
   });
@@ -99,25 +139,36 @@ describe('GitHub', () => {
   it('malformed JSON, an oversized answer and a stall are clear errors', async () => {
     const g = await setup('VEGA_HTTP_TIMEOUT_S=0.3\n');
     gh!.route('GET /search/issues', malformed);
-    await expect(tool(g, 'github_search_issues').run({ query: 'x' }, ctx())).rejects.toThrow(/GitHub sent an answer that is not valid JSON/);
+    await expect(tool(g, 'github_search_issues').run({ query: 'x' }, ctx())).rejects.toThrow(
+      /GitHub sent an answer that is not valid JSON/,
+    );
     gh!.route('GET /search/issues', oversized(3 * 1024 * 1024));
     await expect(tool(g, 'github_search_issues').run({ query: 'x' }, ctx())).rejects.toThrow(/GitHub sent more than 2 MiB/);
     gh!.route('GET /search/issues', stall);
-    await expect(tool(g, 'github_search_issues').run({ query: 'x' }, ctx())).rejects.toMatchObject({ code: 'TIMEOUT', message: expect.stringMatching(/GitHub did not start answering within 0\.3 s/) });
+    await expect(tool(g, 'github_search_issues').run({ query: 'x' }, ctx())).rejects.toMatchObject({
+      code: 'TIMEOUT',
+      message: expect.stringMatching(/GitHub did not start answering within 0\.3 s/),
+    });
     expect(g.stats()).toMatchObject({ calls: 3, failures: 3, lastStatus: 'error' });
   });
 
   it('owner and repo names cannot move the URL path', async () => {
     const g = await setup();
-    await expect(tool(g, 'github_read_issue').run({ owner: '..', repo: 'x', number: 1 }, ctx())).rejects.toMatchObject({ code: 'BAD_REQUEST' });
-    await expect(tool(g, 'github_read_issue').run({ owner: 'a/b', repo: 'x', number: 1 }, ctx())).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await expect(tool(g, 'github_read_issue').run({ owner: '..', repo: 'x', number: 1 }, ctx())).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+    });
+    await expect(tool(g, 'github_read_issue').run({ owner: 'a/b', repo: 'x', number: 1 }, ctx())).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+    });
     expect(gh!.requests).toHaveLength(0);
   });
 
   it('the token never appears in stats or errors', async () => {
     const g = await setup('GITHUB_TOKEN=ghp_very_secret_value\n');
     gh!.route('GET /search/issues', reply(401, { message: 'Bad credentials' }));
-    const err = await tool(g, 'github_search_issues').run({ query: 'x' }, ctx()).catch((e: Error) => e);
+    const err = await tool(g, 'github_search_issues')
+      .run({ query: 'x' }, ctx())
+      .catch((e: Error) => e);
     expect(String((err as Error).message)).not.toContain('ghp_very_secret_value');
     expect(JSON.stringify(g.stats())).not.toContain('ghp_very_secret_value');
   });

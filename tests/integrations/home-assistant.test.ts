@@ -1,6 +1,17 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHomeAssistant } from '../../src-main/integrations/home-assistant.js';
-import { ctx, HA_TOKEN, integrationEngine, malformed, oversized, reply, stall, startHomeAssistant, type IntegrationEngine, type StandIn } from '../helpers/integration-standins.js';
+import {
+  ctx,
+  HA_TOKEN,
+  integrationEngine,
+  malformed,
+  oversized,
+  reply,
+  stall,
+  startHomeAssistant,
+  type IntegrationEngine,
+  type StandIn,
+} from '../helpers/integration-standins.js';
 
 let engine: IntegrationEngine | undefined;
 let ha: StandIn | undefined;
@@ -30,7 +41,9 @@ describe('Home Assistant', () => {
       'switch.fan = off',
     ]);
     expect(await tool(h, 'home_assistant_list_entities').run({ domain: 'light' }, ctx())).not.toContain('switch.fan');
-    expect(await tool(h, 'home_assistant_list_entities').run({ search: 'living' }, ctx())).toBe('sensor.living_temp = 21.5 °C (Living room temperature)');
+    expect(await tool(h, 'home_assistant_list_entities').run({ search: 'living' }, ctx())).toBe(
+      'sensor.living_temp = 21.5 °C (Living room temperature)',
+    );
     expect(ha!.requests[0]?.headers.authorization).toBe(`Bearer ${HA_TOKEN}`);
   });
 
@@ -49,22 +62,31 @@ describe('Home Assistant', () => {
 
   it('refuses domain or service names that would change the URL path', async () => {
     const h = await setup();
-    await expect(tool(h, 'home_assistant_call_service').run({ domain: '../config', service: 'x' }, ctx())).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await expect(tool(h, 'home_assistant_call_service').run({ domain: '../config', service: 'x' }, ctx())).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+    });
     expect(ha!.requests).toHaveLength(0);
   });
 
   it('a wrong token is a 401 explained with the setting to fix', async () => {
     const h = await setup('wrong-token');
-    await expect(tool(h, 'home_assistant_list_entities').run({}, ctx())).rejects.toMatchObject({ code: 'UNAUTHORIZED', message: expect.stringMatching(/check HOME_ASSISTANT_TOKEN/) });
+    await expect(tool(h, 'home_assistant_list_entities').run({}, ctx())).rejects.toMatchObject({
+      code: 'UNAUTHORIZED',
+      message: expect.stringMatching(/check HOME_ASSISTANT_TOKEN/),
+    });
   });
 
   it('explains 400 (bad service data), 403, 404 and 429', async () => {
     const h = await setup();
-    await expect(tool(h, 'home_assistant_call_service').run({ domain: 'climate', service: 'warp' }, ctx())).rejects.toThrow(/rejected climate\.warp: Service climate\.warp not found/);
+    await expect(tool(h, 'home_assistant_call_service').run({ domain: 'climate', service: 'warp' }, ctx())).rejects.toThrow(
+      /rejected climate\.warp: Service climate\.warp not found/,
+    );
     ha!.route('GET /api/states', reply(403, { message: 'Forbidden' }));
     await expect(tool(h, 'home_assistant_list_entities').run({}, ctx())).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
     ha!.route('POST /api/services/*', reply(404, {}));
-    await expect(tool(h, 'home_assistant_call_service').run({ domain: 'light', service: 'turn_on' }, ctx())).rejects.toThrow(/no service light\.turn_on/);
+    await expect(tool(h, 'home_assistant_call_service').run({ domain: 'light', service: 'turn_on' }, ctx())).rejects.toThrow(
+      /no service light\.turn_on/,
+    );
     ha!.route('GET /api/states', reply(429, {}, { 'retry-after': '7' }));
     await expect(tool(h, 'home_assistant_list_entities').run({}, ctx())).rejects.toThrow(/try again in 7 s/);
   });
@@ -76,13 +98,18 @@ describe('Home Assistant', () => {
     ha!.route('GET /api/states', oversized(9 * 1024 * 1024));
     await expect(tool(h, 'home_assistant_list_entities').run({}, ctx())).rejects.toThrow(/more than 8 MiB/);
     ha!.route('GET /api/states', stall);
-    await expect(tool(h, 'home_assistant_list_entities').run({}, ctx())).rejects.toMatchObject({ code: 'TIMEOUT', message: expect.stringMatching(/Home Assistant did not start answering within 0\.3 s/) });
+    await expect(tool(h, 'home_assistant_list_entities').run({}, ctx())).rejects.toMatchObject({
+      code: 'TIMEOUT',
+      message: expect.stringMatching(/Home Assistant did not start answering within 0\.3 s/),
+    });
   });
 
   it('not set up: a clear message and no request', async () => {
     engine = await integrationEngine('');
     const h = createHomeAssistant(engine.rm);
-    await expect(tool(h, 'home_assistant_list_entities').run({}, ctx())).rejects.toThrow(/not set up: set HOME_ASSISTANT_URL and HOME_ASSISTANT_TOKEN/);
+    await expect(tool(h, 'home_assistant_list_entities').run({}, ctx())).rejects.toThrow(
+      /not set up: set HOME_ASSISTANT_URL and HOME_ASSISTANT_TOKEN/,
+    );
     expect(await h.configured()).toBe(false);
   });
 

@@ -17,7 +17,9 @@ beforeEach(async () => {
   ollama = await startOllamaStandIn({ models: ['llama3.2'] });
   searx = await startSearxng();
   ha = await startHomeAssistant();
-  w = await tempWebHost(`OLLAMA_HOST=${ollama.url}\nSEARXNG_URL=${searx.url}\nHOME_ASSISTANT_URL=${ha.url}\nHOME_ASSISTANT_TOKEN=${HA_TOKEN}\n`);
+  w = await tempWebHost(
+    `OLLAMA_HOST=${ollama.url}\nSEARXNG_URL=${searx.url}\nHOME_ASSISTANT_URL=${ha.url}\nHOME_ASSISTANT_TOKEN=${HA_TOKEN}\n`,
+  );
   events.length = 0;
   w.app.events.on('chat:event', (e) => events.push(e));
 });
@@ -27,15 +29,23 @@ afterEach(async () => {
 });
 
 const ctx = { host: 'web' as const, requestId: 'it-1' };
-const offered = () => (ollama.requests.filter((r) => r.path === '/api/chat').at(-1)!.body as { tools?: { function: { name: string } }[] }).tools?.map((t) => t.function.name) ?? [];
-const done = (cid: string) => eventually(() => events.some((e) => e.type === 'done' && e.conversationId === cid), 10_000, 'the answer').then(() => (events.findLast((e) => e.type === 'done' && e.conversationId === cid) as { message: ChatMessage }).message);
+const offered = () =>
+  (ollama.requests.filter((r) => r.path === '/api/chat').at(-1)!.body as { tools?: { function: { name: string } }[] }).tools?.map(
+    (t) => t.function.name,
+  ) ?? [];
+const done = (cid: string) =>
+  eventually(() => events.some((e) => e.type === 'done' && e.conversationId === cid), 10_000, 'the answer').then(
+    () => (events.findLast((e) => e.type === 'done' && e.conversationId === cid) as { message: ChatMessage }).message,
+  );
 
 describe('integrations as tools in a chat', () => {
   it('offers only the integrations that are set up', async () => {
     const c = await w.app.handlers['chat:create']({}, ctx);
     await w.app.handlers['chat:send']({ conversationId: c.id, text: 'hi' }, ctx);
     await done(c.id);
-    expect(offered()).toEqual(expect.arrayContaining(['fetch_text', 'web_search', 'home_assistant_list_entities', 'home_assistant_call_service']));
+    expect(offered()).toEqual(
+      expect.arrayContaining(['fetch_text', 'web_search', 'home_assistant_list_entities', 'home_assistant_call_service']),
+    );
     expect(offered()).not.toContain('slack_post_message');
   });
 
@@ -51,12 +61,16 @@ describe('integrations as tools in a chat', () => {
   });
 
   it('waits for the person before a state-changing Home Assistant call', async () => {
-    ollama.set({ toolCalls: [{ name: 'home_assistant_call_service', arguments: { domain: 'light', service: 'turn_on', entity_id: 'light.kitchen' } }] });
+    ollama.set({
+      toolCalls: [{ name: 'home_assistant_call_service', arguments: { domain: 'light', service: 'turn_on', entity_id: 'light.kitchen' } }],
+    });
     const c = await w.app.handlers['chat:create']({}, ctx);
     await w.app.handlers['chat:send']({ conversationId: c.id, text: 'kitchen light on' }, ctx);
     await eventually(() => events.some((e) => e.type === 'tool-call' && e.call.status === 'pending'), 5_000, 'a pending call');
     expect(ha.requests.some((r) => r.method === 'POST')).toBe(false);
-    const pending = events.find((e): e is Extract<ChatEvent, { type: 'tool-call' }> => e.type === 'tool-call' && e.call.status === 'pending')!;
+    const pending = events.find(
+      (e): e is Extract<ChatEvent, { type: 'tool-call' }> => e.type === 'tool-call' && e.call.status === 'pending',
+    )!;
     expect(pending.call.needsConfirmation).toBe(true);
     await w.app.handlers['chat:confirmTool']({ conversationId: c.id, callId: pending.call.id, approve: true }, ctx);
     await done(c.id);

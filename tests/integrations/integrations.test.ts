@@ -1,7 +1,22 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Tool } from '../../src-main/chat/tools.js';
 import { createIntegrations, type Integrations } from '../../src-main/integrations/index.js';
-import { ctx, HA_TOKEN, integrationEngine, reply, SLACK_TOKEN, stall, startGitHub, startHomeAssistant, startSearxng, startSlack, startDeviceServer, tableResolver, type IntegrationEngine, type StandIn } from '../helpers/integration-standins.js';
+import {
+  ctx,
+  HA_TOKEN,
+  integrationEngine,
+  reply,
+  SLACK_TOKEN,
+  stall,
+  startGitHub,
+  startHomeAssistant,
+  startSearxng,
+  startSlack,
+  startDeviceServer,
+  tableResolver,
+  type IntegrationEngine,
+  type StandIn,
+} from '../helpers/integration-standins.js';
 
 let engine: IntegrationEngine | undefined;
 const servers: StandIn[] = [];
@@ -22,12 +37,31 @@ interface World {
 }
 
 async function world(extraEnv = '', healthTimeoutMs?: number): Promise<World> {
-  const [searx, ha, gh, slack, idp] = await Promise.all([startSearxng(), startHomeAssistant(), startGitHub(), startSlack(), startDeviceServer('oidc', [])]);
+  const [searx, ha, gh, slack, idp] = await Promise.all([
+    startSearxng(),
+    startHomeAssistant(),
+    startGitHub(),
+    startSlack(),
+    startDeviceServer('oidc', []),
+  ]);
   servers.push(searx, ha, gh, slack, idp);
   engine = await integrationEngine(
-    [`SEARXNG_URL=${searx.url}`, `HOME_ASSISTANT_URL=${ha.url}`, `HOME_ASSISTANT_TOKEN=${HA_TOKEN}`, `SLACK_BOT_TOKEN=${SLACK_TOKEN}`, `OIDC_ISSUER=${idp.url}`, 'OIDC_CLIENT_ID=vega', extraEnv].join('\n'),
+    [
+      `SEARXNG_URL=${searx.url}`,
+      `HOME_ASSISTANT_URL=${ha.url}`,
+      `HOME_ASSISTANT_TOKEN=${HA_TOKEN}`,
+      `SLACK_BOT_TOKEN=${SLACK_TOKEN}`,
+      `OIDC_ISSUER=${idp.url}`,
+      'OIDC_CLIENT_ID=vega',
+      extraEnv,
+    ].join('\n'),
   );
-  const integrations = createIntegrations(engine.rm, { githubApiUrl: gh.url, slackApiUrl: `${slack.url}/api/`, resolver: tableResolver({}), healthTimeoutMs });
+  const integrations = createIntegrations(engine.rm, {
+    githubApiUrl: gh.url,
+    slackApiUrl: `${slack.url}/api/`,
+    resolver: tableResolver({}),
+    healthTimeoutMs,
+  });
   return { integrations, searx, ha, gh, slack, idp };
 }
 
@@ -46,13 +80,19 @@ describe('createIntegrations', () => {
       'slack_list_channels',
       'slack_post_message',
     ]);
-    expect(integrations.tools.filter((t) => t.stateChanging).map((t) => t.name)).toEqual(['home_assistant_call_service', 'slack_post_message']);
+    expect(integrations.tools.filter((t) => t.stateChanging).map((t) => t.name)).toEqual([
+      'home_assistant_call_service',
+      'slack_post_message',
+    ]);
     for (const t of integrations.tools) {
       expect(t.parameters.type, t.name).toBe('object');
       expect(t.parameters.$schema, t.name).toBeUndefined();
       expect(t.description.length, t.name).toBeGreaterThan(20);
     }
-    expect(integrations.tools.find((t) => t.name === 'fetch_text')!.parameters).toMatchObject({ properties: { url: { type: 'string' } }, required: ['url'] });
+    expect(integrations.tools.find((t) => t.name === 'fetch_text')!.parameters).toMatchObject({
+      properties: { url: { type: 'string' } },
+      required: ['url'],
+    });
     // Compile-time: an integration tool is a chat Tool as it stands (the ToolRegistry takes it unadapted).
     const asChatTools: readonly Tool[] = integrations.tools;
     expect(asChatTools).toHaveLength(9);
@@ -61,12 +101,19 @@ describe('createIntegrations', () => {
   it('configuredTools leaves out the integrations that are not set up', async () => {
     engine = await integrationEngine('');
     const integrations = createIntegrations(engine.rm);
-    expect((await integrations.configuredTools()).map((t) => t.name)).toEqual(['fetch_text', 'github_search_repositories', 'github_search_issues', 'github_read_issue']);
+    expect((await integrations.configuredTools()).map((t) => t.name)).toEqual([
+      'fetch_text',
+      'github_search_repositories',
+      'github_search_issues',
+      'github_read_issue',
+    ]);
   });
 
   it('sends the turn id as x-request-id, so the engine request table can be matched to it', async () => {
     const { integrations, searx } = await world();
-    await integrations.tools.find((t) => t.name === 'web_search')!.run({ query: 'x' }, { signal: new AbortController().signal, requestId: 'turn-42' });
+    await integrations.tools
+      .find((t) => t.name === 'web_search')!
+      .run({ query: 'x' }, { signal: new AbortController().signal, requestId: 'turn-42' });
     expect(searx.requests[0]?.headers['x-request-id']).toBe('turn-42');
   });
 
@@ -99,13 +146,18 @@ describe('createIntegrations', () => {
     slack.route('POST /api/auth.test', reply(200, { ok: false, error: 'invalid_auth' }));
     await searx.close();
     const byId = Object.fromEntries((await integrations.health()).map((h) => [h.id, h]));
-    expect(byId['home-assistant']).toMatchObject({ configured: true, reachable: true, lastError: expect.stringMatching(/HOME_ASSISTANT_TOKEN/) });
+    expect(byId['home-assistant']).toMatchObject({
+      configured: true,
+      reachable: true,
+      lastError: expect.stringMatching(/HOME_ASSISTANT_TOKEN/),
+    });
     expect(byId.slack).toMatchObject({ reachable: true, lastError: expect.stringMatching(/SLACK_BOT_TOKEN/) });
     expect(byId['web-search']).toMatchObject({ reachable: false, latencyMs: null, lastError: expect.stringMatching(/not reachable/) });
     await engine!.dispose();
     engine = await integrationEngine('');
     const bare = Object.fromEntries((await createIntegrations(engine.rm).health()).map((h) => [h.id, h]));
-    for (const id of ['web-search', 'home-assistant', 'slack', 'sso']) expect(bare[id], id).toMatchObject({ configured: false, reachable: false, lastError: null });
+    for (const id of ['web-search', 'home-assistant', 'slack', 'sso'])
+      expect(bare[id], id).toMatchObject({ configured: false, reachable: false, lastError: null });
   });
 
   it('health never hangs: a stalled service is cut at the bound (2 s by default)', async () => {
@@ -134,7 +186,13 @@ describe('createIntegrations', () => {
     const stats = Object.fromEntries(integrations.stats().map((s) => [s.id, s]));
     expect(Object.keys(stats)).toEqual(['web-fetch', 'web-search', 'home-assistant', 'github', 'slack', 'sso']);
     expect(stats['web-search']).toMatchObject({ calls: 1, failures: 0, lastStatus: 'ok', lastHttpStatus: 200, lastError: null });
-    expect(stats.github).toMatchObject({ calls: 2, failures: 1, lastStatus: 'error', lastHttpStatus: 500, lastError: expect.stringMatching(/HTTP 500/) });
+    expect(stats.github).toMatchObject({
+      calls: 2,
+      failures: 1,
+      lastStatus: 'error',
+      lastHttpStatus: 500,
+      lastError: expect.stringMatching(/HTTP 500/),
+    });
     expect(stats.github!.latencyMs.p95).toBeGreaterThanOrEqual(stats.github!.latencyMs.p50);
     expect(stats.github!.latencyMs.p50).toBeGreaterThan(0);
     expect(stats['web-fetch']).toMatchObject({ calls: 0, lastStatus: null });
@@ -146,7 +204,10 @@ describe('createIntegrations', () => {
     const { integrations, idp } = await world();
     idp.route('POST /oauth/token', reply(400, { error: 'authorization_pending' }));
     await integrations.sso.start('oidc');
-    const outcome = integrations.sso.wait('oidc').then(() => 'signed in', (err: unknown) => err);
+    const outcome = integrations.sso.wait('oidc').then(
+      () => 'signed in',
+      (err: unknown) => err,
+    );
     await engine!.rm.shutdown();
     expect(await outcome).toMatchObject({ code: expect.stringMatching(/ABORTED|SHUTTING_DOWN/) });
     expect((await integrations.sso.status())[0]).toMatchObject({ pending: false, signedIn: false });

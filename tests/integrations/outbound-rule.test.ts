@@ -53,7 +53,8 @@ describe('integrations reach the network only through the engine', () => {
       expect(valueImports(code, /^undici$/), file).toEqual([]);
       expect(code, file).not.toMatch(/require\(['"]undici['"]\)|import\(['"]undici['"]\)|from ['"]undici\//);
     }
-    for (const [file, door] of Object.entries(undiciDoors)) expect(valueImports(outbound.find((f) => f.file === file)!.code, /^undici$/), file).toEqual([door]);
+    for (const [file, door] of Object.entries(undiciDoors))
+      expect(valueImports(outbound.find((f) => f.file === file)!.code, /^undici$/), file).toEqual([door]);
   });
 
   it("the bound fetch always carries the engine's dispatcher", () => {

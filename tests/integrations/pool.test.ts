@@ -1,6 +1,20 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createIntegrations } from '../../src-main/integrations/index.js';
-import { ctx, HA_TOKEN, integrationEngine, SLACK_TOKEN, startGitHub, startHomeAssistant, startSearxng, startSlack, startStandIn, tableResolver, text, type IntegrationEngine, type StandIn } from '../helpers/integration-standins.js';
+import {
+  ctx,
+  HA_TOKEN,
+  integrationEngine,
+  SLACK_TOKEN,
+  startGitHub,
+  startHomeAssistant,
+  startSearxng,
+  startSlack,
+  startStandIn,
+  tableResolver,
+  text,
+  type IntegrationEngine,
+  type StandIn,
+} from '../helpers/integration-standins.js';
 
 let engine: IntegrationEngine | undefined;
 const servers: StandIn[] = [];
@@ -26,9 +40,20 @@ describe('every integration on the one pooled client', () => {
     ]);
     servers.push(searx, ha, gh, slack, site);
     engine = await integrationEngine(
-      [`VEGA_HTTP_MAX_CONNECTIONS=${LIMIT}`, 'VEGA_FETCH_ALLOW_HOSTS=standin.test', `SEARXNG_URL=${searx.url}`, `HOME_ASSISTANT_URL=${ha.url}`, `HOME_ASSISTANT_TOKEN=${HA_TOKEN}`, `SLACK_BOT_TOKEN=${SLACK_TOKEN}`].join('\n'),
+      [
+        `VEGA_HTTP_MAX_CONNECTIONS=${LIMIT}`,
+        'VEGA_FETCH_ALLOW_HOSTS=standin.test',
+        `SEARXNG_URL=${searx.url}`,
+        `HOME_ASSISTANT_URL=${ha.url}`,
+        `HOME_ASSISTANT_TOKEN=${HA_TOKEN}`,
+        `SLACK_BOT_TOKEN=${SLACK_TOKEN}`,
+      ].join('\n'),
     );
-    const integrations = createIntegrations(engine.rm, { githubApiUrl: gh.url, slackApiUrl: `${slack.url}/api/`, resolver: tableResolver({ 'standin.test': ['127.0.0.1'] }) });
+    const integrations = createIntegrations(engine.rm, {
+      githubApiUrl: gh.url,
+      slackApiUrl: `${slack.url}/api/`,
+      resolver: tableResolver({ 'standin.test': ['127.0.0.1'] }),
+    });
     const tool = (name: string) => integrations.tools.find((t) => t.name === name)!;
     const calls: [string, unknown][] = [
       ['fetch_text', { url: `http://standin.test:${site.port}/page` }],

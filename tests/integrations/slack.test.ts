@@ -1,6 +1,19 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSlack } from '../../src-main/integrations/slack.js';
-import { ctx, integrationEngine, json, malformed, oversized, reply, sequence, SLACK_TOKEN, stall, startSlack, type IntegrationEngine, type StandIn } from '../helpers/integration-standins.js';
+import {
+  ctx,
+  integrationEngine,
+  json,
+  malformed,
+  oversized,
+  reply,
+  sequence,
+  SLACK_TOKEN,
+  stall,
+  startSlack,
+  type IntegrationEngine,
+  type StandIn,
+} from '../helpers/integration-standins.js';
 
 let engine: IntegrationEngine | undefined;
 let slack: StandIn | undefined;
@@ -25,7 +38,10 @@ describe('Slack', () => {
   it('lists channels', async () => {
     const { s } = await setup();
     const out = await tool(s, 'slack_list_channels').run({}, ctx());
-    expect(out.split('\n')).toEqual(['#general (C1; public, bot is a member, 12 members) — Everything', '#secret (C2; private, bot not a member, 3 members)']);
+    expect(out.split('\n')).toEqual([
+      '#general (C1; public, bot is a member, 12 members) — Everything',
+      '#secret (C2; private, bot not a member, 3 members)',
+    ]);
     expect(slack!.requests[0]?.headers.authorization).toBe(`Bearer ${SLACK_TOKEN}`);
     expect(slack!.requests[0]?.query.get('types')).toBe('public_channel,private_channel');
   });
@@ -43,9 +59,18 @@ describe('Slack', () => {
   it("maps Slack's ok:false errors to sentences", async () => {
     const { s } = await setup();
     const post = tool(s, 'slack_post_message');
-    await expect(post.run({ channel: 'C2', text: 'x' }, ctx())).rejects.toMatchObject({ code: 'UNAUTHORIZED', message: expect.stringMatching(/not a member of that channel: invite it/) });
-    await expect(post.run({ channel: 'C404', text: 'x' }, ctx())).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringMatching(/no channel by that name or id/) });
-    slack!.route('POST /api/chat.postMessage', reply(200, { ok: false, error: 'missing_scope', needed: 'chat:write', provided: 'channels:read' }));
+    await expect(post.run({ channel: 'C2', text: 'x' }, ctx())).rejects.toMatchObject({
+      code: 'UNAUTHORIZED',
+      message: expect.stringMatching(/not a member of that channel: invite it/),
+    });
+    await expect(post.run({ channel: 'C404', text: 'x' }, ctx())).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: expect.stringMatching(/no channel by that name or id/),
+    });
+    slack!.route(
+      'POST /api/chat.postMessage',
+      reply(200, { ok: false, error: 'missing_scope', needed: 'chat:write', provided: 'channels:read' }),
+    );
     await expect(post.run({ channel: 'C1', text: 'x' }, ctx())).rejects.toThrow(/lacks a permission \(needs chat:write\)/);
     slack!.route('POST /api/chat.postMessage', reply(200, { ok: false, error: 'something_new' }));
     await expect(post.run({ channel: 'C1', text: 'x' }, ctx())).rejects.toThrow(/Slack refused the request \("something_new"\)/);
@@ -53,12 +78,20 @@ describe('Slack', () => {
 
   it('a wrong token is invalid_auth, explained with the setting', async () => {
     const { s } = await setup('xoxb-wrong');
-    await expect(tool(s, 'slack_list_channels').run({}, ctx())).rejects.toMatchObject({ code: 'UNAUTHORIZED', message: expect.stringMatching(/check SLACK_BOT_TOKEN/) });
+    await expect(tool(s, 'slack_list_channels').run({}, ctx())).rejects.toMatchObject({
+      code: 'UNAUTHORIZED',
+      message: expect.stringMatching(/check SLACK_BOT_TOKEN/),
+    });
   });
 
   it('429 with a short Retry-After: waits it out once and retries', async () => {
     const { s, waits } = await setup();
-    slack!.route('POST /api/chat.postMessage', sequence(reply(429, { ok: false, error: 'ratelimited' }, { 'retry-after': '2' }), (req, res) => json(res, 200, { ok: true, channel: 'C1', ts: '1.2' })));
+    slack!.route(
+      'POST /api/chat.postMessage',
+      sequence(reply(429, { ok: false, error: 'ratelimited' }, { 'retry-after': '2' }), (req, res) =>
+        json(res, 200, { ok: true, channel: 'C1', ts: '1.2' }),
+      ),
+    );
     expect(await tool(s, 'slack_post_message').run({ channel: 'C1', text: 'x' }, ctx())).toContain('Posted');
     expect(waits).toEqual([2000]);
     expect(slack!.requests.filter((r) => r.path === '/api/chat.postMessage')).toHaveLength(2);
@@ -68,7 +101,9 @@ describe('Slack', () => {
   it('429 with a long Retry-After, or twice: explained, not retried (again)', async () => {
     const { s, waits } = await setup();
     slack!.route('GET /api/conversations.list', reply(429, {}, { 'retry-after': '30' }));
-    await expect(tool(s, 'slack_list_channels').run({}, ctx())).rejects.toThrow(/limiting how often Vega may call conversations\.list; try again in 30 s/);
+    await expect(tool(s, 'slack_list_channels').run({}, ctx())).rejects.toThrow(
+      /limiting how often Vega may call conversations\.list; try again in 30 s/,
+    );
     expect(waits).toEqual([]);
     slack!.route('GET /api/conversations.list', reply(429, {}, { 'retry-after': '1' }));
     await expect(tool(s, 'slack_list_channels').run({}, ctx())).rejects.toThrow(/try again in 1 s/);

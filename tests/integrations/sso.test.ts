@@ -6,7 +6,15 @@ import { createIntegrations } from '../../src-main/integrations/index.js';
 import { pollForToken, type FlowEndpoints } from '../../src-main/integrations/sso/device-flow.js';
 import { FileTokenStore, SsoManager } from '../../src-main/integrations/sso/index.js';
 import { CallStats } from '../../src-main/integrations/stats.js';
-import { ctx, integrationEngine, startDeviceServer, startGitHub, type IntegrationEngine, type OAuthStep, type StandIn } from '../helpers/integration-standins.js';
+import {
+  ctx,
+  integrationEngine,
+  startDeviceServer,
+  startGitHub,
+  type IntegrationEngine,
+  type OAuthStep,
+  type StandIn,
+} from '../helpers/integration-standins.js';
 
 let engine: IntegrationEngine | undefined;
 const servers: StandIn[] = [];
@@ -22,7 +30,10 @@ afterEach(async () => {
 const PENDING: OAuthStep = { body: { error: 'authorization_pending' } };
 const SLOW_DOWN: OAuthStep = { body: { error: 'slow_down' } };
 
-async function oidc(script: OAuthStep[], refresh?: OAuthStep): Promise<{ sso: SsoManager; idp: StandIn; waits: number[]; store: FileTokenStore }> {
+async function oidc(
+  script: OAuthStep[],
+  refresh?: OAuthStep,
+): Promise<{ sso: SsoManager; idp: StandIn; waits: number[]; store: FileTokenStore }> {
   const idp = await startDeviceServer('oidc', script, refresh);
   servers.push(idp);
   engine = await integrationEngine(`OIDC_ISSUER=${idp.url}\nOIDC_CLIENT_ID=vega-desktop\n`);
@@ -34,20 +45,48 @@ async function oidc(script: OAuthStep[], refresh?: OAuthStep): Promise<{ sso: Ss
 
 describe('SSO: OIDC device authorization grant', () => {
   it('discovers the endpoints, hands out the code, and polls: pending → slow_down → signed in', async () => {
-    const { sso, idp, waits, store } = await oidc([PENDING, SLOW_DOWN, { body: { access_token: 'at-secret-1', refresh_token: 'rt-secret-1', token_type: 'Bearer', expires_in: 3600, scope: 'openid profile' } }]);
+    const { sso, idp, waits, store } = await oidc([
+      PENDING,
+      SLOW_DOWN,
+      {
+        body: {
+          access_token: 'at-secret-1',
+          refresh_token: 'rt-secret-1',
+          token_type: 'Bearer',
+          expires_in: 3600,
+          scope: 'openid profile',
+        },
+      },
+    ]);
     const code = await sso.start('oidc');
-    expect(code).toEqual({ userCode: 'WDJB-MJHT', verificationUri: `${idp.url}/activate`, verificationUriComplete: `${idp.url}/activate?code=WDJB-MJHT`, expiresIn: 900, interval: 0 });
+    expect(code).toEqual({
+      userCode: 'WDJB-MJHT',
+      verificationUri: `${idp.url}/activate`,
+      verificationUriComplete: `${idp.url}/activate?code=WDJB-MJHT`,
+      expiresIn: 900,
+      interval: 0,
+    });
     expect(JSON.stringify(code)).not.toContain('device-code-secret');
     const status = await sso.wait('oidc');
     expect(status).toMatchObject({ provider: 'oidc', configured: true, signedIn: true, scope: 'openid profile', pending: false });
     // interval 0, then 0 again after "pending", then +5 s after "slow_down".
     expect(waits).toEqual([0, 0, 5000]);
-    expect(idp.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /.well-known/openid-configuration', 'POST /oauth/device', 'POST /oauth/token', 'POST /oauth/token', 'POST /oauth/token']);
+    expect(idp.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      'GET /.well-known/openid-configuration',
+      'POST /oauth/device',
+      'POST /oauth/token',
+      'POST /oauth/token',
+      'POST /oauth/token',
+    ]);
     const device = new URLSearchParams(idp.requests[1]!.body);
     expect(device.get('client_id')).toBe('vega-desktop');
     expect(device.get('scope')).toContain('openid');
     const poll = new URLSearchParams(idp.requests[2]!.body);
-    expect(Object.fromEntries(poll)).toEqual({ grant_type: 'urn:ietf:params:oauth:grant-type:device_code', device_code: 'device-code-secret', client_id: 'vega-desktop' });
+    expect(Object.fromEntries(poll)).toEqual({
+      grant_type: 'urn:ietf:params:oauth:grant-type:device_code',
+      device_code: 'device-code-secret',
+      client_id: 'vega-desktop',
+    });
     expect(await sso.accessToken('oidc')).toBe('at-secret-1');
     expect(JSON.parse((await store.get('sso.oidc'))!)).toMatchObject({ accessToken: 'at-secret-1', refreshToken: 'rt-secret-1' });
   });
@@ -55,7 +94,10 @@ describe('SSO: OIDC device authorization grant', () => {
   it('an expired code is a clear error', async () => {
     const { sso } = await oidc([PENDING, { body: { error: 'expired_token' } }]);
     await sso.start('oidc');
-    await expect(sso.wait('oidc')).rejects.toMatchObject({ code: 'TIMEOUT', message: expect.stringMatching(/code expired before it was approved; start the sign-in again/) });
+    await expect(sso.wait('oidc')).rejects.toMatchObject({
+      code: 'TIMEOUT',
+      message: expect.stringMatching(/code expired before it was approved; start the sign-in again/),
+    });
     expect((await sso.status())[0]).toMatchObject({ signedIn: false, pending: false });
   });
 
@@ -71,16 +113,29 @@ describe('SSO: OIDC device authorization grant', () => {
     servers.push(idp);
     engine = await integrationEngine('');
     let clock = 0;
-    const ep: FlowEndpoints = { service: { name: 'IdP' }, deviceUrl: new URL(`${idp.url}/oauth/device`), tokenUrl: new URL(`${idp.url}/oauth/token`), clientId: 'c', scope: '' };
+    const ep: FlowEndpoints = {
+      service: { name: 'IdP' },
+      deviceUrl: new URL(`${idp.url}/oauth/device`),
+      tokenUrl: new URL(`${idp.url}/oauth/token`),
+      clientId: 'c',
+      scope: '',
+    };
     const grant = { deviceCode: 'd', userCode: 'u', verificationUri: 'v', expiresIn: 10, interval: 2 };
-    const polls = pollForToken(engine.rm, new CallStats('sso'), ep, grant, { signal: new AbortController().signal, now: () => clock, sleep: async (ms) => void (clock += ms) });
+    const polls = pollForToken(engine.rm, new CallStats('sso'), ep, grant, {
+      signal: new AbortController().signal,
+      now: () => clock,
+      sleep: async (ms) => void (clock += ms),
+    });
     await expect(polls).rejects.toThrow(/expired/);
     expect(idp.requests.length).toBe(4);
   });
 
   it('refreshes before expiry when a refresh token exists, keeping it when the server sends none', async () => {
     const { sso, store, idp } = await oidc([], { body: { access_token: 'at-secret-2', token_type: 'Bearer', expires_in: 3600 } });
-    await store.set('sso.oidc', JSON.stringify({ accessToken: 'at-old', refreshToken: 'rt-secret-1', tokenType: 'Bearer', expiresAt: Date.now() + 30_000 }));
+    await store.set(
+      'sso.oidc',
+      JSON.stringify({ accessToken: 'at-old', refreshToken: 'rt-secret-1', tokenType: 'Bearer', expiresAt: Date.now() + 30_000 }),
+    );
     expect(await sso.accessToken('oidc')).toBe('at-secret-2');
     const refresh = new URLSearchParams(idp.requests.at(-1)!.body);
     expect(Object.fromEntries(refresh)).toEqual({ grant_type: 'refresh_token', refresh_token: 'rt-secret-1', client_id: 'vega-desktop' });
@@ -92,7 +147,10 @@ describe('SSO: OIDC device authorization grant', () => {
 
   it('a refused refresh signs out; a token far from expiry is used as is', async () => {
     const { sso, store } = await oidc([]);
-    await store.set('sso.oidc', JSON.stringify({ accessToken: 'at-old', refreshToken: 'rt-dead', tokenType: 'Bearer', expiresAt: Date.now() - 1000 }));
+    await store.set(
+      'sso.oidc',
+      JSON.stringify({ accessToken: 'at-old', refreshToken: 'rt-dead', tokenType: 'Bearer', expiresAt: Date.now() - 1000 }),
+    );
     expect(await sso.accessToken('oidc')).toBeUndefined();
     expect(await store.get('sso.oidc')).toBeUndefined();
     await store.set('sso.oidc', JSON.stringify({ accessToken: 'at-long', tokenType: 'Bearer', expiresAt: Date.now() + 3_600_000 }));
@@ -127,7 +185,10 @@ describe('SSO: OIDC device authorization grant', () => {
   });
 
   it('tokens and the device code never appear in logs, statuses, stats or errors', async () => {
-    const { sso } = await oidc([PENDING, { body: { access_token: 'at-secret-1', refresh_token: 'rt-secret-1', token_type: 'Bearer', expires_in: 30 } }], { status: 400, body: { error: 'server_error', error_description: 'down' } });
+    const { sso } = await oidc(
+      [PENDING, { body: { access_token: 'at-secret-1', refresh_token: 'rt-secret-1', token_type: 'Bearer', expires_in: 30 } }],
+      { status: 400, body: { error: 'server_error', error_description: 'down' } },
+    );
     await sso.start('oidc');
     await sso.wait('oidc');
     engine!.rm.logger.info({ note: 'at-secret-1 rt-secret-1 device-code-secret' }, 'a careless log line');
@@ -135,7 +196,9 @@ describe('SSO: OIDC device authorization grant', () => {
     expect(await sso.accessToken('oidc')).toBe('at-secret-1');
     await engine!.rm.shutdown();
     const dir = path.join(engine!.rm.dataDir, 'logs');
-    const log = readdirSync(dir).map((f) => readFileSync(path.join(dir, f), 'utf8')).join('');
+    const log = readdirSync(dir)
+      .map((f) => readFileSync(path.join(dir, f), 'utf8'))
+      .join('');
     expect(log).toContain('a careless log line');
     expect(log).toContain('Sign-in refresh');
     const visible = log + JSON.stringify(await sso.status()) + JSON.stringify(sso.stats.snapshot());
@@ -145,12 +208,20 @@ describe('SSO: OIDC device authorization grant', () => {
 
 describe('SSO: GitHub device flow', () => {
   it('signs in (pending → slow_down → token) and the GitHub tools then use the token', async () => {
-    const gh = await startDeviceServer('github', [PENDING, { body: { error: 'slow_down', interval: 10 } }, { body: { access_token: 'gho_secret', token_type: 'bearer', scope: 'repo' } }]);
+    const gh = await startDeviceServer('github', [
+      PENDING,
+      { body: { error: 'slow_down', interval: 10 } },
+      { body: { access_token: 'gho_secret', token_type: 'bearer', scope: 'repo' } },
+    ]);
     const api = await startGitHub();
     servers.push(gh, api);
     engine = await integrationEngine('GITHUB_CLIENT_ID=Iv1.vega\n');
     const waits: number[] = [];
-    const integrations = createIntegrations(engine.rm, { githubUrl: gh.url, githubApiUrl: api.url, sleep: async (ms) => void waits.push(ms) });
+    const integrations = createIntegrations(engine.rm, {
+      githubUrl: gh.url,
+      githubApiUrl: api.url,
+      sleep: async (ms) => void waits.push(ms),
+    });
     const code = await integrations.sso.start('github');
     expect(code.userCode).toBe('WDJB-MJHT');
     expect(await integrations.sso.wait('github')).toMatchObject({ provider: 'github', signedIn: true, expiresAt: null, scope: 'repo' });
@@ -166,11 +237,19 @@ describe('SSO: GitHub device flow', () => {
   });
 
   it('GitHub errors sent with HTTP 200 are understood: expired and denied', async () => {
-    for (const [error, why] of [['expired_token', /expired/], ['access_denied', /declined/], ['device_flow_disabled', /Enable Device Flow/]] as const) {
+    for (const [error, why] of [
+      ['expired_token', /expired/],
+      ['access_denied', /declined/],
+      ['device_flow_disabled', /Enable Device Flow/],
+    ] as const) {
       const gh = await startDeviceServer('github', [{ body: { error } }]);
       servers.push(gh);
       engine = await integrationEngine('GITHUB_CLIENT_ID=Iv1.vega\n');
-      const sso = new SsoManager(engine.rm, { tokenStore: new FileTokenStore(path.join(engine.rm.dataDir, 't.json')), githubUrl: gh.url, sleep: async () => {} });
+      const sso = new SsoManager(engine.rm, {
+        tokenStore: new FileTokenStore(path.join(engine.rm.dataDir, 't.json')),
+        githubUrl: gh.url,
+        sleep: async () => {},
+      });
       await sso.start('github');
       await expect(sso.wait('github')).rejects.toThrow(why);
       await engine.dispose();

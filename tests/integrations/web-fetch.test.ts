@@ -2,7 +2,18 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { generate } from 'selfsigned';
 import { createWebFetch, FETCH_BODY_LIMIT, MAX_TEXT_CHARS } from '../../src-main/integrations/web-fetch.js';
 import type { Resolver } from '../../src-main/integrations/address-guard.js';
-import { ctx, integrationEngine, oversized, reply, stall, startStandIn, tableResolver, text, type IntegrationEngine, type StandIn } from '../helpers/integration-standins.js';
+import {
+  ctx,
+  integrationEngine,
+  oversized,
+  reply,
+  stall,
+  startStandIn,
+  tableResolver,
+  text,
+  type IntegrationEngine,
+  type StandIn,
+} from '../helpers/integration-standins.js';
 
 let engine: IntegrationEngine | undefined;
 let site: StandIn | undefined;
@@ -17,7 +28,10 @@ const PAGE = `<!doctype html><html><head><title>Vega &amp; friends</title><style
 <body><nav>Home | About</nav><h1>Welcome</h1><p>Hello <a href="/x">there</a>.</p><ul><li>one</li><li>two</li></ul></body></html>`;
 
 /** A stand-in site reachable as http://standin.test:<port>, which the test's VEGA_FETCH_ALLOW_HOSTS allows. */
-async function setup(extraEnv = '', resolver?: Resolver): Promise<{ fetchTool: ReturnType<typeof createWebFetch>; base: string; resolver: ReturnType<typeof tableResolver> }> {
+async function setup(
+  extraEnv = '',
+  resolver?: Resolver,
+): Promise<{ fetchTool: ReturnType<typeof createWebFetch>; base: string; resolver: ReturnType<typeof tableResolver> }> {
   site = await startStandIn({ 'GET /': text(200, 'text/html; charset=utf-8', PAGE) });
   engine = await integrationEngine(`VEGA_FETCH_ALLOW_HOSTS=standin.test\n${extraEnv}`);
   const table = tableResolver({ 'standin.test': ['127.0.0.1'], 'public.example': ['127.0.0.1'], 'rebind.example': ['93.184.216.34'] });
@@ -95,7 +109,8 @@ describe('fetch_text: reading a page', () => {
 
   it('follows up to 5 redirects, re-checking each, relative ones included', async () => {
     const { fetchTool, base } = await setup();
-    for (let i = 1; i <= 5; i++) site!.route(`GET /r${i}`, text(i % 2 ? 302 : 301, 'text/plain', '', { location: i === 5 ? '/' : `/r${i + 1}` }));
+    for (let i = 1; i <= 5; i++)
+      site!.route(`GET /r${i}`, text(i % 2 ? 302 : 301, 'text/plain', '', { location: i === 5 ? '/' : `/r${i + 1}` }));
     const out = await run(fetchTool, `${base}/r1`);
     expect(out).toContain(`URL: ${base}/`);
     expect(out).toContain('Welcome');
@@ -142,7 +157,9 @@ describe('fetch_text: refusals (no packet leaves the machine)', () => {
   it('refuses a redirect to a private address', async () => {
     const { fetchTool, base } = await setup();
     site!.route('GET /to-private', text(302, 'text/plain', '', { location: 'http://10.0.0.1/admin' }));
-    await expect(run(fetchTool, `${base}/to-private`)).rejects.toThrow(/Refused to fetch http:\/\/10\.0\.0\.1: 10\.0\.0\.1 is a private network address/);
+    await expect(run(fetchTool, `${base}/to-private`)).rejects.toThrow(
+      /Refused to fetch http:\/\/10\.0\.0\.1: 10\.0\.0\.1 is a private network address/,
+    );
     expect(engine!.refused).toEqual([]);
   });
 
@@ -158,7 +175,8 @@ describe('fetch_text: refusals (no packet leaves the machine)', () => {
   it('uses the address it checked: a DNS answer that changes later is never asked for', async () => {
     let calls = 0;
     // First answer public (fails at the test connector), any later one loopback: a rebinding attack.
-    const rebinding: Resolver = async () => (calls++ === 0 ? [{ address: '93.184.216.34', family: 4 }] : [{ address: '127.0.0.1', family: 4 }]);
+    const rebinding: Resolver = async () =>
+      calls++ === 0 ? [{ address: '93.184.216.34', family: 4 }] : [{ address: '127.0.0.1', family: 4 }];
     const { fetchTool } = await setup('', rebinding);
     await expect(run(fetchTool, `http://rebind.example:${site!.port}/`)).rejects.toThrow(/refused to connect to 93\.184\.216\.34/);
     expect(calls).toBe(1);
@@ -197,7 +215,10 @@ describe('fetch_text: what the server sends', () => {
   it('times out on a server that never answers', async () => {
     const { fetchTool, base } = await setup('VEGA_HTTP_TIMEOUT_S=0.3\n');
     site!.route('GET /slow', stall);
-    await expect(run(fetchTool, `${base}/slow`)).rejects.toMatchObject({ code: 'TIMEOUT', message: expect.stringMatching(/standin\.test:\d+ did not start answering within 0\.3 s/) });
+    await expect(run(fetchTool, `${base}/slow`)).rejects.toMatchObject({
+      code: 'TIMEOUT',
+      message: expect.stringMatching(/standin\.test:\d+ did not start answering within 0\.3 s/),
+    });
   });
 
   it('times out on a page that stops in the middle', async () => {
@@ -206,7 +227,10 @@ describe('fetch_text: what the server sends', () => {
       res.writeHead(200, { 'content-type': 'text/plain' });
       res.write('the first half…');
     });
-    await expect(run(fetchTool, `${base}/half`)).rejects.toMatchObject({ code: 'TIMEOUT', message: expect.stringMatching(/stopped sending its answer for 0\.3 s/) });
+    await expect(run(fetchTool, `${base}/half`)).rejects.toMatchObject({
+      code: 'TIMEOUT',
+      message: expect.stringMatching(/stopped sending its answer for 0\.3 s/),
+    });
   });
 
   it('explains 404, 403 and 429 with Retry-After', async () => {
@@ -214,7 +238,10 @@ describe('fetch_text: what the server sends', () => {
     site!.route('GET /gone', text(404, 'text/html', 'nope'));
     site!.route('GET /private', text(403, 'text/html', 'nope'));
     site!.route('GET /busy', reply(429, {}, { 'retry-after': '30' }));
-    await expect(run(fetchTool, `${base}/gone`)).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringMatching(/no page at .*\/gone \(HTTP 404\)/) });
+    await expect(run(fetchTool, `${base}/gone`)).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: expect.stringMatching(/no page at .*\/gone \(HTTP 404\)/),
+    });
     await expect(run(fetchTool, `${base}/private`)).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
     await expect(run(fetchTool, `${base}/busy`)).rejects.toThrow(/try again in 30 s/);
   });

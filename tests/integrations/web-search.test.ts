@@ -1,6 +1,16 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createWebSearch } from '../../src-main/integrations/web-search.js';
-import { ctx, integrationEngine, malformed, oversized, reply, stall, startSearxng, type IntegrationEngine, type StandIn } from '../helpers/integration-standins.js';
+import {
+  ctx,
+  integrationEngine,
+  malformed,
+  oversized,
+  reply,
+  stall,
+  startSearxng,
+  type IntegrationEngine,
+  type StandIn,
+} from '../helpers/integration-standins.js';
 
 let engine: IntegrationEngine | undefined;
 let searx: StandIn | undefined;
@@ -40,7 +50,10 @@ describe('web_search via SearXNG', () => {
   it('says clearly when it is not set up, without a request', async () => {
     engine = await integrationEngine('');
     const s = createWebSearch(engine.rm);
-    await expect(search(s, { query: 'x' })).rejects.toMatchObject({ code: 'CONFIG_INVALID', message: expect.stringMatching(/not set up: set SEARXNG_URL/) });
+    await expect(search(s, { query: 'x' })).rejects.toMatchObject({
+      code: 'CONFIG_INVALID',
+      message: expect.stringMatching(/not set up: set SEARXNG_URL/),
+    });
     expect(await s.configured()).toBe(false);
     expect(engine.rm.stats().httpRequestsMade).toBe(0);
   });
@@ -68,13 +81,19 @@ describe('web_search via SearXNG', () => {
   it('times out', async () => {
     const s = await setup('VEGA_HTTP_TIMEOUT_S=0.3\n');
     searx!.route('GET /search', stall);
-    await expect(search(s, { query: 'x' })).rejects.toMatchObject({ code: 'TIMEOUT', message: expect.stringMatching(/SearXNG did not start answering within 0\.3 s/) });
+    await expect(search(s, { query: 'x' })).rejects.toMatchObject({
+      code: 'TIMEOUT',
+      message: expect.stringMatching(/SearXNG did not start answering within 0\.3 s/),
+    });
   });
 
   it('an instance that is down is named with its setting', async () => {
     const s = await setup();
     await searx!.close();
-    await expect(search(s, { query: 'x' })).rejects.toMatchObject({ code: 'PROVIDER_UNREACHABLE', message: expect.stringMatching(/check SEARXNG_URL/) });
+    await expect(search(s, { query: 'x' })).rejects.toMatchObject({
+      code: 'PROVIDER_UNREACHABLE',
+      message: expect.stringMatching(/check SEARXNG_URL/),
+    });
   });
 
   it('probes /healthz for health', async () => {

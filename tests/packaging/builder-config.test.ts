@@ -77,7 +77,9 @@ describe('what electron-builder needs on every target', () => {
     expect(command).toBe(process.execPath);
     expect(args[0]).toMatch(/electron-builder[\\/]cli\.js$/);
     expect(existsSync(args[0]!)).toBe(true);
-    expect(electronBuilderCommand('/d', [], { VEGA_TEST_BUILD: '1' }).args).toContain('-c.electronFuses.enableNodeCliInspectArguments=true');
+    expect(electronBuilderCommand('/d', [], { VEGA_TEST_BUILD: '1' }).args).toContain(
+      '-c.electronFuses.enableNodeCliInspectArguments=true',
+    );
   });
 
   it('a step that cannot even start is reported in one sentence, not dropped', () => {
@@ -101,7 +103,11 @@ describe('what electron-builder needs on every target', () => {
       const resources = path.join(out, 'Electron.app', 'Contents', 'Resources');
       mkdirSync(resources, { recursive: true });
       for (const f of ['default_app.asar', 'electron.icns']) writeFileSync(path.join(resources, f), '');
-      await afterExtract({ appOutDir: out, electronPlatformName: 'darwin', packager: { info: { framework: { distMacOsAppName: 'Electron.app' } } } });
+      await afterExtract({
+        appOutDir: out,
+        electronPlatformName: 'darwin',
+        packager: { info: { framework: { distMacOsAppName: 'Electron.app' } } },
+      });
       expect(existsSync(path.join(resources, 'default_app.asar'))).toBe(false);
       expect(existsSync(path.join(resources, 'electron.icns'))).toBe(true);
     } finally {
@@ -114,7 +120,12 @@ describe('npm run dist without an Electron binary', () => {
   it('stops at once with one sentence and a non-zero exit', async () => {
     const { spawnSync } = await import('node:child_process');
     // An override that points nowhere stands for "the download is impossible" on any machine.
-    const r = spawnSync(process.execPath, ['scripts/dist.mjs'], { cwd: root, encoding: 'utf8', env: { ...process.env, ELECTRON_OVERRIDE_DIST_PATH: path.join(root, 'no-such-electron') }, timeout: 20_000 });
+    const r = spawnSync(process.execPath, ['scripts/dist.mjs'], {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, ELECTRON_OVERRIDE_DIST_PATH: path.join(root, 'no-such-electron') },
+      timeout: 20_000,
+    });
     expect(r.status).toBe(1);
     const lines = r.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);

@@ -25,18 +25,22 @@ describe('NdjsonDecoder', () => {
 
   it('any split of any NDJSON stream gives the objects back', () => {
     fc.assert(
-      fc.property(fc.array(fc.dictionary(fc.string({ unit: 'grapheme' }), fc.string({ unit: 'grapheme' })), { maxLength: 8 }), fc.array(fc.nat(), { maxLength: 20 }), (objs, cuts) => {
-        const b = new TextEncoder().encode(objs.map((o) => JSON.stringify(o)).join('\n') + (objs.length ? '\n' : ''));
-        const at = [...new Set(cuts.map((c) => (b.length ? c % b.length : 0)))].sort((x, y) => x - y);
-        const pieces: Uint8Array[] = [];
-        let from = 0;
-        for (const c of at) {
-          pieces.push(b.subarray(from, c));
-          from = c;
-        }
-        pieces.push(b.subarray(from));
-        expect(decodeAll(pieces)).toEqual(objs);
-      }),
+      fc.property(
+        fc.array(fc.dictionary(fc.string({ unit: 'grapheme' }), fc.string({ unit: 'grapheme' })), { maxLength: 8 }),
+        fc.array(fc.nat(), { maxLength: 20 }),
+        (objs, cuts) => {
+          const b = new TextEncoder().encode(objs.map((o) => JSON.stringify(o)).join('\n') + (objs.length ? '\n' : ''));
+          const at = [...new Set(cuts.map((c) => (b.length ? c % b.length : 0)))].sort((x, y) => x - y);
+          const pieces: Uint8Array[] = [];
+          let from = 0;
+          for (const c of at) {
+            pieces.push(b.subarray(from, c));
+            from = c;
+          }
+          pieces.push(b.subarray(from));
+          expect(decodeAll(pieces)).toEqual(objs);
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -23,7 +23,11 @@ async function setup(opts: OllamaStandInOptions = {}, envText = ''): Promise<{ p
   return { p: new OllamaProvider(engine.rm), s: ollama, e: engine };
 }
 
-const hi = (over: Partial<StreamRequest> = {}): StreamRequest => ({ model: 'llama3.2', messages: [{ role: 'user', content: 'hi' }], ...over });
+const hi = (over: Partial<StreamRequest> = {}): StreamRequest => ({
+  model: 'llama3.2',
+  messages: [{ role: 'user', content: 'hi' }],
+  ...over,
+});
 
 async function drain(it: AsyncIterable<StreamPart>): Promise<StreamPart[]> {
   const parts: StreamPart[] = [];
@@ -72,17 +76,29 @@ describe('OllamaProvider streaming', () => {
 
   it('sends the model, messages, tools and x-request-id as Ollama expects', async () => {
     const { p, s } = await setup();
-    await drain(p.stream(hi({ requestId: 'req-123', tools: [{ name: 'lookup', description: 'Look up', parameters: { type: 'object', properties: {} } }] })));
+    await drain(
+      p.stream(
+        hi({ requestId: 'req-123', tools: [{ name: 'lookup', description: 'Look up', parameters: { type: 'object', properties: {} } }] }),
+      ),
+    );
     const r = s.requests.find((x) => x.path === '/api/chat');
     expect(r?.headers?.['x-request-id']).toBe('req-123');
-    expect(r?.body).toMatchObject({ model: 'llama3.2', stream: true, messages: [{ role: 'user', content: 'hi' }], tools: [{ type: 'function', function: { name: 'lookup' } }] });
+    expect(r?.body).toMatchObject({
+      model: 'llama3.2',
+      stream: true,
+      messages: [{ role: 'user', content: 'hi' }],
+      tools: [{ type: 'function', function: { name: 'lookup' } }],
+    });
   });
 
   it('returns tool calls from a tool-call response', async () => {
     const { p, s } = await setup({ splitChunks: true });
     s.set({ toolCalls: [{ name: 'get_weather', arguments: { city: 'Zürich' } }] });
     const parts = await drain(p.stream(hi({ tools: [{ name: 'get_weather', description: 'Weather', parameters: { type: 'object' } }] })));
-    expect(parts.find((x) => x.type === 'tool-calls')).toEqual({ type: 'tool-calls', calls: [{ name: 'get_weather', arguments: { city: 'Zürich' } }] });
+    expect(parts.find((x) => x.type === 'tool-calls')).toEqual({
+      type: 'tool-calls',
+      calls: [{ name: 'get_weather', arguments: { city: 'Zürich' } }],
+    });
     expect(parts.at(-1)?.type).toBe('done');
   });
 
@@ -181,10 +197,14 @@ describe('OllamaProvider streaming', () => {
     // An aborted response's socket is closed. undici 7.30 then opens one spare
     // connection for that client, which the pool holds idle ("free") for the
     // next request: every socket the server still sees must be such an idle one.
-    await eventually(() => {
-      const o = e.rm.origins().find((x) => x.origin === s.url);
-      return o !== undefined && o.pool.running === 0 && o.inFlight === 0 && s.open() <= o.pool.free;
-    }, 3_000, 'only idle pool sockets left');
+    await eventually(
+      () => {
+        const o = e.rm.origins().find((x) => x.origin === s.url);
+        return o !== undefined && o.pool.running === 0 && o.inFlight === 0 && s.open() <= o.pool.free;
+      },
+      3_000,
+      'only idle pool sockets left',
+    );
     expect(s.accepted()).toBeLessThanOrEqual(200);
     // And the pool still serves: a full stream after the storm.
     s.set({ tokenDelayMs: 0 });
@@ -195,10 +215,14 @@ describe('OllamaProvider streaming', () => {
     const { p, s, e } = await setup({ tokenDelayMs: 20, reply: () => 'x '.repeat(100) });
     for await (const part of p.stream(hi())) if (part.type === 'token') break;
     expect(p.inFlight).toBe(0);
-    await eventually(() => {
-      const o = e.rm.origins().find((x) => x.origin === s.url);
-      return o !== undefined && o.pool.running === 0 && s.open() <= o.pool.free;
-    }, 3_000, 'the stream socket to close');
+    await eventually(
+      () => {
+        const o = e.rm.origins().find((x) => x.origin === s.url);
+        return o !== undefined && o.pool.running === 0 && s.open() <= o.pool.free;
+      },
+      3_000,
+      'the stream socket to close',
+    );
     expect(s.requests.filter((r) => r.path === '/api/chat')).toHaveLength(1);
   });
 

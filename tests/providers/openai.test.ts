@@ -149,7 +149,9 @@ describe('OpenAI-compatible provider', () => {
     e.rm.logger.info({ apiKeyProbe: KEY }, `probe ${KEY}`);
     await e.rm.shutdown();
     const dir = path.join(e.rm.dataDir, 'logs');
-    const log = readdirSync(dir).map((f) => readFileSync(path.join(dir, f), 'utf8')).join('');
+    const log = readdirSync(dir)
+      .map((f) => readFileSync(path.join(dir, f), 'utf8'))
+      .join('');
     expect(log.length).toBeGreaterThan(0);
     expect(log).not.toContain(KEY);
   });

@@ -42,7 +42,10 @@ interface Run {
 
 /** Start the writer, let it run for `ms` after it is ready, then SIGKILL it. */
 async function killedRun(run: number, ms: number): Promise<Run> {
-  const child = spawn(process.execPath, ['--import', 'tsx', writer, dir, ollama.url, String(run)], { cwd: path.resolve(__dirname, '../..'), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', writer, dir, ollama.url, String(run)], {
+    cwd: path.resolve(__dirname, '../..'),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
   child.stdout.on('data', (d: Buffer) => (out += String(d)));
@@ -104,7 +107,9 @@ describe(`SIGKILL while the chat history is written (${KILLS} kills, seed ${SEED
       for (let i = 0; i < r.users; i++) acked.push(`user ${userText(String(k), i)}`);
       for (let i = 0; i < r.answers; i++) acked.push(`answer You said: ${userText(String(k), i)}`);
 
-      const files = readdirSync(convDir).filter((n) => n.endsWith('.jsonl')).map((n) => path.join(convDir, n));
+      const files = readdirSync(convDir)
+        .filter((n) => n.endsWith('.jsonl'))
+        .map((n) => path.join(convDir, n));
       for (const f of files) {
         const bytes = readFileSync(f);
         // Counted once: a torn file that this run did not touch was counted before.
@@ -116,7 +121,9 @@ describe(`SIGKILL while the chat history is written (${KILLS} kills, seed ${SEED
       // inside a two-byte character, at the end of the newest file.
       if (k % 3 === 2) {
         const newest = files.map((f) => ({ f, t: statSync(f).mtimeMs })).sort((a, b) => b.t - a.t)[0]!.f;
-        const line = Buffer.from(`${JSON.stringify({ type: 'message', id: `torn${k}`, at: new Date().toISOString(), message: { id: `torn${k}`, role: 'user', content: 'ü'.repeat(5000), createdAt: new Date().toISOString() } })}\n`);
+        const line = Buffer.from(
+          `${JSON.stringify({ type: 'message', id: `torn${k}`, at: new Date().toISOString(), message: { id: `torn${k}`, role: 'user', content: 'ü'.repeat(5000), createdAt: new Date().toISOString() } })}\n`,
+        );
         appendFileSync(newest, line.subarray(0, 101 + 2 * 1000 + 1));
         sizes.set(newest, statSync(newest).size);
         forced++;
@@ -133,7 +140,10 @@ describe(`SIGKILL while the chat history is written (${KILLS} kills, seed ${SEED
         count += messages.length;
       }
       const lost = acked.filter((a) => !have.has(a));
-      expect(lost.map((l) => l.slice(0, 24)), `kill ${k}: saved messages lost`).toEqual([]);
+      expect(
+        lost.map((l) => l.slice(0, 24)),
+        `kill ${k}: saved messages lost`,
+      ).toEqual([]);
       expect(count).toBeGreaterThanOrEqual(total);
       total = count;
     }
@@ -150,7 +160,9 @@ describe(`SIGKILL while the chat history is written (${KILLS} kills, seed ${SEED
     } finally {
       await engine.rm.shutdown();
     }
-    console.info(`[crash-history] seed ${SEED}: ${KILLS} kills, ${total} messages survived, ${acked.length} acknowledged, ${torn} kills left a torn last line by themselves and ${forced} more were written torn; each was repaired`);
+    console.info(
+      `[crash-history] seed ${SEED}: ${KILLS} kills, ${total} messages survived, ${acked.length} acknowledged, ${torn} kills left a torn last line by themselves and ${forced} more were written torn; each was repaired`,
+    );
     expect(acked.length).toBeGreaterThan(KILLS);
   }, 120_000);
 });

@@ -35,7 +35,11 @@ const FAULTS: Fault[] = [
   { name: 'deleted', apply: (f) => rmSync(f), undo: () => {} },
   // Tests run as root, and chmod does not stop root: a directory in its place cannot be read by anyone.
   { name: 'replaced by a directory (unreadable)', apply: (f) => (rmSync(f), mkdirSync(f)), undo: (f) => rmSync(f, { recursive: true }) },
-  { name: 'broken (a line that is not KEY=value)', apply: (f) => writeFileSync(f, `VEGA_API_KEY=${KEY}\nthis line is not a setting\n`), undo: () => {} },
+  {
+    name: 'broken (a line that is not KEY=value)',
+    apply: (f) => writeFileSync(f, `VEGA_API_KEY=${KEY}\nthis line is not a setting\n`),
+    undo: () => {},
+  },
   { name: 'broken (an unterminated quote)', apply: (f) => writeFileSync(f, `VEGA_API_KEY=${KEY}\nVEGA_MODEL="half\n`), undo: () => {} },
 ];
 
@@ -74,7 +78,11 @@ describe('the .env fails mid-run (the web host as `npm run serve` runs it: watch
       // The app still works on the last good copy: a conversation gets the old model and an answer.
       const conv = await c.api.chat.create({});
       expect(conv.model).toBe('model-before');
-      const res = await request(`${host.url}/chat`, { method: 'POST', headers: { 'x-api-key': KEY, 'content-type': 'application/json' }, body: JSON.stringify({ prompt: 'still there?' }) });
+      const res = await request(`${host.url}/chat`, {
+        method: 'POST',
+        headers: { 'x-api-key': KEY, 'content-type': 'application/json' },
+        body: JSON.stringify({ prompt: 'still there?' }),
+      });
       expect(res.statusCode).toBe(200);
       expect(((await res.body.json()) as { response: string }).response).toBe('You said: still there?');
       // Degraded is not down: nothing restarts, the pool is the same.

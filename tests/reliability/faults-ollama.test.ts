@@ -29,7 +29,10 @@ afterEach(async () => {
 });
 
 function tokensOf(events: ChatEvent[], messageId: string): string {
-  return events.filter((e): e is Extract<ChatEvent, { type: 'token' }> => e.type === 'token' && e.messageId === messageId).map((e) => e.text).join('');
+  return events
+    .filter((e): e is Extract<ChatEvent, { type: 'token' }> => e.type === 'token' && e.messageId === messageId)
+    .map((e) => e.text)
+    .join('');
 }
 
 function expectClear(m: ChatMessage, code: string): void {
@@ -81,7 +84,11 @@ describe('Ollama down, down mid-stream, back: through the ChatService', () => {
 
     // The partial answer is on disk, marked, with its error.
     const file = readFileSync(path.join(rm.dataDir, 'conversations', `${c.id}.jsonl`), 'utf8');
-    const saved = file.trim().split('\n').map((l) => JSON.parse(l) as { message?: ChatMessage }).find((r) => r.message?.id === third.messageId)?.message;
+    const saved = file
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { message?: ChatMessage })
+      .find((r) => r.message?.id === third.messageId)?.message;
     expect(saved).toMatchObject({ content: CUT3, partial: true, error: { code: 'PROVIDER_ERROR' } });
 
     // 4. Back again: the conversation goes on.
@@ -133,7 +140,11 @@ describe('Ollama down, down mid-stream, back: through the ChatService', () => {
 
 describe('Ollama down, down mid-stream, back: through the web host', () => {
   async function post(body: unknown): Promise<{ status: number; text: string }> {
-    const res = await request(`${w!.host.url}/chat`, { method: 'POST', headers: { 'x-api-key': w!.key, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await request(`${w!.host.url}/chat`, {
+      method: 'POST',
+      headers: { 'x-api-key': w!.key, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     return { status: res.statusCode, text: await res.body.text() };
   }
 
@@ -167,14 +178,32 @@ describe('Ollama down, down mid-stream, back: through the web host', () => {
     const reading = (async () => {
       for await (const chunk of res.body) text += String(chunk);
     })();
-    await eventually(() => text.split('\n').slice(0, -1).filter(Boolean).map((l) => (JSON.parse(l) as { response: string }).response).join('') === CUT3, 5_000, 'three tokens');
+    await eventually(
+      () =>
+        text
+          .split('\n')
+          .slice(0, -1)
+          .filter(Boolean)
+          .map((l) => (JSON.parse(l) as { response: string }).response)
+          .join('') === CUT3,
+      5_000,
+      'three tokens',
+    );
     await ollama.stop();
     await within(5_000, reading, 'the NDJSON stream to end');
-    const lines = text.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     const last = lines.at(-1)!;
     expect(last).toMatchObject({ done: true, conversation_id: answer.conversation_id, error: { code: 'PROVIDER_ERROR' } });
     expect(String((last.error as { message: string }).message)).not.toMatch(RAW_TRANSPORT_TEXT);
-    expect(lines.slice(0, -1).map((l) => l.response).join('')).toBe(CUT3);
+    expect(
+      lines
+        .slice(0, -1)
+        .map((l) => l.response)
+        .join(''),
+    ).toBe(CUT3);
 
     // The partial answer is stored, marked, in the same conversation.
     const api = await connectApi(w.host.url, w.key);
@@ -187,7 +216,9 @@ describe('Ollama down, down mid-stream, back: through the web host', () => {
     const again = await post({ prompt: 'and now?', conversation_id: answer.conversation_id });
     expect(again.status).toBe(200);
     expect(JSON.parse(again.text)).toMatchObject({ response: 'You said: and now?', partial: false });
-    const done = new Promise<ChatMessage>((resolve) => api.api.chat.onEvent((e) => e.type === 'done' && e.conversationId === answer.conversation_id && resolve(e.message)));
+    const done = new Promise<ChatMessage>((resolve) =>
+      api.api.chat.onEvent((e) => e.type === 'done' && e.conversationId === answer.conversation_id && resolve(e.message)),
+    );
     await api.api.chat.send({ conversationId: answer.conversation_id, text: 'over the socket' });
     expect(await within(5_000, done, 'the answer over the socket')).toMatchObject({ content: 'You said: over the socket' });
     await api.close();

@@ -48,24 +48,40 @@ describe('Lifecycle: a step that throws or hangs', () => {
     const lc = new Lifecycle(logger, { totalMs: 5_000 });
     const ran: string[] = [];
     let hungSignal: AbortSignal | undefined;
-    lc.register('throws', () => {
-      ran.push('throws');
-      throw new Error('boom');
-    }, { phase: 'llm' });
-    lc.register('rejects', async () => {
-      ran.push('rejects');
-      throw new Error('async boom');
-    }, { phase: 'llm' });
-    lc.register('hangs', (signal) => {
-      ran.push('hangs');
-      hungSignal = signal;
-      return new Promise(() => {});
-    }, { phase: 'llm', timeoutMs: 200 });
+    lc.register(
+      'throws',
+      () => {
+        ran.push('throws');
+        throw new Error('boom');
+      },
+      { phase: 'llm' },
+    );
+    lc.register(
+      'rejects',
+      async () => {
+        ran.push('rejects');
+        throw new Error('async boom');
+      },
+      { phase: 'llm' },
+    );
+    lc.register(
+      'hangs',
+      (signal) => {
+        ran.push('hangs');
+        hungSignal = signal;
+        return new Promise(() => {});
+      },
+      { phase: 'llm', timeoutMs: 200 },
+    );
     lc.register('after-in-llm', () => void ran.push('after-in-llm'), { phase: 'llm' });
-    lc.register('pool', async () => {
-      await new Promise((r) => setTimeout(r, 10));
-      ran.push('pool');
-    }, { phase: 'resources' });
+    lc.register(
+      'pool',
+      async () => {
+        await new Promise((r) => setTimeout(r, 10));
+        ran.push('pool');
+      },
+      { phase: 'resources' },
+    );
     lc.register('background', () => void ran.push('background'), { phase: 'background' });
 
     const { settled, report: done } = track(lc.shutdown());
@@ -102,7 +118,10 @@ describe('Lifecycle: a step that throws or hangs', () => {
     const lc = new Lifecycle(logger, { totalMs: 400 });
     const started: string[] = [];
     for (let i = 0; i < 10; i++) {
-      lc.register(`stuck-${i}`, () => (started.push(`stuck-${i}`), new Promise(() => {})), { phase: (['llm', 'resources', 'background'] as const)[i % 3], timeoutMs: 5_000 });
+      lc.register(`stuck-${i}`, () => (started.push(`stuck-${i}`), new Promise(() => {})), {
+        phase: (['llm', 'resources', 'background'] as const)[i % 3],
+        timeoutMs: 5_000,
+      });
     }
     const { settled, report: done } = track(lc.shutdown());
     // The first step gets the whole 400 ms; then each of the other nine its 50 ms.
@@ -127,14 +146,20 @@ describe('Lifecycle: a step that throws or hangs', () => {
     }
     expect(ollama.open()).toBeGreaterThan(0);
     rm.registerCleanup('hangs', () => new Promise(() => {}), { phase: 'llm', timeoutMs: 150 });
-    rm.registerCleanup('throws', () => {
-      throw new Error('cleanup failed on purpose');
-    }, { phase: 'llm' });
+    rm.registerCleanup(
+      'throws',
+      () => {
+        throw new Error('cleanup failed on purpose');
+      },
+      { phase: 'llm' },
+    );
     const report = await within(5_000, rm.shutdown(), 'engine shutdown');
     expect(report.find((r) => r.step === 'http-pool')).toMatchObject({ ok: true });
     await eventually(() => ollama!.open() === 0, 3_000, 'server-side sockets to close');
     expect(rm.health().status).toBe('unhealthy');
-    const log = logFiles(rm.logDir).map((f) => readFileSync(f, 'utf8')).join('');
+    const log = logFiles(rm.logDir)
+      .map((f) => readFileSync(f, 'utf8'))
+      .join('');
     expect(log).toContain('✗ LLM shutdown failed: hangs: timed out after 150 ms; throws: cleanup failed on purpose');
     expect(log).toContain('✓ Resource manager shut down');
     expect(log).toContain('Shutdown complete');
@@ -155,7 +180,16 @@ describe('npm run serve (a spawned scripts/serve.mjs) with a cleanup step that h
     // there is no test hook in the product, and none is needed.
     const proc = spawn(process.execPath, ['--import', path.join(__dirname, 'fixtures/hang-on-shutdown.mjs'), 'scripts/serve.mjs'], {
       cwd: root,
-      env: { PATH: process.env.PATH, HOME: dir, VEGA_ENV_FILE: path.join(dir, '.env'), VEGA_DATA_DIR: path.join(dir, 'data'), VEGA_API_KEY: key, VEGA_PORT: '0', BROWSER: 'none', NO_COLOR: '1' },
+      env: {
+        PATH: process.env.PATH,
+        HOME: dir,
+        VEGA_ENV_FILE: path.join(dir, '.env'),
+        VEGA_DATA_DIR: path.join(dir, 'data'),
+        VEGA_API_KEY: key,
+        VEGA_PORT: '0',
+        BROWSER: 'none',
+        NO_COLOR: '1',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -166,7 +200,11 @@ describe('npm run serve (a spawned scripts/serve.mjs) with a cleanup step that h
       await eventually(() => /listening on (http:\/\/\S+)/.test(out) || proc.exitCode !== null, 60_000, 'serve to start');
       const base = /listening on (http:\/\/\S+)/.exec(out)![1]!;
       // A conversation exists, so the index has something to flush.
-      const r = await request(`${base}/chat`, { method: 'POST', headers: { 'x-api-key': key, 'content-type': 'application/json' }, body: JSON.stringify({ prompt: 'hi' }) });
+      const r = await request(`${base}/chat`, {
+        method: 'POST',
+        headers: { 'x-api-key': key, 'content-type': 'application/json' },
+        body: JSON.stringify({ prompt: 'hi' }),
+      });
       expect(r.statusCode).toBe(200);
       await r.body.text();
 
@@ -175,12 +213,24 @@ describe('npm run serve (a spawned scripts/serve.mjs) with a cleanup step that h
       expect(code, out).toBe(0);
       // The hung step is abandoned at its 5 s bound (the log line below names it); the later phases still run.
       expect(out).toContain('[fault] index rename hangs');
-      const order = ['SIGTERM received', 'Starting graceful shutdown...', '✗ LLM shutdown failed: chat-turns: timed out after 5000 ms', '✓ Resource manager shut down', '✓ Background processes stopped', 'Shutdown complete'];
+      const order = [
+        'SIGTERM received',
+        'Starting graceful shutdown...',
+        '✗ LLM shutdown failed: chat-turns: timed out after 5000 ms',
+        '✓ Resource manager shut down',
+        '✓ Background processes stopped',
+        'Shutdown complete',
+      ];
       const at = order.map((l) => out.indexOf(l));
-      expect(at.every((i) => i >= 0), out).toBe(true);
+      expect(
+        at.every((i) => i >= 0),
+        out,
+      ).toBe(true);
       expect([...at].sort((a, b) => a - b)).toEqual(at);
       // The log file has the failure too.
-      const log = logFiles(path.join(dir, 'data', 'logs')).map((f) => readFileSync(f, 'utf8')).join('');
+      const log = logFiles(path.join(dir, 'data', 'logs'))
+        .map((f) => readFileSync(f, 'utf8'))
+        .join('');
       expect(log).toContain('chat-turns: timed out after 5000 ms');
       expect(ollama.open()).toBe(0);
     } finally {

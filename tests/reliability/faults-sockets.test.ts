@@ -75,7 +75,7 @@ for (const how of ['fin', 'reset'] as Kill[]) {
       expect(engine.rm.stats().httpRequestsMade).toBe(30);
     });
 
-    it("the model list (a GET through the provider) keeps working; a chat stream (POST) on a dead socket fails once with a clear message, is never replayed, and the next message works", async () => {
+    it('the model list (a GET through the provider) keeps working; a chat stream (POST) on a dead socket fails once with a clear message, is never replayed, and the next message works', async () => {
       flaky = await startFlakyServer({ staleKeepAlive: true, how });
       const r = await rig(`OLLAMA_HOST=${flaky.url}\n`);
       for (let i = 0; i < 10; i++) {
@@ -163,7 +163,7 @@ describe('a server that resets sockets mid-request', () => {
   // resume without range support and throws UND_ERR_REQ_RETRY; http-errors.ts does not map that
   // code, so undici's own text reaches the person: "Ollama failed: server does not support the range
   // header and the payload was partially consumed".
-  it('a GET reset after its headers: a clear error, not undici\'s text', async () => {
+  it("a GET reset after its headers: a clear error, not undici's text", async () => {
     flaky = await startFlakyServer({ how: 'reset', cutMidBody: true });
     const r = await rig(`OLLAMA_HOST=${flaky.url}\n`);
     const err = await r.chat.service.models('ollama').then(
@@ -224,7 +224,9 @@ describe('a slow server', () => {
     engine = await tempEngine({ envText: `OLLAMA_HOST=${ollama.url}\nOPENAI_BASE_URL=${openai.url}\nVEGA_LLM_TIMEOUT_S=1\n` });
     const chat = await createChat(engine.rm, () => undefined);
     const slowConv = await chat.service.create({ title: 'slow' });
-    const fastConvs = await Promise.all(Array.from({ length: 5 }, (_, i) => chat.service.create({ title: `fast ${i}`, provider: 'openai', model: 'm' })));
+    const fastConvs = await Promise.all(
+      Array.from({ length: 5 }, (_, i) => chat.service.create({ title: `fast ${i}`, provider: 'openai', model: 'm' })),
+    );
     ollama.set({ stallBeforeFirstToken: true });
     await chat.service.send(slowConv.id, 'are you there?');
     const slowDone = chat.service.running(slowConv.id)!.done;

@@ -70,7 +70,11 @@ describe('the web UI loses its WebSocket', () => {
       await eventually(() => snaps >= before + 2, 3_000, 'snapshots on the new socket');
       expect((await api.app.info()).host).toBe('web');
       // The server dropped the dead socket's subscriptions: one socket, one listener per event.
-      await eventually(() => events.listenerCount('resources:snapshot') === 1 && events.listenerCount('chat:event') === 1, 3_000, 'the dead socket to be let go');
+      await eventually(
+        () => events.listenerCount('resources:snapshot') === 1 && events.listenerCount('chat:event') === 1,
+        3_000,
+        'the dead socket to be let go',
+      );
     }
     expect(sockets).toHaveLength(rounds + 1);
     expect(statuses.filter((s) => s === 'reconnecting')).toHaveLength(rounds);
@@ -116,7 +120,11 @@ describe('the web UI loses its WebSocket', () => {
       await Promise.all(batch.map((c) => c.api.app.info()));
       batch.forEach((c) => cut(c.ws));
     }
-    await eventually(() => w!.app.events.listenerCount('chat:event') === 0 && w!.app.events.listenerCount('resources:snapshot') === 0, 5_000, 'every dead socket to be let go');
+    await eventually(
+      () => w!.app.events.listenerCount('chat:event') === 0 && w!.app.events.listenerCount('resources:snapshot') === 0,
+      5_000,
+      'every dead socket to be let go',
+    );
     const c = await connectApi(w.host.url, w.key);
     expect((await c.api.resources.health()).status).toBe('healthy');
     expect(w.app.events.listenerCount('chat:event')).toBe(1);

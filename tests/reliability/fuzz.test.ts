@@ -129,10 +129,25 @@ function nested(depth: number, leaf: unknown = 'x', asObject = false): unknown {
 }
 
 /** Keys that must never be taken from input: each is an own property here, as JSON.parse makes it. */
-const DANGEROUS_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'valueOf', 'hasOwnProperty', '__defineGetter__', '__lookupGetter__'];
+const DANGEROUS_KEYS = [
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  'valueOf',
+  'hasOwnProperty',
+  '__defineGetter__',
+  '__lookupGetter__',
+];
 
 // (Not null: a missing payload means {} by design. Not NaN or Infinity: JSON sends them as null.)
-const notAnObject = fc.oneof(fc.string({ maxLength: 20 }), fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean(), fc.array(fc.jsonValue({ maxDepth: 2 }), { maxLength: 4 }));
+const notAnObject = fc.oneof(
+  fc.string({ maxLength: 20 }),
+  fc.integer(),
+  fc.double({ noNaN: true, noDefaultInfinity: true }),
+  fc.boolean(),
+  fc.array(fc.jsonValue({ maxDepth: 2 }), { maxLength: 4 }),
+);
 const deep = fc.integer({ min: 50, max: 3_000 }).chain((d) => fc.constantFrom(nested(d), nested(d, { __proto__: null }, true)));
 const anyObject = fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 3 });
 
@@ -143,7 +158,12 @@ function wrongValue(f: Field): fc.Arbitrary<unknown> {
     case 'string': {
       const tooLong = f.maxLength !== undefined ? [fc.constant('x'.repeat(f.maxLength + 1)), fc.constant('ü'.repeat(f.maxLength + 1))] : [];
       // Ids are letters, digits, - and _: anything else in one is wrong.
-      const badId = /id$/i.test(f.name) ? [fc.constantFrom('', 'a b', '../etc/passwd', 'x'.repeat(65), '\u0000', 'é', 'a/b', 'a:b'), fc.string({ minLength: 1, maxLength: 10 }).map((s) => `${s}\u0000`)] : [];
+      const badId = /id$/i.test(f.name)
+        ? [
+            fc.constantFrom('', 'a b', '../etc/passwd', 'x'.repeat(65), '\u0000', 'é', 'a/b', 'a:b'),
+            fc.string({ minLength: 1, maxLength: 10 }).map((s) => `${s}\u0000`),
+          ]
+        : [];
       return fc.oneof(fc.integer(), fc.double(), fc.boolean(), ...tooLong, ...badId, ...common);
     }
     case 'number':
@@ -151,7 +171,12 @@ function wrongValue(f: Field): fc.Arbitrary<unknown> {
     case 'boolean':
       return fc.oneof(fc.constantFrom('true', 'false', 1, 0, ''), fc.string(), ...common);
     case 'enum':
-      return fc.oneof(fc.string().filter((s) => !(f.options ?? []).includes(s)), fc.integer(), fc.constantFrom('OLLAMA', 'ollama ', '__proto__'), ...common);
+      return fc.oneof(
+        fc.string().filter((s) => !(f.options ?? []).includes(s)),
+        fc.integer(),
+        fc.constantFrom('OLLAMA', 'ollama ', '__proto__'),
+        ...common,
+      );
     case 'custom':
       // config:set values: not an object, a lower-case key, a non-string value, too many keys, too long a value, a prototype key.
       return fc.oneof(
@@ -178,14 +203,28 @@ function invalidParams(channel: CallName): fc.Arbitrary<{ how: string; params: u
   const base = validBase(channel);
   const fields = fieldsOf(channel);
   const names = new Set(fields.map((f) => f.name));
-  const extraKey = fc.oneof(fc.constantFrom(...DANGEROUS_KEYS), fc.string({ minLength: 1, maxLength: 12 }).filter((k) => !names.has(k)));
+  const extraKey = fc.oneof(
+    fc.constantFrom(...DANGEROUS_KEYS),
+    fc.string({ minLength: 1, maxLength: 12 }).filter((k) => !names.has(k)),
+  );
   const variants: fc.Arbitrary<{ how: string; params: unknown }>[] = [
     notAnObject.map((params) => ({ how: 'not an object', params })),
-    fc.tuple(extraKey, fc.jsonValue({ maxDepth: 2 })).map(([k, v]) => ({ how: `extra key ${JSON.stringify(k)}`, params: Object.fromEntries([...Object.entries(base), [k, v]]) })),
-    fc.constantFrom(...DANGEROUS_KEYS).map((k) => ({ how: `JSON ${k} with a payload`, params: JSON.parse(`{${Object.entries(base).map(([a, b]) => `${JSON.stringify(a)}:${JSON.stringify(b)},`).join('')}"${k}":{"polluted":"yes","prototype":{"polluted":"yes"}}}`) })),
+    fc
+      .tuple(extraKey, fc.jsonValue({ maxDepth: 2 }))
+      .map(([k, v]) => ({ how: `extra key ${JSON.stringify(k)}`, params: Object.fromEntries([...Object.entries(base), [k, v]]) })),
+    fc.constantFrom(...DANGEROUS_KEYS).map((k) => ({
+      how: `JSON ${k} with a payload`,
+      params: JSON.parse(
+        `{${Object.entries(base)
+          .map(([a, b]) => `${JSON.stringify(a)}:${JSON.stringify(b)},`)
+          .join('')}"${k}":{"polluted":"yes","prototype":{"polluted":"yes"}}}`,
+      ),
+    })),
   ];
   for (const f of fields) {
-    variants.push(wrongValue(f).map((v) => ({ how: `${f.name} = ${String(JSON.stringify(v)).slice(0, 40)}`, params: { ...base, [f.name]: v } })));
+    variants.push(
+      wrongValue(f).map((v) => ({ how: `${f.name} = ${String(JSON.stringify(v)).slice(0, 40)}`, params: { ...base, [f.name]: v } })),
+    );
     if (f.required) {
       const rest = { ...base };
       delete rest[f.name];
@@ -195,10 +234,27 @@ function invalidParams(channel: CallName): fc.Arbitrary<{ how: string; params: u
   return fc.oneof(...variants);
 }
 
-const UNKNOWN_CHANNEL = fc.oneof(
-  fc.string({ maxLength: 64 }),
-  fc.constantFrom('__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', 'chat:send ', ' chat:send', 'CHAT:SEND', 'chat:send\u0000', 'chat:', ':', '', 'chat:__proto__', 'resources:snapshot/../config:set'),
-).filter((c) => !(CALL_NAMES as readonly string[]).includes(c));
+const UNKNOWN_CHANNEL = fc
+  .oneof(
+    fc.string({ maxLength: 64 }),
+    fc.constantFrom(
+      '__proto__',
+      'constructor',
+      'toString',
+      'hasOwnProperty',
+      'valueOf',
+      'chat:send ',
+      ' chat:send',
+      'CHAT:SEND',
+      'chat:send\u0000',
+      'chat:',
+      ':',
+      '',
+      'chat:__proto__',
+      'resources:snapshot/../config:set',
+    ),
+  )
+  .filter((c) => !(CALL_NAMES as readonly string[]).includes(c));
 
 function expectTyped(env: unknown, code: string, what: string): void {
   expect(env, what).toMatchObject({ ok: false, error: { code } });
@@ -234,12 +290,20 @@ describe('every contract channel through dispatchCall', () => {
 
   it('unknown channels (strings, prototype names, numbers, arrays, plain objects) → UNKNOWN_CHANNEL', async () => {
     // (Objects whose toString or valueOf is overridden are the known bug below.)
-    const plainObject = fc.dictionary(fc.string({ maxLength: 8 }).filter((k) => k !== 'toString' && k !== 'valueOf'), fc.jsonValue({ maxDepth: 1 }), { maxKeys: 3, noNullPrototype: true });
+    const plainObject = fc.dictionary(
+      fc.string({ maxLength: 8 }).filter((k) => k !== 'toString' && k !== 'valueOf'),
+      fc.jsonValue({ maxDepth: 1 }),
+      { maxKeys: 3, noNullPrototype: true },
+    );
     await fc.assert(
-      fc.asyncProperty(fc.oneof(UNKNOWN_CHANNEL, fc.integer(), fc.constant(null), fc.constant(undefined), fc.array(fc.string()), plainObject), fc.jsonValue(), async (channel, params) => {
-        tried.dispatch++;
-        expectTyped(await dispatchCall(w.app.handlers, channel, params, { host: 'web' }), 'UNKNOWN_CHANNEL', String(channel));
-      }),
+      fc.asyncProperty(
+        fc.oneof(UNKNOWN_CHANNEL, fc.integer(), fc.constant(null), fc.constant(undefined), fc.array(fc.string()), plainObject),
+        fc.jsonValue(),
+        async (channel, params) => {
+          tried.dispatch++;
+          expectTyped(await dispatchCall(w.app.handlers, channel, params, { host: 'web' }), 'UNKNOWN_CHANNEL', String(channel));
+        },
+      ),
       { numRuns: RUNS * 4 },
     );
     expectUntouched();
@@ -250,7 +314,16 @@ describe('every contract channel through dispatchCall', () => {
   // a usable toString: the call rejects instead. Neither host can send such a channel today (IPC
   // uses the fixed names, the WebSocket frame requires a string), so it is latent.
   it('a channel that cannot be made a string → UNKNOWN_CHANNEL, not a rejection', async () => {
-    for (const channel of [Object.create(null) as unknown, { toString: 1 }, { toString: () => { throw new Error('x'); } }, Symbol('chat:send')]) {
+    for (const channel of [
+      Object.create(null) as unknown,
+      { toString: 1 },
+      {
+        toString: () => {
+          throw new Error('x');
+        },
+      },
+      Symbol('chat:send'),
+    ]) {
       expectTyped(await dispatchCall(w.app.handlers, channel, {}, { host: 'web' }), 'UNKNOWN_CHANNEL', 'odd channel');
     }
   });
@@ -283,7 +356,13 @@ describe('every contract channel through the WebSocket', () => {
     // Frames that are not {id, channel, params}: any JSON, extra keys, bad ids, deep nesting, not JSON at all.
     const badFrame = fc.oneof(
       fc.jsonValue().map((v) => JSON.stringify(v)),
-      fc.record({ id: fc.oneof(fc.constantFrom(-1, 1.5, -0.5, 2 ** 53, '1'), fc.string()), channel: fc.constant('app:info'), params: fc.constant({}) }).map((v) => JSON.stringify(v)),
+      fc
+        .record({
+          id: fc.oneof(fc.constantFrom(-1, 1.5, -0.5, 2 ** 53, '1'), fc.string()),
+          channel: fc.constant('app:info'),
+          params: fc.constant({}),
+        })
+        .map((v) => JSON.stringify(v)),
       fc.constant(JSON.stringify({ id: 1, channel: 'x'.repeat(65), params: {} })),
       fc.constant(JSON.stringify({ id: 1, channel: 'app:info', params: {}, __proto__x: 1 }).replace('__proto__x', '__proto__')),
       fc.integer({ min: 1_000, max: 100_000 }).map((d) => `${'['.repeat(d)}${']'.repeat(d)}`),
@@ -308,14 +387,17 @@ describe('every contract channel through the WebSocket', () => {
     );
     // Binary frames, whatever their bytes (including valid JSON), are refused.
     await fc.assert(
-      fc.asyncProperty(fc.oneof(fc.uint8Array({ maxLength: 64 }), fc.constant(new Uint8Array(Buffer.from('{"id":1,"channel":"app:info","params":{}}')))), async (bytes) => {
-        tried.ws++;
-        const reply = await new Promise<unknown>((resolve) => {
-          c.ws.once('message', (d) => resolve(JSON.parse(String(d))));
-          c.ws.send(bytes, { binary: true });
-        });
-        expectTyped(reply, 'BAD_REQUEST', 'binary frame');
-      }),
+      fc.asyncProperty(
+        fc.oneof(fc.uint8Array({ maxLength: 64 }), fc.constant(new Uint8Array(Buffer.from('{"id":1,"channel":"app:info","params":{}}')))),
+        async (bytes) => {
+          tried.ws++;
+          const reply = await new Promise<unknown>((resolve) => {
+            c.ws.once('message', (d) => resolve(JSON.parse(String(d))));
+            c.ws.send(bytes, { binary: true });
+          });
+          expectTyped(reply, 'BAD_REQUEST', 'binary frame');
+        },
+      ),
       { numRuns: Math.ceil(RUNS / 2) },
     );
     expect((await c.api.app.info()).host).toBe('web');
@@ -366,24 +448,53 @@ describe('every admin route over HTTP', () => {
       fc.string(),
       fc.jsonValue().map((v) => JSON.stringify(v)),
       fc.uint8Array({ maxLength: 256 }).map((b) => Buffer.from(b)),
-      fc.constantFrom('{"prompt": 5}', '{"prompt": ""}', '{"prompt": "x", "__proto__": {"polluted": 1}}', '{"prompt":"x","constructor":{"prototype":{"polluted":1}}}', '{"prompt": "x", "stream": "yes"}', '{"prompt": "x", "conversation_id": "../../etc"}', '[]', 'null', '"text"', '{"prompt": "x", "model": ""}'),
+      fc.constantFrom(
+        '{"prompt": 5}',
+        '{"prompt": ""}',
+        '{"prompt": "x", "__proto__": {"polluted": 1}}',
+        '{"prompt":"x","constructor":{"prototype":{"polluted":1}}}',
+        '{"prompt": "x", "stream": "yes"}',
+        '{"prompt": "x", "conversation_id": "../../etc"}',
+        '[]',
+        'null',
+        '"text"',
+        '{"prompt": "x", "model": ""}',
+      ),
       fc.constant(JSON.stringify({ prompt: 'x'.repeat(200_001) })),
       fc.integer({ min: 100, max: 20_000 }).map((d) => `{"prompt": ${'['.repeat(d)}${']'.repeat(d)}}`),
     );
     const target = fc.oneof(
       fc.constantFrom(...ROUTES).map((r) => r.split(' ') as [string, string]),
-      fc.tuple(fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'), fc.constantFrom('/admin/resources/health', '/admin/resources/stats', '/admin/resources/cache/invalidate', '/chat', '/api/x', '/admin/')),
-      fc.tuple(fc.constantFrom('GET', 'POST'), fc.string({ maxLength: 30 }).map((s) => `/admin/${encodeURIComponent(s)}`)),
+      fc.tuple(
+        fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'),
+        fc.constantFrom(
+          '/admin/resources/health',
+          '/admin/resources/stats',
+          '/admin/resources/cache/invalidate',
+          '/chat',
+          '/api/x',
+          '/admin/',
+        ),
+      ),
+      fc.tuple(
+        fc.constantFrom('GET', 'POST'),
+        fc.string({ maxLength: 30 }).map((s) => `/admin/${encodeURIComponent(s)}`),
+      ),
     );
     await fc.assert(
-      fc.asyncProperty(target, body, fc.constantFrom('application/json', 'text/plain', 'application/x-www-form-urlencoded', 'application/json; charset=latin1'), async ([method, p], b, type) => {
-        tried.http++;
-        const r = await send(method, p, method === 'GET' ? undefined : b, { 'content-type': type });
-        const what = `${method} ${p} ${String(b).slice(0, 60)}`;
-        expect(r.status, what).toBeLessThan(500);
-        if (r.status >= 400) expectJsonError(r, what);
-        if (p === '/chat' && method === 'POST') expect(r.status, what).toBeGreaterThanOrEqual(400);
-      }),
+      fc.asyncProperty(
+        target,
+        body,
+        fc.constantFrom('application/json', 'text/plain', 'application/x-www-form-urlencoded', 'application/json; charset=latin1'),
+        async ([method, p], b, type) => {
+          tried.http++;
+          const r = await send(method, p, method === 'GET' ? undefined : b, { 'content-type': type });
+          const what = `${method} ${p} ${String(b).slice(0, 60)}`;
+          expect(r.status, what).toBeLessThan(500);
+          if (r.status >= 400) expectJsonError(r, what);
+          if (p === '/chat' && method === 'POST') expect(r.status, what).toBeGreaterThanOrEqual(400);
+        },
+      ),
       { numRuns: RUNS * 2 },
     );
     expect(ollama.requests.length).toBe(chatBefore);
@@ -404,18 +515,43 @@ describe('every admin route over HTTP', () => {
         setTimeout(() => s.destroy(), 2_000);
       });
     const post = (bodyBytes: Buffer, extra = '') =>
-      Buffer.concat([Buffer.from(`POST /chat HTTP/1.1\r\nhost: 127.0.0.1:${port}\r\nx-api-key: ${w.key}\r\ncontent-type: application/json\r\ncontent-length: ${bodyBytes.length}\r\nconnection: close\r\n${extra}\r\n`), bodyBytes]);
+      Buffer.concat([
+        Buffer.from(
+          `POST /chat HTTP/1.1\r\nhost: 127.0.0.1:${port}\r\nx-api-key: ${w.key}\r\ncontent-type: application/json\r\ncontent-length: ${bodyBytes.length}\r\nconnection: close\r\n${extra}\r\n`,
+        ),
+        bodyBytes,
+      ]);
 
     // A body that is not UTF-8 (a lone continuation byte, an overlong encoding, a cut character).
-    for (const bad of [[0x7b, 0x22, 0x70, 0x72, 0x6f, 0x6d, 0x70, 0x74, 0x22, 0x3a, 0x22, 0xff, 0x22, 0x7d], [0x7b, 0xc0, 0xaf, 0x7d], [0x7b, 0x22, 0xe2, 0x82, 0x22, 0x7d]]) {
+    for (const bad of [
+      [0x7b, 0x22, 0x70, 0x72, 0x6f, 0x6d, 0x70, 0x74, 0x22, 0x3a, 0x22, 0xff, 0x22, 0x7d],
+      [0x7b, 0xc0, 0xaf, 0x7d],
+      [0x7b, 0x22, 0xe2, 0x82, 0x22, 0x7d],
+    ]) {
       const out = await raw(post(Buffer.from(bad)));
       expect(out).toMatch(/^HTTP\/1\.1 400 /);
       expect(out).toContain('"code":"BAD_REQUEST"');
       expect(out).toContain('not valid UTF-8');
     }
     // Invalid bytes in the request line and in a header; then random garbage.
-    expect(await raw(Buffer.concat([Buffer.from('GET /admin/'), Buffer.from([0xff, 0xfe]), Buffer.from(` HTTP/1.1\r\nhost: 127.0.0.1\r\nx-api-key: ${w.key}\r\nconnection: close\r\n\r\n`)]))).toMatch(/^HTTP\/1\.1 4\d\d /);
-    expect(await raw(Buffer.concat([Buffer.from('GET /admin/resources/health HTTP/1.1\r\nhost: 127.0.0.1\r\nx-api-key: '), Buffer.from([0xff, 0xfe, 0x80]), Buffer.from('\r\nconnection: close\r\n\r\n')]))).toMatch(/^HTTP\/1\.1 401 /);
+    expect(
+      await raw(
+        Buffer.concat([
+          Buffer.from('GET /admin/'),
+          Buffer.from([0xff, 0xfe]),
+          Buffer.from(` HTTP/1.1\r\nhost: 127.0.0.1\r\nx-api-key: ${w.key}\r\nconnection: close\r\n\r\n`),
+        ]),
+      ),
+    ).toMatch(/^HTTP\/1\.1 4\d\d /);
+    expect(
+      await raw(
+        Buffer.concat([
+          Buffer.from('GET /admin/resources/health HTTP/1.1\r\nhost: 127.0.0.1\r\nx-api-key: '),
+          Buffer.from([0xff, 0xfe, 0x80]),
+          Buffer.from('\r\nconnection: close\r\n\r\n'),
+        ]),
+      ),
+    ).toMatch(/^HTTP\/1\.1 401 /);
     await fc.assert(
       fc.asyncProperty(fc.uint8Array({ minLength: 1, maxLength: 512 }), async (bytes) => {
         tried.tcp++;
@@ -439,6 +575,8 @@ describe('after all of it', () => {
     expect(conv.title).toBe('target');
     await c.close();
     expectUntouched();
-    console.info(`[fuzz] ${CALL_NAMES.length} channels; inputs tried: ${tried.dispatch} through dispatchCall, ${tried.ws} WebSocket frames, ${tried.http} admin HTTP requests, ${tried.tcp} raw TCP payloads (+ fixed invalid-UTF-8 cases); all typed, nothing written`);
+    console.info(
+      `[fuzz] ${CALL_NAMES.length} channels; inputs tried: ${tried.dispatch} through dispatchCall, ${tried.ws} WebSocket frames, ${tried.http} admin HTTP requests, ${tried.tcp} raw TCP payloads (+ fixed invalid-UTF-8 cases); all typed, nothing written`,
+    );
   });
 });

@@ -6,7 +6,20 @@ import { describe, expect, it } from 'vitest';
 import { createVegaApp, type VegaApp } from '../../src-main/app/create-app.js';
 import { VegaError } from '../../src-shared/errors.js';
 import { countFds, getGc, isSocket, RAW_TRANSPORT_TEXT, scale, settledHeap, until, within } from '../helpers/fault-kit.js';
-import { HA_TOKEN, json, loopbackOnly, SLACK_TOKEN, startGitHub, startHomeAssistant, startSearxng, startSlack, startStandIn, tableResolver, text, type StandIn } from '../helpers/integration-standins.js';
+import {
+  HA_TOKEN,
+  json,
+  loopbackOnly,
+  SLACK_TOKEN,
+  startGitHub,
+  startHomeAssistant,
+  startSearxng,
+  startSlack,
+  startStandIn,
+  tableResolver,
+  text,
+  type StandIn,
+} from '../helpers/integration-standins.js';
 
 // 1000 integration calls at once (web fetch, search, Home Assistant, GitHub,
 // Slack) on a pool limited to 10 connections per origin, one service failing
@@ -27,14 +40,35 @@ interface World {
 }
 
 async function world(): Promise<World> {
-  const [page, searx, ha, gh, slack] = await Promise.all([startStandIn({}), startSearxng(), startHomeAssistant(), startGitHub(), startSlack()]);
-  page.route('GET /page', text(200, 'text/html; charset=utf-8', '<html><head><title>Stand-in</title></head><body><p>Hello from the page.</p></body></html>'));
+  const [page, searx, ha, gh, slack] = await Promise.all([
+    startStandIn({}),
+    startSearxng(),
+    startHomeAssistant(),
+    startGitHub(),
+    startSlack(),
+  ]);
+  page.route(
+    'GET /page',
+    text(200, 'text/html; charset=utf-8', '<html><head><title>Stand-in</title></head><body><p>Hello from the page.</p></body></html>'),
+  );
   // GitHub fails one search in seven with a 502: those calls must fail cleanly, the rest succeed.
   let n = 0;
   gh.route('GET /search/repositories', (req, res) =>
     ++n % 7 === 0
       ? json(res, 502, { message: 'Server Error' })
-      : json(res, 200, { total_count: 1, items: [{ full_name: 'octo/hello', html_url: 'https://github.com/octo/hello', description: `About ${req.query.get('q')}`, language: 'TypeScript', stargazers_count: 7, updated_at: '2025-01-02T00:00:00Z' }] }),
+      : json(res, 200, {
+          total_count: 1,
+          items: [
+            {
+              full_name: 'octo/hello',
+              html_url: 'https://github.com/octo/hello',
+              description: `About ${req.query.get('q')}`,
+              language: 'TypeScript',
+              stargazers_count: 7,
+              updated_at: '2025-01-02T00:00:00Z',
+            },
+          ],
+        }),
   );
   const dir = mkdtempSync(path.join(os.tmpdir(), 'vega-intload-'));
   const envFile = path.join(dir, '.env');
@@ -131,23 +165,41 @@ describe(`load: ${CALLS} concurrent integration calls on a pool of ${LIMIT} per 
       // One GitHub search in seven fails (200 GitHub calls a round): about 28.
       expect(res.failed).toBeGreaterThan(0);
       expect(res.failed).toBeLessThan(CALLS / 5 / 7 + 3);
-      figures.push(`round ${r + 1}: ${CALLS} calls in ${Math.round(res.ms)} ms, ${res.ok} ok, ${res.failed} failed cleanly (${JSON.stringify(res.codes)})`);
+      figures.push(
+        `round ${r + 1}: ${CALLS} calls in ${Math.round(res.ms)} ms, ${res.ok} ok, ${res.failed} failed cleanly (${JSON.stringify(res.codes)})`,
+      );
     }
     const rm = w.app.rm;
     for (const [name, s] of Object.entries(w.servers)) {
       expect(s.peakOpen(), `${name}: peak connections`).toBeLessThanOrEqual(LIMIT);
       expect(s.accepted(), `${name}: connections opened`).toBeLessThanOrEqual(LIMIT * ROUNDS + LIMIT);
     }
-    await until(() => rm.origins().every((o) => o.pool.running === 0 && o.pool.pending === 0 && o.pool.queued === 0), 3_000, 'every queue to drain');
+    await until(
+      () => rm.origins().every((o) => o.pool.running === 0 && o.pool.pending === 0 && o.pool.queued === 0),
+      3_000,
+      'every queue to drain',
+    );
     expect(rm.stats()).toMatchObject({ httpInFlight: 0, scopedInUse: 0, httpClientsCreated: 1 });
-    figures.push(`peak connections per origin: ${Object.entries(w.servers).map(([n, s]) => `${n} ${s.peakOpen()}`).join(', ')} (limit ${LIMIT})`);
+    figures.push(
+      `peak connections per origin: ${Object.entries(w.servers)
+        .map(([n, s]) => `${n} ${s.peakOpen()}`)
+        .join(', ')} (limit ${LIMIT})`,
+    );
     const stats = w.app.integrations.stats();
-    figures.push(`integration calls counted: ${stats.filter((s) => s.calls).map((s) => `${s.id} ${s.calls}/${s.failures} failed`).join(', ')}`);
+    figures.push(
+      `integration calls counted: ${stats
+        .filter((s) => s.calls)
+        .map((s) => `${s.id} ${s.calls}/${s.failures} failed`)
+        .join(', ')}`,
+    );
 
     await w.dispose();
     await until(() => countFds(isSocket) <= socketsBefore, 5_000, 'sockets to close').catch(() => undefined);
     expect(countFds(isSocket) - socketsBefore, 'sockets left open').toBeLessThanOrEqual(0);
-    expect(countFds((t) => !isLogFile(t)), 'descriptors left open').toBeLessThanOrEqual(fdsBefore);
+    expect(
+      countFds((t) => !isLogFile(t)),
+      'descriptors left open',
+    ).toBeLessThanOrEqual(fdsBefore);
     figures.push(`descriptors ${fdsBefore} before, ${countFds((t) => !isLogFile(t))} after`);
     if (!gc) console.warn('[integrations-load] heap check skipped: gc() is not available in this process');
     else {

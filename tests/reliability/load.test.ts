@@ -60,13 +60,27 @@ async function stream(s: Setup, text: string): Promise<{ tokens: string; last: R
     headers: { 'x-api-key': s.w.key, 'content-type': 'application/json' },
     body: JSON.stringify({ prompt: text, stream: true }),
   });
-  const lines = (await res.body.text()).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-  return { tokens: lines.slice(0, -1).map((l) => l.response).join(''), last: lines.at(-1)!, ms: performance.now() - t0 };
+  const lines = (await res.body.text())
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+  return {
+    tokens: lines
+      .slice(0, -1)
+      .map((l) => l.response)
+      .join(''),
+    last: lines.at(-1)!,
+    ms: performance.now() - t0,
+  };
 }
 
 async function round(s: Setup, r: number): Promise<{ ms: number; p50: number; max: number }> {
   const t0 = performance.now();
-  const results = await within(30_000, Promise.all(Array.from({ length: STREAMS }, (_, i) => stream(s, prompt(r, i)))), `${STREAMS} streams`);
+  const results = await within(
+    30_000,
+    Promise.all(Array.from({ length: STREAMS }, (_, i) => stream(s, prompt(r, i)))),
+    `${STREAMS} streams`,
+  );
   const ms = performance.now() - t0;
   results.forEach((res, i) => {
     // All complete (a failure would have to be a typed error line; none is expected here).
@@ -102,7 +116,9 @@ describe(`load: ${STREAMS} concurrent chat streams on a pool of ${LIMIT}`, () =>
     try {
       for (let r = 0; r < ROUNDS; r++) {
         const f = await round(s, r);
-        figures.push(`round ${r + 1}: ${STREAMS} streams in ${Math.round(f.ms)} ms (p50 ${Math.round(f.p50)} ms, max ${Math.round(f.max)} ms)`);
+        figures.push(
+          `round ${r + 1}: ${STREAMS} streams in ${Math.round(f.ms)} ms (p50 ${Math.round(f.p50)} ms, max ${Math.round(f.max)} ms)`,
+        );
       }
     } finally {
       clearInterval(sampler);
@@ -132,22 +148,31 @@ describe(`load: ${STREAMS} concurrent chat streams on a pool of ${LIMIT}`, () =>
     expect(rm.origins().find((o) => o.origin === s.proxy.url)!.pool).toMatchObject({ pending: 0, queued: 0, running: 0 });
     expect(rm.stats()).toMatchObject({ httpInFlight: 0, scopedInUse: 0, httpClientsCreated: 1 });
     expect(rm.stats().connectionsOpened).toBe(s.proxy.accepted());
-    figures.push(`peak connections ${s.proxy.peak()} (limit ${LIMIT}), ${s.proxy.accepted()} opened in all, ${origin.requests} requests, p50 ${Math.round(origin.totalMs.p50)} ms`);
+    figures.push(
+      `peak connections ${s.proxy.peak()} (limit ${LIMIT}), ${s.proxy.accepted()} opened in all, ${origin.requests} requests, p50 ${Math.round(origin.totalMs.p50)} ms`,
+    );
 
     await s.dispose();
     // Afterwards: the pool's sockets, the web host's and the client's are all closed.
     await until(() => countFds(isSocket) <= socketsBefore, 5_000, 'sockets to close').catch(() => undefined);
     const leftover = [...openFds().values()].filter(isSocket).length - socketsBefore;
     expect(leftover, 'sockets left open').toBeLessThanOrEqual(0);
-    expect(countFds((t) => !isLogFile(t)), 'descriptors left open').toBeLessThanOrEqual(fdsBefore);
-    figures.push(`descriptors: ${fdsBefore} before, ${countFds((t) => !isLogFile(t))} after (sockets ${socketsBefore} → ${countFds(isSocket)})`);
+    expect(
+      countFds((t) => !isLogFile(t)),
+      'descriptors left open',
+    ).toBeLessThanOrEqual(fdsBefore);
+    figures.push(
+      `descriptors: ${fdsBefore} before, ${countFds((t) => !isLogFile(t))} after (sockets ${socketsBefore} → ${countFds(isSocket)})`,
+    );
 
     if (!gc) {
       console.warn('[load] heap check skipped: gc() is not available in this process (setFlagsFromString refused --expose-gc)');
     } else {
       const heapAfter = await settledHeap(gc);
       const grew = (heapAfter - heapBefore!) / MB;
-      figures.push(`heap ${(heapBefore! / MB).toFixed(1)} MB → ${(heapAfter / MB).toFixed(1)} MB after gc (${grew >= 0 ? '+' : ''}${grew.toFixed(1)} MB)`);
+      figures.push(
+        `heap ${(heapBefore! / MB).toFixed(1)} MB → ${(heapAfter / MB).toFixed(1)} MB after gc (${grew >= 0 ? '+' : ''}${grew.toFixed(1)} MB)`,
+      );
       expect(grew, 'heap growth, MB').toBeLessThan(10);
     }
     console.info(`[load] ${figures.join('; ')}`);

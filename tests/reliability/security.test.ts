@@ -50,23 +50,58 @@ beforeAll(async () => {
   ollama = await startOllamaStandIn();
   openai = await startOpenAIStandIn({ apiKey: SECRETS.OPENAI_API_KEY, models: ['gpt-test'] });
   ha = await startStandIn({});
-  const haAuthed = (fn: (res: Parameters<Parameters<StandIn['route']>[1]>[1]) => void) => (req: { headers: Record<string, unknown> }, res: Parameters<Parameters<StandIn['route']>[1]>[1]) =>
-    bearer(req.headers) === SECRETS.HOME_ASSISTANT_TOKEN ? fn(res) : json(res, 401, { message: 'Invalid access token or password' });
-  ha.route('GET /api/', haAuthed((res) => json(res, 200, { message: 'API running.' })));
-  ha.route('GET /api/states', haAuthed((res) => json(res, 200, [{ entity_id: 'light.kitchen', state: 'on', attributes: { friendly_name: 'Kitchen' } }])));
+  const haAuthed =
+    (fn: (res: Parameters<Parameters<StandIn['route']>[1]>[1]) => void) =>
+    (req: { headers: Record<string, unknown> }, res: Parameters<Parameters<StandIn['route']>[1]>[1]) =>
+      bearer(req.headers) === SECRETS.HOME_ASSISTANT_TOKEN ? fn(res) : json(res, 401, { message: 'Invalid access token or password' });
+  ha.route(
+    'GET /api/',
+    haAuthed((res) => json(res, 200, { message: 'API running.' })),
+  );
+  ha.route(
+    'GET /api/states',
+    haAuthed((res) => json(res, 200, [{ entity_id: 'light.kitchen', state: 'on', attributes: { friendly_name: 'Kitchen' } }])),
+  );
   gh = await startStandIn({});
-  const rate = { 'x-ratelimit-limit': '5000', 'x-ratelimit-remaining': '4999', 'x-ratelimit-reset': '1900000000', 'x-ratelimit-resource': 'core' };
-  gh.route('GET /rate_limit', (req, res) => (bearer(req.headers) === SECRETS.GITHUB_TOKEN ? json(res, 200, { resources: {} }, rate) : json(res, 401, { message: 'Bad credentials' })));
+  const rate = {
+    'x-ratelimit-limit': '5000',
+    'x-ratelimit-remaining': '4999',
+    'x-ratelimit-reset': '1900000000',
+    'x-ratelimit-resource': 'core',
+  };
+  gh.route('GET /rate_limit', (req, res) =>
+    bearer(req.headers) === SECRETS.GITHUB_TOKEN ? json(res, 200, { resources: {} }, rate) : json(res, 401, { message: 'Bad credentials' }),
+  );
   gh.route('GET /search/repositories', (req, res) =>
     bearer(req.headers) === SECRETS.GITHUB_TOKEN
-      ? json(res, 200, { total_count: 1, items: [{ full_name: 'octo/vega', html_url: 'https://github.com/octo/vega', description: 'A repo', language: 'TypeScript', stargazers_count: 1, updated_at: '2025-01-01T00:00:00Z' }] }, rate)
+      ? json(
+          res,
+          200,
+          {
+            total_count: 1,
+            items: [
+              {
+                full_name: 'octo/vega',
+                html_url: 'https://github.com/octo/vega',
+                description: 'A repo',
+                language: 'TypeScript',
+                stargazers_count: 1,
+                updated_at: '2025-01-01T00:00:00Z',
+              },
+            ],
+          },
+          rate,
+        )
       : json(res, 401, { message: 'Bad credentials' }),
   );
   slack = await startStandIn({});
   const slackAuthed = (body: unknown) => (req: { headers: Record<string, unknown> }, res: Parameters<Parameters<StandIn['route']>[1]>[1]) =>
     json(res, 200, bearer(req.headers) === SECRETS.SLACK_BOT_TOKEN ? body : { ok: false, error: 'invalid_auth' });
   slack.route('POST /api/auth.test', slackAuthed({ ok: true, team: 'T', user: 'vega' }));
-  slack.route('GET /api/conversations.list', slackAuthed({ ok: true, channels: [{ id: 'C1', name: 'general', is_private: false, is_member: true, num_members: 3 }] }));
+  slack.route(
+    'GET /api/conversations.list',
+    slackAuthed({ ok: true, channels: [{ id: 'C1', name: 'general', is_private: false, is_member: true, num_members: 3 }] }),
+  );
 
   dir = mkdtempSync(path.join(os.tmpdir(), 'vega-secrets-'));
   const envFile = path.join(dir, '.env');
@@ -100,7 +135,11 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function http(method: 'GET' | 'POST' | 'OPTIONS', p: string, opts: { key?: string | null; body?: string; headers?: Record<string, string> } = {}) {
+async function http(
+  method: 'GET' | 'POST' | 'OPTIONS',
+  p: string,
+  opts: { key?: string | null; body?: string; headers?: Record<string, string> } = {},
+) {
   const headers: Record<string, string> = { ...opts.headers };
   if (opts.key !== null) headers['x-api-key'] = opts.key ?? KEY;
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
@@ -112,8 +151,10 @@ async function http(method: 'GET' | 'POST' | 'OPTIONS', p: string, opts: { key?:
 }
 
 describe('secrets never leave: a marker in every secret setting, searched for in every output and file', () => {
-  it('every secret setting is planted (the list is the contract\'s own)', () => {
-    const secretKeys = CONFIG_KEYS.map((k) => k.key).filter(isSecretKey).sort();
+  it("every secret setting is planted (the list is the contract's own)", () => {
+    const secretKeys = CONFIG_KEYS.map((k) => k.key)
+      .filter(isSecretKey)
+      .sort();
     expect(Object.keys(SECRETS).sort()).toEqual(secretKeys);
   });
 
@@ -124,7 +165,8 @@ describe('secrets never leave: a marker in every secret setting, searched for in
     const events: ChatEvent[] = [];
     api.chat.onEvent((e) => events.push(e));
     api.resources.onSnapshot(() => undefined);
-    const dones = (cid: string) => events.filter((e): e is Extract<ChatEvent, { type: 'done' }> => e.type === 'done' && e.conversationId === cid);
+    const dones = (cid: string) =>
+      events.filter((e): e is Extract<ChatEvent, { type: 'done' }> => e.type === 'done' && e.conversationId === cid);
     /** Send and wait for this message's answer. */
     const ask = async (cid: string, text: string): Promise<ChatMessage> => {
       const n = dones(cid).length;
@@ -137,7 +179,12 @@ describe('secrets never leave: a marker in every secret setting, searched for in
     const cfg = await api.config.get();
     record('config:get', cfg);
     for (const k of Object.keys(SECRETS)) expect(cfg.find((e) => e.key === k)).toMatchObject({ set: true, secret: true, value: '' });
-    record('config:set bad', await c.raw(JSON.stringify({ id: 9001, channel: 'config:set', params: { values: { OPENAI_API_KEY: `${SECRETS.OPENAI_API_KEY}\nX=1` } } })));
+    record(
+      'config:set bad',
+      await c.raw(
+        JSON.stringify({ id: 9001, channel: 'config:set', params: { values: { OPENAI_API_KEY: `${SECRETS.OPENAI_API_KEY}\nX=1` } } }),
+      ),
+    );
     record('config:set same', await api.config.set({ values: { HOME_ASSISTANT_TOKEN: SECRETS.HOME_ASSISTANT_TOKEN } }));
 
     // Chat over the OpenAI-compatible server with its key; Ollama calling every integration's tool.
@@ -156,7 +203,10 @@ describe('secrets never leave: a marker in every secret setting, searched for in
     expect(toolAnswer.error).toBeUndefined();
     const conv = await api.chat.get({ conversationId: ol.id });
     record('chat:get', conv);
-    const results = conv.messages.filter((m) => m.role === 'tool').map((m) => m.content).join('\n');
+    const results = conv.messages
+      .filter((m) => m.role === 'tool')
+      .map((m) => m.content)
+      .join('\n');
     expect(results).toContain('light.kitchen');
     expect(results).toContain('octo/vega');
     expect(results).toContain('general');
@@ -170,7 +220,8 @@ describe('secrets never leave: a marker in every secret setting, searched for in
     record('chat:models ollama', await api.chat.models({ provider: 'ollama' }));
     record('chat:list', await api.chat.list());
     for (const cid of [oa.id, ol.id]) {
-      for (const format of ['markdown', 'json'] as const) record(`chat:export ${format}`, await api.chat.export({ conversationId: cid, format }));
+      for (const format of ['markdown', 'json'] as const)
+        record(`chat:export ${format}`, await api.chat.export({ conversationId: cid, format }));
     }
     record('resources:snapshot', await api.resources.snapshot());
     record('resources:health', await api.resources.health());
@@ -190,7 +241,12 @@ describe('secrets never leave: a marker in every secret setting, searched for in
     await openai.start();
     ha.route('GET /api/states', (_req, res) => json(res, 401, { message: 'Invalid access token or password' }));
     gh.route('GET /search/repositories', (_req, res) => json(res, 401, { message: 'Bad credentials' }));
-    ollama.set({ toolCalls: [{ name: 'home_assistant_list_entities', arguments: {} }, { name: 'github_search_repositories', arguments: { query: 'x' } }] });
+    ollama.set({
+      toolCalls: [
+        { name: 'home_assistant_list_entities', arguments: {} },
+        { name: 'github_search_repositories', arguments: { query: 'x' } },
+      ],
+    });
     await ask(ol.id, 'again, refused');
     record('chat:get refused', await api.chat.get({ conversationId: ol.id }));
     record('resources:providers after errors', await api.resources.providers());
@@ -204,7 +260,10 @@ describe('secrets never leave: a marker in every secret setting, searched for in
     await http('GET', '/admin/resources/stats', { key: `${KEY}x` });
     // A careless log call (the whole config, an error quoting a token) must still not leak.
     app.rm.logger.debug({ values: (await app.rm.config.get()).values }, 'careless dump of the config');
-    app.rm.logger.error({ err: new Error(`request failed with Authorization: Bearer ${SECRETS.GITHUB_TOKEN}`) }, `careless error for ${SECRETS.SLACK_BOT_TOKEN}`);
+    app.rm.logger.error(
+      { err: new Error(`request failed with Authorization: Bearer ${SECRETS.GITHUB_TOKEN}`) },
+      `careless error for ${SECRETS.SLACK_BOT_TOKEN}`,
+    );
     // The logs as the window reads them, last (everything above has been logged by now).
     record('app:logs', await api.app.logs({ level: 'trace', limit: 1000 }));
     await c.close();
@@ -227,8 +286,12 @@ describe('secrets never leave: a marker in every secret setting, searched for in
   // history file. The log scrubber only covers the log.
   it('a server that echoes the key back in its error: the key still does not reach the window or the history', async () => {
     const echo = await startStandIn({});
-    echo.route('POST /v1/chat/completions', (req, res) => json(res, 401, { error: { message: `Incorrect API key provided: ${bearer(req.headers)}`, type: 'invalid_request_error' } }));
-    echo.route('GET /v1/models', (req, res) => json(res, 401, { error: { message: `Incorrect API key provided: ${bearer(req.headers)}` } }));
+    echo.route('POST /v1/chat/completions', (req, res) =>
+      json(res, 401, { error: { message: `Incorrect API key provided: ${bearer(req.headers)}`, type: 'invalid_request_error' } }),
+    );
+    echo.route('GET /v1/models', (req, res) =>
+      json(res, 401, { error: { message: `Incorrect API key provided: ${bearer(req.headers)}` } }),
+    );
     const d = mkdtempSync(path.join(os.tmpdir(), 'vega-echo-'));
     const envFile = path.join(d, '.env');
     writeFileSync(envFile, `OPENAI_BASE_URL=${echo.url}/v1\nOPENAI_API_KEY=${SECRETS.OPENAI_API_KEY}\nVEGA_API_KEY=${KEY}\n`);
@@ -285,7 +348,9 @@ describe('the admin API', () => {
     try {
       expect(new URL(h.url).hostname).toBe('127.0.0.1');
       // Not reachable on another local address of this machine.
-      const other = Object.values(os.networkInterfaces()).flat().find((i) => i && i.family === 'IPv4' && !i.internal)?.address;
+      const other = Object.values(os.networkInterfaces())
+        .flat()
+        .find((i) => i && i.family === 'IPv4' && !i.internal)?.address;
       if (other) {
         const reached = await new Promise<boolean>((resolve) => {
           const s = net.connect(h.port, other);
@@ -312,8 +377,14 @@ describe('the admin API', () => {
       await http('POST', '/admin/resources/cache/invalidate', { headers: origin }),
       await http('POST', '/chat', { headers: origin, body: '{"prompt":"cors"}' }),
       await http('GET', '/admin/resources/health', { headers: origin, key: null }),
-      await http('OPTIONS', '/admin/resources/health', { headers: { ...origin, 'access-control-request-method': 'GET', 'access-control-request-headers': 'x-api-key' }, key: null }),
-      await http('OPTIONS', '/chat', { headers: { ...origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'x-api-key,content-type' }, key: null }),
+      await http('OPTIONS', '/admin/resources/health', {
+        headers: { ...origin, 'access-control-request-method': 'GET', 'access-control-request-headers': 'x-api-key' },
+        key: null,
+      }),
+      await http('OPTIONS', '/chat', {
+        headers: { ...origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'x-api-key,content-type' },
+        key: null,
+      }),
     ];
     for (const a of answers) {
       expect(Object.keys(a.headers).filter((h) => h.startsWith('access-control-'))).toEqual([]);
@@ -329,7 +400,11 @@ describe('the admin API', () => {
     expect((await http('POST', '/chat', { key: 'wrong', body: '{"prompt":"should not run"}' })).status).toBe(401);
     // A body that would be a 400 or a 413 if it were read is a 401.
     expect((await http('POST', '/chat', { key: null, body: 'this is not json' })).status).toBe(401);
-    const big = await request(`${host.url}/chat`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': String(50 * 1024 * 1024) }, body: Buffer.alloc(64 * 1024, 0x20) }).catch((e: Error) => e);
+    const big = await request(`${host.url}/chat`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-length': String(50 * 1024 * 1024) },
+      body: Buffer.alloc(64 * 1024, 0x20),
+    }).catch((e: Error) => e);
     if (!(big instanceof Error)) {
       expect(big.statusCode).toBe(401);
       await big.body.text();
@@ -350,7 +425,9 @@ describe('the admin API', () => {
           }
         });
         s.on('error', () => resolve(out));
-        s.write(`POST /chat HTTP/1.1\r\nhost: 127.0.0.1:${port}\r\ncontent-type: application/json\r\ncontent-length: 100000\r\n\r\n{"prompt":`);
+        s.write(
+          `POST /chat HTTP/1.1\r\nhost: 127.0.0.1:${port}\r\ncontent-type: application/json\r\ncontent-length: 100000\r\n\r\n{"prompt":`,
+        );
       }),
       'the 401',
     );

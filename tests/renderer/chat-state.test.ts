@@ -22,7 +22,10 @@ describe('chat state', () => {
     s = ev(s, {
       type: 'message',
       conversationId: 'c1',
-      message: message('a1', 'assistant', '', { stats: { evalTokens: 3 }, toolCalls: [{ id: 't1', name: 'light', arguments: {}, needsConfirmation: true, status: 'pending' }] }),
+      message: message('a1', 'assistant', '', {
+        stats: { evalTokens: 3 },
+        toolCalls: [{ id: 't1', name: 'light', arguments: {}, needsConfirmation: true, status: 'pending' }],
+      }),
     });
     expect(s.streaming.size).toBe(0);
     expect(isBusy(s)).toBe(true);
@@ -41,7 +44,11 @@ describe('chat state', () => {
 
   it("an error ends the turn, marks the message and keeps its text; the 'done' after it replaces it", () => {
     let s = opened(message('u1', 'user', 'hi'));
-    s = ev(s, { type: 'message', conversationId: 'c1', message: message('a1', 'assistant', '') }, { type: 'token', conversationId: 'c1', messageId: 'a1', text: 'Hal' });
+    s = ev(
+      s,
+      { type: 'message', conversationId: 'c1', message: message('a1', 'assistant', '') },
+      { type: 'token', conversationId: 'c1', messageId: 'a1', text: 'Hal' },
+    );
     const error = { code: 'PROVIDER_UNREACHABLE' as const, message: 'Ollama is not reachable' };
     s = ev(s, { type: 'error', conversationId: 'c1', messageId: 'a1', error });
     expect(s.error).toEqual(error);
@@ -55,7 +62,12 @@ describe('chat state', () => {
   });
 
   it('edit replaces the text and drops what followed; regenerate drops the last answer', () => {
-    const base = opened(message('u1', 'user', 'one'), message('a1', 'assistant', 'A1'), message('u2', 'user', 'two'), message('a2', 'assistant', 'A2'));
+    const base = opened(
+      message('u1', 'user', 'one'),
+      message('a1', 'assistant', 'A1'),
+      message('u2', 'user', 'two'),
+      message('a2', 'assistant', 'A2'),
+    );
     const edited = chatReducer(base, { type: 'edit', messageId: 'u1', text: 'uno' });
     expect(edited.messages.map((m) => [m.id, m.content])).toEqual([['u1', 'uno']]);
     const regen = chatReducer(base, { type: 'drop-last-reply' });

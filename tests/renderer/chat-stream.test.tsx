@@ -68,7 +68,10 @@ describe('chat stream rendering', () => {
       {
         type: 'done',
         conversationId: 'c1',
-        message: message('a1', 'assistant', 'Final **answer**', { model: 'llama3.2', stats: { tokensPerSecond: 42.5, ttftMs: 230, evalTokens: 12 } }),
+        message: message('a1', 'assistant', 'Final **answer**', {
+          model: 'llama3.2',
+          stats: { tokensPerSecond: 42.5, ttftMs: 230, evalTokens: 12 },
+        }),
       },
     );
     const a1 = assistant('a1');
@@ -116,13 +119,23 @@ describe('chat stream rendering', () => {
         type: 'tool-call',
         conversationId: 'c1',
         messageId: 'a1',
-        call: { id: 'call1', name: 'home_assistant_turn_on', arguments: { entity: 'light.kitchen' }, needsConfirmation: true, status: 'pending' },
+        call: {
+          id: 'call1',
+          name: 'home_assistant_turn_on',
+          arguments: { entity: 'light.kitchen' },
+          needsConfirmation: true,
+          status: 'pending',
+        },
       },
     );
     expect(assistant('a1').textContent).toContain('home_assistant_turn_on');
     fireEvent.click(screen.getByRole('button', { name: 'Approve' }));
     await waitFor(() => expect(fake.calls.some((c) => c.channel === 'chat:confirmTool')).toBe(true));
-    expect(fake.calls.find((c) => c.channel === 'chat:confirmTool')?.params).toEqual({ conversationId: 'c1', callId: 'call1', approve: true });
+    expect(fake.calls.find((c) => c.channel === 'chat:confirmTool')?.params).toEqual({
+      conversationId: 'c1',
+      callId: 'call1',
+      approve: true,
+    });
     expect(screen.queryByRole('button', { name: 'Approve' })).toBeNull();
   });
 
@@ -133,7 +146,9 @@ describe('chat stream rendering', () => {
     fireEvent.keyDown(box, { key: 'Enter', shiftKey: true });
     expect(fake.calls.some((c) => c.channel === 'chat:send')).toBe(false);
     fireEvent.keyDown(box, { key: 'Enter' });
-    await waitFor(() => expect(fake.calls.find((c) => c.channel === 'chat:send')?.params).toEqual({ conversationId: 'c1', text: 'line one' }));
+    await waitFor(() =>
+      expect(fake.calls.find((c) => c.channel === 'chat:send')?.params).toEqual({ conversationId: 'c1', text: 'line one' }),
+    );
   });
 
   it('Esc stops a streaming answer', async () => {
@@ -152,7 +167,9 @@ describe('chat stream rendering', () => {
     expect(document.activeElement).toBe(box);
     fireEvent.change(box, { target: { value: 'fresh start' } });
     fireEvent.click(screen.getByRole('button', { name: 'Send' }));
-    await waitFor(() => expect(fake.calls.find((c) => c.channel === 'chat:send')?.params).toEqual({ conversationId: 'new1', text: 'fresh start' }));
+    await waitFor(() =>
+      expect(fake.calls.find((c) => c.channel === 'chat:send')?.params).toEqual({ conversationId: 'new1', text: 'fresh start' }),
+    );
     expect(fake.calls.find((c) => c.channel === 'chat:create')?.params).toMatchObject({ provider: 'ollama', model: 'llama3.2' });
   });
 });

@@ -46,7 +46,15 @@ describe('resource dashboard', () => {
     act(() => {
       for (let i = 0; i < 5; i++) fake.snapshot(snap(1_000_000 + i * 1000));
     });
-    for (const name of ['Connections', 'Requests per second', 'Latency (p50/p95)', 'Config cache hit rate', 'Health', 'Process', 'Loaded models']) {
+    for (const name of [
+      'Connections',
+      'Requests per second',
+      'Latency (p50/p95)',
+      'Config cache hit rate',
+      'Health',
+      'Process',
+      'Loaded models',
+    ]) {
       expect(await screen.findByRole('heading', { name, level: 3 })).toBeTruthy();
     }
     expect(region.querySelector('[data-testid="stat-http-clients"] .stat-value')?.textContent).toBe('1');

@@ -85,7 +85,9 @@ describe('export a conversation', () => {
     const fake = await openChat();
     fireEvent.click(screen.getByRole('button', { name: 'Export as Markdown' }));
     await waitFor(() => expect(downloads).toHaveLength(1));
-    expect(fake.calls.filter((c) => c.channel === 'chat:export').map((c) => c.params)).toEqual([{ conversationId: 'c1', format: 'markdown' }]);
+    expect(fake.calls.filter((c) => c.channel === 'chat:export').map((c) => c.params)).toEqual([
+      { conversationId: 'c1', format: 'markdown' },
+    ]);
     const [d] = downloads;
     expect(d!.filename).toBe('Pools.md');
     expect(d!.href).toMatch(/^blob:/);

@@ -63,7 +63,18 @@ export function ssoStatus(provider: SsoStatusValue['provider'], extra: Partial<S
 }
 
 export function recentRequest(requestId: string | null, extra: Partial<RecentRequest> = {}): RecentRequest {
-  return { method: 'POST', origin: 'http://127.0.0.1:11434', path: '/api/chat', status: 200, ms: 120, bytes: 2048, requestId, at: Date.now(), error: null, ...extra };
+  return {
+    method: 'POST',
+    origin: 'http://127.0.0.1:11434',
+    path: '/api/chat',
+    status: 200,
+    ms: 120,
+    bytes: 2048,
+    requestId,
+    at: Date.now(),
+    error: null,
+    ...extra,
+  };
 }
 
 /** A conversation's header as `chat:get` has it; the list's summaries leave the system prompt out. */
@@ -79,10 +90,19 @@ export function message(id: string, role: ChatMessage['role'], content: string, 
 export function fakeApi(conversations: Conversation[] = []): FakeApi {
   const logLines: LogLine[] = [];
   const requests: RecentRequest[] = [];
-  const mcp = { status: { configPath: '/tmp/vega/mcp.json', configError: null, configFix: null, servers: [] } as McpStatus, saveErrors: {} as Record<string, string> };
+  const mcp = {
+    status: { configPath: '/tmp/vega/mcp.json', configError: null, configFix: null, servers: [] } as McpStatus,
+    saveErrors: {} as Record<string, string>,
+  };
   const sso = {
     statuses: [ssoStatus('oidc', { configured: false }), ssoStatus('github', { configured: false })],
-    code: { userCode: 'WDJB-MJHT', verificationUri: 'https://example.com/device', verificationUriComplete: 'https://example.com/device?user_code=WDJB-MJHT', expiresIn: 900, interval: 5 } as DeviceCodeValue,
+    code: {
+      userCode: 'WDJB-MJHT',
+      verificationUri: 'https://example.com/device',
+      verificationUriComplete: 'https://example.com/device?user_code=WDJB-MJHT',
+      expiresIn: 900,
+      interval: 5,
+    } as DeviceCodeValue,
   };
   const chatListeners = new Set<(e: ChatEvent) => void>();
   const snapListeners = new Set<(s: ResourceSnapshot) => void>();
@@ -97,7 +117,7 @@ export function fakeApi(conversations: Conversation[] = []): FakeApi {
   };
   const calls: { channel: string; params: unknown }[] = [];
   const rec =
-    <T,>(channel: string, answer: (p: any) => T) =>
+    <T>(channel: string, answer: (p: any) => T) =>
     async (p?: unknown): Promise<T> => {
       calls.push({ channel, params: p });
       return answer(p);
@@ -112,7 +132,10 @@ export function fakeApi(conversations: Conversation[] = []): FakeApi {
       list: rec('chat:list', () => conversations.map(({ messages: _m, systemPrompt: _p, ...s }) => s)),
       get: rec('chat:get', (p: { conversationId: string }) => byId(p.conversationId)),
       create: rec('chat:create', () => summary('new1', 'New chat')),
-      update: rec('chat:update', (p: { conversationId: string; title?: string }) => ({ ...summary(p.conversationId), ...(p.title ? { title: p.title } : {}) })),
+      update: rec('chat:update', (p: { conversationId: string; title?: string }) => ({
+        ...summary(p.conversationId),
+        ...(p.title ? { title: p.title } : {}),
+      })),
       delete: rec('chat:delete', () => ({ deleted: true })),
       send: rec('chat:send', () => ({ messageId: 'a-new' })),
       stop: rec('chat:stop', () => ({ stopped: true })),
@@ -130,7 +153,12 @@ export function fakeApi(conversations: Conversation[] = []): FakeApi {
       snapshot: rec('resources:snapshot', () => {
         throw new Error('the dashboard must not poll snapshots');
       }),
-      health: rec('resources:health', () => ({ status: 'healthy' as const, checks: { healthy: true, httpClient: true, configCache: true, cleanupTasks: 3, storage: true }, problems: [], timestamp: new Date().toISOString() })),
+      health: rec('resources:health', () => ({
+        status: 'healthy' as const,
+        checks: { healthy: true, httpClient: true, configCache: true, cleanupTasks: 3, storage: true },
+        problems: [],
+        timestamp: new Date().toISOString(),
+      })),
       providers: rec('resources:providers', () => ({ providers: [], loadedModels: [] })),
       requests: rec('resources:requests', () => [...requests]),
       invalidateCache: rec('resources:invalidateCache', () => ({ invalidated: true as const })),
@@ -175,7 +203,12 @@ export function fakeApi(conversations: Conversation[] = []): FakeApi {
     } satisfies VegaApi['mcp'],
     models: {
       list: rec('models:list', () => models.providers),
-      show: rec('models:show', (p: { name: string }) => ({ name: p.name, contextLength: 8192, defaultNumCtx: null, capabilities: ['completion'] })),
+      show: rec('models:show', (p: { name: string }) => ({
+        name: p.name,
+        contextLength: 8192,
+        defaultNumCtx: null,
+        capabilities: ['completion'],
+      })),
       pulls: rec('models:pulls', () => [...models.pulls]),
       pull: rec('models:pull', (p: { name: string }) => pullProgress(p.name, { state: 'queued', completed: 0, total: 0 })),
       cancelPull: rec('models:cancelPull', () => ({ cancelled: true })),
@@ -197,7 +230,10 @@ export function fakeApi(conversations: Conversation[] = []): FakeApi {
     get: (target, key) =>
       key in target
         ? target[key as keyof typeof target]
-        : new Proxy({}, { get: (_t, method) => () => Promise.reject(new Error(`fake VegaApi: ${String(key)}.${String(method)} is not faked`)) }),
+        : new Proxy(
+            {},
+            { get: (_t, method) => () => Promise.reject(new Error(`fake VegaApi: ${String(key)}.${String(method)} is not faked`)) },
+          ),
   }) as unknown as VegaApi;
   return {
     api,
@@ -252,7 +288,13 @@ export function resourceSnapshot(t: number): ResourceSnapshot {
     ],
     configCache: { hits: 9, misses: 1, hitRate: 90, cacheAgeSeconds: 12, cached: true, loads: 1, degraded: false, lastError: null },
     llm: { turns: 3, failed: 0, tokens: 300, ttftMs: lat, lastTokensPerSecond: 55.5 },
-    process: { rss: 90 * 1024 * 1024, heapUsed: 20 * 1024 * 1024, heapTotal: 34 * 1024 * 1024, eventLoopDelayP50Ms: 1, eventLoopDelayP99Ms: 4 },
+    process: {
+      rss: 90 * 1024 * 1024,
+      heapUsed: 20 * 1024 * 1024,
+      heapTotal: 34 * 1024 * 1024,
+      eventLoopDelayP50Ms: 1,
+      eventLoopDelayP99Ms: 4,
+    },
     storage: {
       conversations: 4,
       messages: 30,

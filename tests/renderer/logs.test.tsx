@@ -29,9 +29,23 @@ const REQ_A = '0f3c2a9e-1111-4a6b-9c1d-aaaaaaaaaaaa';
 const REQ_B = '7b1d4e20-2222-4f0e-8d3c-bbbbbbbbbbbb';
 
 const LINES: LogLine[] = [
-  logLine('chat answer finished', { time: Date.now() - 1000, requestId: REQ_A, fields: { conversationId: 'c1', model: 'llama3.2', tokensPerSecond: 41.5 } }),
-  logLine('upstream slow', { level: 'warn', time: Date.now() - 2000, requestId: REQ_B, fields: { origin: 'http://127.0.0.1:11434', ms: 2300 } }),
-  logLine('provider failed', { level: 'error', time: Date.now() - 3000, requestId: REQ_B, fields: { err: { type: 'Error', message: 'ECONNREFUSED', stack: 'Error: ECONNREFUSED\n    at x' } } }),
+  logLine('chat answer finished', {
+    time: Date.now() - 1000,
+    requestId: REQ_A,
+    fields: { conversationId: 'c1', model: 'llama3.2', tokensPerSecond: 41.5 },
+  }),
+  logLine('upstream slow', {
+    level: 'warn',
+    time: Date.now() - 2000,
+    requestId: REQ_B,
+    fields: { origin: 'http://127.0.0.1:11434', ms: 2300 },
+  }),
+  logLine('provider failed', {
+    level: 'error',
+    time: Date.now() - 3000,
+    requestId: REQ_B,
+    fields: { err: { type: 'Error', message: 'ECONNREFUSED', stack: 'Error: ECONNREFUSED\n    at x' } },
+  }),
   logLine('cache miss', { level: 'debug', time: Date.now() - 4000, fields: { key: '.env' } }),
 ];
 
@@ -222,7 +236,11 @@ describe('following a request id to its log lines', () => {
         messageCount: 2,
         messages: [
           message('u1', 'user', 'What is a pool?'),
-          message('a1', 'assistant', 'A pool keeps connections.', { model: 'llama3.2', stats: { tokensPerSecond: 41.5 }, requestId: REQ_A }),
+          message('a1', 'assistant', 'A pool keeps connections.', {
+            model: 'llama3.2',
+            stats: { tokensPerSecond: 41.5 },
+            requestId: REQ_A,
+          }),
         ],
       },
     ]);
@@ -254,7 +272,12 @@ describe('log line formatting', () => {
     expect(f!.text).toHaveLength(FIELD_CHARS);
     expect(f!.text.endsWith('…')).toBe(true);
     expect(f!.full).toBe(long);
-    expect(fieldViews({ n: 3, ok: false, none: null, obj: { a: 1 } }).map((v) => `${v.key}=${v.text}`)).toEqual(['n=3', 'ok=false', 'none=null', 'obj={"a":1}']);
+    expect(fieldViews({ n: 3, ok: false, none: null, obj: { a: 1 } }).map((v) => `${v.key}=${v.text}`)).toEqual([
+      'n=3',
+      'ok=false',
+      'none=null',
+      'obj={"a":1}',
+    ]);
   });
 
   it('shows the date only for lines of another day', () => {

@@ -8,7 +8,11 @@ afterEach(cleanup);
 describe('Markdown from the model', () => {
   it('never turns raw HTML into elements', () => {
     const { container } = render(
-      <Markdown text={'Hello <script>window.pwned = 1</script>\n\n<img src=x onerror="window.pwned = 2">\n\n<iframe src="https://evil.test"></iframe>\n\n<b onclick="x()">bold?</b>'} />,
+      <Markdown
+        text={
+          'Hello <script>window.pwned = 1</script>\n\n<img src=x onerror="window.pwned = 2">\n\n<iframe src="https://evil.test"></iframe>\n\n<b onclick="x()">bold?</b>'
+        }
+      />,
     );
     expect(container.querySelector('script')).toBeNull();
     expect(container.querySelector('img')).toBeNull();
@@ -29,7 +33,9 @@ describe('Markdown from the model', () => {
   });
 
   it('renders Markdown, GFM tables and highlighted code with a copy button', () => {
-    const { container, getByRole } = render(<Markdown text={'# Title\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n```ts\nconst x: number = 1;\n```'} />);
+    const { container, getByRole } = render(
+      <Markdown text={'# Title\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n```ts\nconst x: number = 1;\n```'} />,
+    );
     expect(container.querySelector('h1')?.textContent).toBe('Title');
     expect(container.querySelectorAll('td')).toHaveLength(2);
     const code = container.querySelector('pre code');

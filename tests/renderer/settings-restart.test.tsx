@@ -10,8 +10,28 @@ import { fakeApi } from './fake-api.js';
 afterEach(cleanup);
 
 const ENTRIES: ConfigEntry[] = [
-  { key: 'VEGA_MODEL', kind: 'string', description: 'Default model.', default: 'llama3.2', value: 'llama3.2', set: false, secret: false, source: 'default', appliesAt: 'live' },
-  { key: 'VEGA_PORT', kind: 'int', description: 'Port of the web host.', default: '8000', value: '8000', set: false, secret: false, source: 'default', appliesAt: 'restart' },
+  {
+    key: 'VEGA_MODEL',
+    kind: 'string',
+    description: 'Default model.',
+    default: 'llama3.2',
+    value: 'llama3.2',
+    set: false,
+    secret: false,
+    source: 'default',
+    appliesAt: 'live',
+  },
+  {
+    key: 'VEGA_PORT',
+    kind: 'int',
+    description: 'Port of the web host.',
+    default: '8000',
+    value: '8000',
+    set: false,
+    secret: false,
+    source: 'default',
+    appliesAt: 'restart',
+  },
 ];
 
 function mount(answer: RestartResult) {
@@ -63,7 +83,10 @@ describe('settings that need a restart', () => {
   });
 
   it("shows the web host's answer: the command must be restarted", async () => {
-    mount({ restarting: false, message: 'Vega runs from a command here: stop it (Ctrl+C) and start it again (npm run serve) for these settings to apply.' });
+    mount({
+      restarting: false,
+      message: 'Vega runs from a command here: stop it (Ctrl+C) and start it again (npm run serve) for these settings to apply.',
+    });
     await save('VEGA_PORT', '8100');
     fireEvent.click(screen.getByRole('button', { name: 'Restart now' }));
     expect(await screen.findByText(/start it again \(npm run serve\)/)).toBeTruthy();

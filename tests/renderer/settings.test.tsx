@@ -10,9 +10,39 @@ import { fakeApi } from './fake-api.js';
 afterEach(cleanup);
 
 const ENTRIES: ConfigEntry[] = [
-  { key: 'OLLAMA_HOST', kind: 'url', description: 'Ollama server.', default: 'http://127.0.0.1:11434', value: 'http://127.0.0.1:11434', set: true, secret: false, source: 'file', appliesAt: 'live' },
-  { key: 'VEGA_HTTP_MAX_CONNECTIONS', kind: 'int', description: 'Connections per origin.', default: '100', value: '100', set: false, secret: false, source: 'default', appliesAt: 'restart' },
-  { key: 'OPENAI_API_KEY', kind: 'secret', description: 'API key.', default: '', value: '', set: true, secret: true, source: 'file', appliesAt: 'live' },
+  {
+    key: 'OLLAMA_HOST',
+    kind: 'url',
+    description: 'Ollama server.',
+    default: 'http://127.0.0.1:11434',
+    value: 'http://127.0.0.1:11434',
+    set: true,
+    secret: false,
+    source: 'file',
+    appliesAt: 'live',
+  },
+  {
+    key: 'VEGA_HTTP_MAX_CONNECTIONS',
+    kind: 'int',
+    description: 'Connections per origin.',
+    default: '100',
+    value: '100',
+    set: false,
+    secret: false,
+    source: 'default',
+    appliesAt: 'restart',
+  },
+  {
+    key: 'OPENAI_API_KEY',
+    kind: 'secret',
+    description: 'API key.',
+    default: '',
+    value: '',
+    set: true,
+    secret: true,
+    source: 'file',
+    appliesAt: 'live',
+  },
 ];
 
 function mount(result = { saved: true, errors: {} as Record<string, string> }) {

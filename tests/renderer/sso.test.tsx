@@ -34,7 +34,9 @@ const calls = (fake: FakeApi, channel: string) => fake.calls.filter((c) => c.cha
 /** The host's background wait ends: approved (signed in) or not. */
 function hostFinishes(fake: FakeApi, provider: 'oidc' | 'github', signedIn: boolean) {
   fake.sso.statuses = fake.sso.statuses.map((s) =>
-    s.provider === provider ? { ...s, pending: false, signedIn, ...(signedIn ? { expiresAt: '2030-01-02T03:04:05.000Z', scope: 'repo' } : {}) } : s,
+    s.provider === provider
+      ? { ...s, pending: false, signedIn, ...(signedIn ? { expiresAt: '2030-01-02T03:04:05.000Z', scope: 'repo' } : {}) }
+      : s,
   );
 }
 
@@ -157,7 +159,10 @@ describe('sign-in (settings)', () => {
 
   it('Sign out when signed in', async () => {
     const fake = mount((f) => {
-      f.sso.statuses = [ssoStatus('oidc', { signedIn: true, expiresAt: null, scope: 'openid profile' }), ssoStatus('github', { configured: false })];
+      f.sso.statuses = [
+        ssoStatus('oidc', { signedIn: true, expiresAt: null, scope: 'openid profile' }),
+        ssoStatus('github', { configured: false }),
+      ];
     });
     const oidc = await row('OpenID Connect');
     await within(oidc).findByText('Signed in');

@@ -47,7 +47,9 @@ describe('WsTransport', () => {
     await Promise.resolve();
     const frame = f.last().sent[0]!;
     f.last().receive({ id: frame.id, ok: false, error: { code: 'NOT_FOUND', message: 'No conversation nope.' } });
-    await expect(p).rejects.toSatisfy((e: unknown) => e instanceof VegaError && e.code === 'NOT_FOUND' && e.message === 'No conversation nope.');
+    await expect(p).rejects.toSatisfy(
+      (e: unknown) => e instanceof VegaError && e.code === 'NOT_FOUND' && e.message === 'No conversation nope.',
+    );
   });
 
   it('delivers pushed events to subscribers, and only to those of that event', () => {

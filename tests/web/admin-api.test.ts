@@ -38,7 +38,13 @@ describe('the seed admin API', () => {
     // The seed's fields first; `problems` (what fails, with its fix) and `checks.storage` are added.
     expect(Object.keys(r.json)).toEqual(['status', 'checks', 'timestamp', 'problems']);
     expect(r.json.status).toBe('healthy');
-    expect(r.json.checks).toEqual({ healthy: true, http_client: true, config_cache: true, cleanup_tasks: expect.any(Number), storage: true });
+    expect(r.json.checks).toEqual({
+      healthy: true,
+      http_client: true,
+      config_cache: true,
+      cleanup_tasks: expect.any(Number),
+      storage: true,
+    });
     expect(r.json.problems).toEqual([]);
     expect(new Date(r.json.timestamp).toISOString()).toBe(r.json.timestamp);
   });
@@ -46,7 +52,17 @@ describe('the seed admin API', () => {
   it('GET /admin/resources/stats keeps every seed field name', async () => {
     const r = await call('GET', '/admin/resources/stats');
     expect(r.status).toBe(200);
-    for (const k of ['http_clients_created', 'http_requests_made', 'config_cache_hits', 'config_cache_misses', 'config_cache_hit_rate', 'cleanup_tasks_registered', 'startup_time', 'shutdown_time', 'uptime_seconds']) {
+    for (const k of [
+      'http_clients_created',
+      'http_requests_made',
+      'config_cache_hits',
+      'config_cache_misses',
+      'config_cache_hit_rate',
+      'cleanup_tasks_registered',
+      'startup_time',
+      'shutdown_time',
+      'uptime_seconds',
+    ]) {
       expect(r.json.resource_manager).toHaveProperty(k);
     }
     expect(r.json.resource_manager.http_clients_created).toBe(1);
@@ -68,7 +84,13 @@ describe('the seed admin API', () => {
 
 describe('auth and bad input', () => {
   it('no key and a wrong key get 401 JSON on every API route', async () => {
-    for (const [m, p] of [['GET', '/admin/resources/health'], ['GET', '/admin/resources/stats'], ['POST', '/admin/resources/cache/invalidate'], ['POST', '/chat'], ['GET', '/admin/nope']]) {
+    for (const [m, p] of [
+      ['GET', '/admin/resources/health'],
+      ['GET', '/admin/resources/stats'],
+      ['POST', '/admin/resources/cache/invalidate'],
+      ['POST', '/chat'],
+      ['GET', '/admin/nope'],
+    ]) {
       for (const key of [null, 'wrong', `${w.key}x`, '']) {
         const r = await call(m!, p!, { key });
         expect(r.status, `${m} ${p} key=${key}`).toBe(401);
@@ -101,8 +123,12 @@ describe('auth and bad input', () => {
   });
 
   it('echoes a well-formed x-request-id and makes one otherwise', async () => {
-    expect((await call('GET', '/admin/resources/health', { headers: { 'x-request-id': 'abc-123' } })).headers['x-request-id']).toBe('abc-123');
-    expect((await call('GET', '/admin/resources/health', { headers: { 'x-request-id': 'bad id with spaces' } })).headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect((await call('GET', '/admin/resources/health', { headers: { 'x-request-id': 'abc-123' } })).headers['x-request-id']).toBe(
+      'abc-123',
+    );
+    expect(
+      (await call('GET', '/admin/resources/health', { headers: { 'x-request-id': 'bad id with spaces' } })).headers['x-request-id'],
+    ).toMatch(/^[0-9a-f-]{36}$/);
   });
 });
 
@@ -114,7 +140,9 @@ describe('static files', () => {
     expect((await call('GET', '/assets/app.js', { key: null })).headers['content-type']).toContain('text/javascript');
     // A raw request line, so no client normalises the dots away.
     const raw = await new Promise<string>((resolve) => {
-      const s = net.connect(w.host.port, '127.0.0.1', () => s.write('GET /../../../../etc/passwd HTTP/1.1\r\nhost: 127.0.0.1\r\nconnection: close\r\n\r\n'));
+      const s = net.connect(w.host.port, '127.0.0.1', () =>
+        s.write('GET /../../../../etc/passwd HTTP/1.1\r\nhost: 127.0.0.1\r\nconnection: close\r\n\r\n'),
+      );
       let out = '';
       s.on('data', (d) => (out += String(d)));
       s.on('end', () => resolve(out));

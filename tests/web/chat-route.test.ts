@@ -22,14 +22,29 @@ async function chat(body: unknown, headers: Record<string, string> = {}) {
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
   const text = await res.body.text();
-  return { status: res.statusCode, text, json: (() => { try { return JSON.parse(text); } catch { return undefined; } })(), headers: res.headers };
+  return {
+    status: res.statusCode,
+    text,
+    json: (() => {
+      try {
+        return JSON.parse(text);
+      } catch {
+        return undefined;
+      }
+    })(),
+    headers: res.headers,
+  };
 }
 
 describe('POST /chat', () => {
   it('answers {response, model, conversation_id} and continues a conversation with its history', async () => {
     const first = await chat({ prompt: 'hello there' });
     expect(first.status).toBe(200);
-    expect(first.json).toMatchObject({ response: 'You said: hello there', model: 'llama3.2', conversation_id: expect.stringMatching(/^[\w-]+$/) });
+    expect(first.json).toMatchObject({
+      response: 'You said: hello there',
+      model: 'llama3.2',
+      conversation_id: expect.stringMatching(/^[\w-]+$/),
+    });
     const second = await chat({ prompt: 'and again', conversation_id: first.json.conversation_id });
     expect(second.json.conversation_id).toBe(first.json.conversation_id);
     const last = ollama.requests.filter((r) => r.path === '/api/chat').at(-1)!.body as { messages: { role: string; content: string }[] };
@@ -40,8 +55,14 @@ describe('POST /chat', () => {
     const r = await chat({ prompt: 'stream me please', stream: true, model: 'phi3' });
     expect(r.status).toBe(200);
     expect(r.headers['content-type']).toContain('application/x-ndjson');
-    const lines = r.text.trim().split('\n').map((l) => JSON.parse(l));
-    const tokens = lines.filter((l) => !l.done).map((l) => l.response).join('');
+    const lines = r.text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    const tokens = lines
+      .filter((l) => !l.done)
+      .map((l) => l.response)
+      .join('');
     expect(tokens).toBe('You said: stream me please');
     expect(lines.length).toBeGreaterThan(2);
     expect(lines.at(-1)).toMatchObject({ done: true, model: 'phi3', response: '', conversation_id: expect.any(String) });
@@ -60,7 +81,7 @@ describe('POST /chat', () => {
     await ollama.stop();
     const down = await chat({ prompt: 'hi' });
     expect(down.status).toBe(503);
-    expect(down.json.error).toMatchObject({ code: 'PROVIDER_UNREACHABLE', message: expect.stringContaining("ollama serve") });
+    expect(down.json.error).toMatchObject({ code: 'PROVIDER_UNREACHABLE', message: expect.stringContaining('ollama serve') });
     await ollama.start();
     expect((await chat({ prompt: 'back?' })).json.response).toBe('You said: back?');
   });

@@ -27,7 +27,13 @@ async function webApp() {
   writeFileSync(envFile, `VEGA_API_KEY=${KEY}\n`);
   const signals = new EventEmitter();
   const exits: number[] = [];
-  const app = await createVegaApp({ host: 'web', envFile, env: { VEGA_DATA_DIR: path.join(dir, 'data') }, signals, exit: (code) => exits.push(code) });
+  const app = await createVegaApp({
+    host: 'web',
+    envFile,
+    env: { VEGA_DATA_DIR: path.join(dir, 'data') },
+    signals,
+    exit: (code) => exits.push(code),
+  });
   const host = await startWebHost({ app, port: 0, host: '127.0.0.1' });
   return { app, host, signals, exits, envFile };
 }
@@ -49,15 +55,32 @@ describe('quitting the web host', () => {
     expect(exits).toEqual([0]);
     expect(await closed).toBe(1001);
     expect(app.rm.closed).toBe(true);
-    const refused = await new Promise<string>((resolve) => net.connect(host.port, '127.0.0.1').once('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? '')).once('connect', () => resolve('connected')));
+    const refused = await new Promise<string>((resolve) =>
+      net
+        .connect(host.port, '127.0.0.1')
+        .once('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? ''))
+        .once('connect', () => resolve('connected')),
+    );
     expect(refused).toBe('ECONNREFUSED');
 
     const msgs = logFiles(app.rm.logDir)
       .flatMap((f) => readFileSync(f, 'utf8').trim().split('\n'))
       .map((l) => (JSON.parse(l) as { msg: string }).msg);
-    const order = ['SIGTERM received', 'Quitting: running cleanup', 'SIGINT received', 'Starting graceful shutdown...', '✗ LLM shutdown failed: hangs: timed out after 100 ms', '✓ Resource manager shut down', '✓ Background processes stopped', 'Shutdown complete'];
+    const order = [
+      'SIGTERM received',
+      'Quitting: running cleanup',
+      'SIGINT received',
+      'Starting graceful shutdown...',
+      '✗ LLM shutdown failed: hangs: timed out after 100 ms',
+      '✓ Resource manager shut down',
+      '✓ Background processes stopped',
+      'Shutdown complete',
+    ];
     const at = order.map((m) => msgs.indexOf(m));
-    expect(at.every((i) => i >= 0), msgs.join('\n')).toBe(true);
+    expect(
+      at.every((i) => i >= 0),
+      msgs.join('\n'),
+    ).toBe(true);
     expect([...at].sort((a, b) => a - b)).toEqual(at);
     expect(msgs.filter((m) => m === 'Quitting: running cleanup')).toHaveLength(1);
   });

@@ -24,7 +24,16 @@ beforeAll(async () => {
   writeFileSync(path.join(dir, '.env'), `OLLAMA_HOST=${ollama.url}\n`);
   proc = spawn(process.execPath, ['scripts/serve.mjs'], {
     cwd: root,
-    env: { PATH: process.env.PATH, HOME: dir, VEGA_ENV_FILE: path.join(dir, '.env'), VEGA_DATA_DIR: path.join(dir, 'data'), VEGA_API_KEY: KEY, VEGA_PORT: '0', BROWSER: 'none', NO_COLOR: '1' },
+    env: {
+      PATH: process.env.PATH,
+      HOME: dir,
+      VEGA_ENV_FILE: path.join(dir, '.env'),
+      VEGA_DATA_DIR: path.join(dir, 'data'),
+      VEGA_API_KEY: KEY,
+      VEGA_PORT: '0',
+      BROWSER: 'none',
+      NO_COLOR: '1',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   proc.stdout!.on('data', (d) => (out += d));
@@ -55,7 +64,9 @@ describe('the seed manual steps against npm run serve', () => {
   it('1. starts and logs the resource manager initialisation', () => {
     expect(out).toContain('✓ Resource manager initialized');
     // The key is printed once, in the address to open, and never logged.
-    expect(out.split('\n').filter((l) => l.includes(KEY))).toEqual([expect.stringMatching(/Open the app: +http:\/\/127\.0\.0\.1:\d+\/\?token=/)]);
+    expect(out.split('\n').filter((l) => l.includes(KEY))).toEqual([
+      expect.stringMatching(/Open the app: +http:\/\/127\.0\.0\.1:\d+\/\?token=/),
+    ]);
   });
 
   it('2. health needs the key', async () => {
@@ -89,9 +100,18 @@ describe('the seed manual steps against npm run serve', () => {
     const exit = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
     proc.kill('SIGTERM');
     expect(await exit).toBe(0);
-    const lines = ['Starting graceful shutdown...', '✓ LLM providers shut down', '✓ Resource manager shut down', '✓ Background processes stopped', 'Shutdown complete'];
+    const lines = [
+      'Starting graceful shutdown...',
+      '✓ LLM providers shut down',
+      '✓ Resource manager shut down',
+      '✓ Background processes stopped',
+      'Shutdown complete',
+    ];
     const at = lines.map((l) => out.indexOf(l));
-    expect(at.every((i) => i >= 0), out).toBe(true);
+    expect(
+      at.every((i) => i >= 0),
+      out,
+    ).toBe(true);
     expect([...at].sort((a, b) => a - b)).toEqual(at);
     expect(ollama.open()).toBe(0);
   });

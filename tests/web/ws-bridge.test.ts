@@ -52,11 +52,31 @@ describe('the contract over one WebSocket', () => {
   it('turns bad frames into typed errors and stays up', async () => {
     const c = await connectApi(w.host.url, w.key);
     expect(await c.raw('not json')).toMatchObject({ id: -1, ok: false, error: { code: 'BAD_REQUEST' } });
-    expect(await c.raw(JSON.stringify({ id: 7, channel: 'app:info', params: {}, extra: 1 }))).toMatchObject({ id: 7, ok: false, error: { code: 'BAD_REQUEST' } });
-    expect(await c.raw(JSON.stringify({ id: 8, channel: 'no:such', params: {} }))).toMatchObject({ id: 8, ok: false, error: { code: 'UNKNOWN_CHANNEL' } });
-    expect(await c.raw(JSON.stringify({ id: 9, channel: 'chat:get', params: { conversationId: 5 } }))).toMatchObject({ id: 9, ok: false, error: { code: 'BAD_REQUEST' } });
-    expect(await c.raw('{"id":10,"channel":"resources:health","params":{"__proto__":{"x":1}}}')).toMatchObject({ id: 10, ok: false, error: { code: 'BAD_REQUEST' } });
-    expect(await c.raw(JSON.stringify({ id: 11, channel: 'constructor', params: {} }))).toMatchObject({ id: 11, ok: false, error: { code: 'UNKNOWN_CHANNEL' } });
+    expect(await c.raw(JSON.stringify({ id: 7, channel: 'app:info', params: {}, extra: 1 }))).toMatchObject({
+      id: 7,
+      ok: false,
+      error: { code: 'BAD_REQUEST' },
+    });
+    expect(await c.raw(JSON.stringify({ id: 8, channel: 'no:such', params: {} }))).toMatchObject({
+      id: 8,
+      ok: false,
+      error: { code: 'UNKNOWN_CHANNEL' },
+    });
+    expect(await c.raw(JSON.stringify({ id: 9, channel: 'chat:get', params: { conversationId: 5 } }))).toMatchObject({
+      id: 9,
+      ok: false,
+      error: { code: 'BAD_REQUEST' },
+    });
+    expect(await c.raw('{"id":10,"channel":"resources:health","params":{"__proto__":{"x":1}}}')).toMatchObject({
+      id: 10,
+      ok: false,
+      error: { code: 'BAD_REQUEST' },
+    });
+    expect(await c.raw(JSON.stringify({ id: 11, channel: 'constructor', params: {} }))).toMatchObject({
+      id: 11,
+      ok: false,
+      error: { code: 'UNKNOWN_CHANNEL' },
+    });
     expect((await c.api.resources.health()).status).toBe('healthy');
     await c.close();
   });

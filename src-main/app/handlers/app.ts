@@ -19,7 +19,10 @@ export function appHandlers(rm: ResourceManager, { host, version, relaunch, quit
     'app:exportDiagnostics': async () => ({ path: await exportDiagnostics(rm) }),
     'app:restart': () => {
       if (!relaunch) {
-        return { restarting: false, message: 'Vega runs from a command here: stop it (Ctrl+C) and start it again (npm run serve) for these settings to apply.' };
+        return {
+          restarting: false,
+          message: 'Vega runs from a command here: stop it (Ctrl+C) and start it again (npm run serve) for these settings to apply.',
+        };
       }
       // Electron starts the new instance once this one has exited, so the whole ordered quit runs first.
       relaunch();

@@ -55,7 +55,11 @@ async function save(rm: ResourceManager, values: Readonly<Record<string, string>
   const now = await rm.config.get();
   for (const [key, value] of Object.entries(values)) {
     const took = value === '' ? now.source(key) !== 'file' : now.source(key) === 'file' && now.values[key] === value;
-    if (!took) errors.set(key, `Written to ${rm.config.file}, but Vega does not read it back: ${rm.config.lastError?.message ?? 'the file changed meanwhile'}`);
+    if (!took)
+      errors.set(
+        key,
+        `Written to ${rm.config.file}, but Vega does not read it back: ${rm.config.lastError?.message ?? 'the file changed meanwhile'}`,
+      );
   }
 }
 
@@ -74,7 +78,10 @@ function validateValues(values: Readonly<Record<string, string>>, current: Confi
       continue;
     }
     if (envValueText(value) === undefined) {
-      errors.set(key, 'The settings file cannot hold this text: one line only, without control characters, and not all three quote characters together.');
+      errors.set(
+        key,
+        'The settings file cannot hold this text: one line only, without control characters, and not all three quote characters together.',
+      );
       continue;
     }
     if (current.source(key) === 'env') {
@@ -84,12 +91,23 @@ function validateValues(values: Readonly<Record<string, string>>, current: Confi
     if (value === '') continue;
     try {
       switch (spec.kind) {
-        case 'int': probe.int(key); break;
-        case 'number': probe.number(key); break;
-        case 'bool': probe.bool(key); break;
-        case 'url': probe.url(key); break;
-        case 'urls': endpointList(probe, key as EndpointListKey); break;
-        default: break;
+        case 'int':
+          probe.int(key);
+          break;
+        case 'number':
+          probe.number(key);
+          break;
+        case 'bool':
+          probe.bool(key);
+          break;
+        case 'url':
+          probe.url(key);
+          break;
+        case 'urls':
+          endpointList(probe, key as EndpointListKey);
+          break;
+        default:
+          break;
       }
     } catch (err) {
       errors.set(key, err instanceof VegaError ? err.message.replace(` in ${current.file}`, '') : 'Invalid value.');

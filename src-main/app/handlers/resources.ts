@@ -5,7 +5,12 @@ import type { McpModule } from '../../mcp/index.js';
 import type { HandlersOf } from '../router.js';
 
 /** `resources:*`: what the engine spends and whom it talks to, the dashboard's data. */
-export function resourcesHandlers(rm: ResourceManager, chat: ChatModule, integrations: Integrations, mcp: McpModule): HandlersOf<'resources'> {
+export function resourcesHandlers(
+  rm: ResourceManager,
+  chat: ChatModule,
+  integrations: Integrations,
+  mcp: McpModule,
+): HandlersOf<'resources'> {
   return {
     'resources:snapshot': () => ({ ...rm.snapshot(), mcp: mcp.snapshot() }),
     'resources:health': () => rm.health(),

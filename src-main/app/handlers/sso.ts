@@ -10,7 +10,11 @@ export function ssoHandlers(sso: SsoManager, logger: Logger): HandlersOf<'sso'> 
       const code = await sso.start(provider);
       // The approval happens in the browser; polling for it runs here, and
       // its outcome shows in `sso:status` (and in the log, when it fails).
-      sso.wait(provider).catch((err: unknown) => logger.warn({ provider }, `Sign-in did not complete: ${err instanceof Error ? err.message : String(err)}`));
+      sso
+        .wait(provider)
+        .catch((err: unknown) =>
+          logger.warn({ provider }, `Sign-in did not complete: ${err instanceof Error ? err.message : String(err)}`),
+        );
       return code;
     },
     'sso:cancel': ({ provider }) => {

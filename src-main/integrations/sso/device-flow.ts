@@ -66,7 +66,14 @@ interface OAuthReply {
   error_description?: unknown;
 }
 
-async function postForm(rm: ResourceManager, stats: CallStats, service: ServiceInfo, url: URL, form: Record<string, string>, signal: AbortSignal): Promise<OAuthReply> {
+async function postForm(
+  rm: ResourceManager,
+  stats: CallStats,
+  service: ServiceInfo,
+  url: URL,
+  form: Record<string, string>,
+  signal: AbortSignal,
+): Promise<OAuthReply> {
   const reply = await send(rm, service, {
     method: 'POST',
     url,
@@ -96,18 +103,36 @@ function parseOAuth(reply: Reply, service: ServiceInfo): OAuthReply {
 function oauthError(service: ServiceInfo, r: OAuthReply, status?: number): VegaError {
   const code = typeof r.error === 'string' ? r.error : `HTTP ${status ?? '?'}`;
   const said = typeof r.error_description === 'string' ? `: ${r.error_description.slice(0, 200)}` : '';
-  if (code === 'expired_token') return new VegaError('TIMEOUT', `The sign-in code expired before it was approved; start the sign-in again.`);
+  if (code === 'expired_token')
+    return new VegaError('TIMEOUT', `The sign-in code expired before it was approved; start the sign-in again.`);
   if (code === 'access_denied') return new VegaError('UNAUTHORIZED', `The sign-in was declined at ${service.name}.`);
   if (code === 'invalid_client' || code === 'unauthorized_client' || code === 'incorrect_client_credentials') {
     return new VegaError('CONFIG_INVALID', `${service.name} does not accept the client id for device sign-in (${code})${said}.`);
   }
-  if (code === 'device_flow_disabled') return new VegaError('CONFIG_INVALID', `Device sign-in is not enabled for this app at ${service.name}: turn on "Enable Device Flow" in the app's settings.`);
-  if (code === 'invalid_grant') return new VegaError('UNAUTHORIZED', `${service.name} no longer accepts this sign-in (invalid_grant); sign in again.`);
+  if (code === 'device_flow_disabled')
+    return new VegaError(
+      'CONFIG_INVALID',
+      `Device sign-in is not enabled for this app at ${service.name}: turn on "Enable Device Flow" in the app's settings.`,
+    );
+  if (code === 'invalid_grant')
+    return new VegaError('UNAUTHORIZED', `${service.name} no longer accepts this sign-in (invalid_grant); sign in again.`);
   return new VegaError('PROVIDER_ERROR', `${service.name} refused the sign-in (${code})${said}.`);
 }
 
-export async function requestDeviceCode(rm: ResourceManager, stats: CallStats, ep: FlowEndpoints, signal: AbortSignal): Promise<DeviceGrant> {
-  const r = await postForm(rm, stats, ep.service, ep.deviceUrl, { client_id: ep.clientId, ...(ep.scope ? { scope: ep.scope } : {}) }, signal);
+export async function requestDeviceCode(
+  rm: ResourceManager,
+  stats: CallStats,
+  ep: FlowEndpoints,
+  signal: AbortSignal,
+): Promise<DeviceGrant> {
+  const r = await postForm(
+    rm,
+    stats,
+    ep.service,
+    ep.deviceUrl,
+    { client_id: ep.clientId, ...(ep.scope ? { scope: ep.scope } : {}) },
+    signal,
+  );
   if (r.error !== undefined) throw oauthError(ep.service, r);
   // Some servers (Google's older endpoint) say verification_url.
   const uri = r.verification_uri ?? r.verification_url;
@@ -156,8 +181,23 @@ export async function pollForToken(
   throw oauthError(ep.service, { error: 'expired_token' });
 }
 
-export async function refreshTokens(rm: ResourceManager, stats: CallStats, ep: Pick<FlowEndpoints, 'service' | 'tokenUrl' | 'clientId'>, refreshToken: string, signal: AbortSignal): Promise<TokenSet> {
-  const r = await stats.track(() => postForm(rm, stats, ep.service, ep.tokenUrl, { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: ep.clientId }, signal));
+export async function refreshTokens(
+  rm: ResourceManager,
+  stats: CallStats,
+  ep: Pick<FlowEndpoints, 'service' | 'tokenUrl' | 'clientId'>,
+  refreshToken: string,
+  signal: AbortSignal,
+): Promise<TokenSet> {
+  const r = await stats.track(() =>
+    postForm(
+      rm,
+      stats,
+      ep.service,
+      ep.tokenUrl,
+      { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: ep.clientId },
+      signal,
+    ),
+  );
   if (typeof r.access_token !== 'string') throw oauthError(ep.service, r);
   const set = tokenSet(r, Date.now());
   // A server may keep the refresh token and not send it again.

@@ -4,7 +4,16 @@ import type { ResourceManager } from '../../engine/resource-manager.js';
 import { joinUrl } from '../../engine/outbound/index.js';
 import { deadline, sleep as realSleep, type ServiceInfo } from '../http.js';
 import { CallStats } from '../stats.js';
-import { pollForToken, refreshTokens, requestDeviceCode, type DeviceCode, type DeviceGrant, type FlowEndpoints, type Sleep, type TokenSet } from './device-flow.js';
+import {
+  pollForToken,
+  refreshTokens,
+  requestDeviceCode,
+  type DeviceCode,
+  type DeviceGrant,
+  type FlowEndpoints,
+  type Sleep,
+  type TokenSet,
+} from './device-flow.js';
 import { discover, OIDC_SERVICE, type OidcEndpoints } from './oidc.js';
 import type { TokenStore } from './token-store.js';
 
@@ -102,7 +111,10 @@ export class SsoManager {
         if (this.#pending.get(provider) === p) this.#pending.delete(provider);
       };
       try {
-        const tokens = await pollForToken(this.#rm, this.stats, p.endpoints, p.grant, { sleep: this.#sleep, signal: this.#signal(signal, p.controller.signal) });
+        const tokens = await pollForToken(this.#rm, this.stats, p.endpoints, p.grant, {
+          sleep: this.#sleep,
+          signal: this.#signal(signal, p.controller.signal),
+        });
         await this.#save(provider, tokens);
         done();
         return this.#statusOf(provider, tokens, true);
@@ -258,6 +270,9 @@ function label(p: SsoProvider): string {
 
 function notConfigured(p: SsoProvider): VegaError {
   return p === 'github'
-    ? new VegaError('CONFIG_INVALID', 'Sign in with GitHub is not set up: set GITHUB_CLIENT_ID to the client id of a GitHub OAuth app with device flow enabled.')
+    ? new VegaError(
+        'CONFIG_INVALID',
+        'Sign in with GitHub is not set up: set GITHUB_CLIENT_ID to the client id of a GitHub OAuth app with device flow enabled.',
+      )
     : new VegaError('CONFIG_INVALID', 'Single sign-on is not set up: set OIDC_ISSUER and OIDC_CLIENT_ID in Settings.');
 }

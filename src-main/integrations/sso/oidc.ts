@@ -18,14 +18,22 @@ export const OIDC_SERVICE: ServiceInfo = { name: 'The sign-in provider', urlKey:
  * issuer itself is plain http (a provider on this machine or in tests).
  */
 export async function discover(rm: ResourceManager, stats: CallStats, issuer: URL, signal: AbortSignal): Promise<OidcEndpoints> {
-  const reply = await send(rm, OIDC_SERVICE, { url: joinUrl(issuer, '.well-known/openid-configuration'), signal, headers: { accept: 'application/json' } });
+  const reply = await send(rm, OIDC_SERVICE, {
+    url: joinUrl(issuer, '.well-known/openid-configuration'),
+    signal,
+    headers: { accept: 'application/json' },
+  });
   stats.noteHttpStatus(reply.status);
   if (reply.status !== 200) throw statusError(OIDC_SERVICE, reply, '', `Check OIDC_ISSUER (${issuer.href}).`);
   const doc = parseJson<{ issuer?: unknown; device_authorization_endpoint?: unknown; token_endpoint?: unknown }>(reply, OIDC_SERVICE);
   if (typeof doc.device_authorization_endpoint !== 'string') {
-    throw new VegaError('CONFIG_INVALID', `The sign-in provider at ${issuer.href} does not offer device sign-in (its discovery document has no device_authorization_endpoint).`);
+    throw new VegaError(
+      'CONFIG_INVALID',
+      `The sign-in provider at ${issuer.href} does not offer device sign-in (its discovery document has no device_authorization_endpoint).`,
+    );
   }
-  if (typeof doc.token_endpoint !== 'string') throw new VegaError('PROVIDER_ERROR', `The sign-in provider at ${issuer.href} names no token_endpoint.`);
+  if (typeof doc.token_endpoint !== 'string')
+    throw new VegaError('PROVIDER_ERROR', `The sign-in provider at ${issuer.href} names no token_endpoint.`);
   return {
     issuer: typeof doc.issuer === 'string' ? doc.issuer : issuer.href,
     deviceAuthorizationEndpoint: endpoint(doc.device_authorization_endpoint, issuer),
@@ -41,6 +49,10 @@ function endpoint(raw: string, issuer: URL): URL {
     throw new VegaError('PROVIDER_ERROR', `The sign-in provider named an endpoint that is not a URL (${raw.slice(0, 100)}).`);
   }
   const ok = url.protocol === 'https:' || (url.protocol === 'http:' && issuer.protocol === 'http:');
-  if (!ok) throw new VegaError('PROVIDER_ERROR', `The sign-in provider named an endpoint that is not https (${url.origin}); Vega will not send sign-in data there.`);
+  if (!ok)
+    throw new VegaError(
+      'PROVIDER_ERROR',
+      `The sign-in provider named an endpoint that is not https (${url.origin}); Vega will not send sign-in data there.`,
+    );
   return url;
 }

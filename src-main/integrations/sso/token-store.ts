@@ -86,7 +86,10 @@ export class FileTokenStore implements TokenStore {
       // signing in again, not a crash; it is overwritten on the next save.
       parsed = {};
     }
-    const entries = parsed && typeof parsed === 'object' ? Object.entries(parsed as Record<string, unknown>).filter((e): e is [string, string] => typeof e[1] === 'string') : [];
+    const entries =
+      parsed && typeof parsed === 'object'
+        ? Object.entries(parsed as Record<string, unknown>).filter((e): e is [string, string] => typeof e[1] === 'string')
+        : [];
     return (this.#values = new Map(entries));
   }
 
@@ -136,7 +139,9 @@ export class KeychainTokenStore implements TokenStore {
       .available()
       .catch(() => false)
       .then((ok) => {
-        const store = ok ? new FileTokenStore(path.join(this.#dir, 'tokens.enc'), this.#cipher) : new FileTokenStore(path.join(this.#dir, 'tokens.json'));
+        const store = ok
+          ? new FileTokenStore(path.join(this.#dir, 'tokens.enc'), this.#cipher)
+          : new FileTokenStore(path.join(this.#dir, 'tokens.json'));
         this.#kind = store.kind;
         return store;
       });
