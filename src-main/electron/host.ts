@@ -54,14 +54,12 @@ export async function startElectronHost(electron: ElectronSurface, opts: Electro
       console: !app.isPackaged,
       defaultEnvFile: path.join(userData, '.env'),
       appProcesses: () =>
-        app
-          .getAppMetrics()
-          .map((m) => ({
-            pid: m.pid,
-            type: m.type,
-            cpuPercent: Math.round(m.cpu.percentCPUUsage * 10) / 10,
-            memory: m.memory.workingSetSize * 1024,
-          })),
+        app.getAppMetrics().map((m) => ({
+          pid: m.pid,
+          type: m.type,
+          cpuPercent: Math.round(m.cpu.percentCPUUsage * 10) / 10,
+          memory: m.memory.workingSetSize * 1024,
+        })),
       ...opts.appOptions,
       host: 'electron',
       dataDir: opts.appOptions?.dataDir ?? userData,

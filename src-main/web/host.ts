@@ -101,13 +101,13 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
         'POST /admin/models/pull': (req, res) => handlePullRoute(app, req, res),
       };
 
-  // eslint-disable-next-line @typescript-eslint/no-misused-promises -- the handler catches every error itself and answers 500
   const server = http.createServer(
     {
       requestTimeout,
       headersTimeout: Math.min(HEADERS_TIMEOUT_MS, requestTimeout),
       connectionsCheckingInterval: Math.min(HEADERS_TIMEOUT_MS, requestTimeout / 4),
     },
+    // eslint-disable-next-line @typescript-eslint/no-misused-promises -- the handler catches every error itself and answers 500
     async (req, res) => {
       const requestId = validRequestId(req.headers['x-request-id']) ?? randomUUID();
       res.setHeader('x-request-id', requestId);
