@@ -27,8 +27,12 @@ const SECRETS = {
   GITHUB_TOKEN: 'ghp_VGMARKgithub5e7a90b1cc',
   SLACK_BOT_TOKEN: 'xoxb-VGMARK-slack-2c4d6e8f0a',
   VEGA_API_KEY: 'VGMARK-api-key-9a0f13b5d7e',
+  // One key per server in OPENAI_BASE_URL's list; the empty first place means the one server here uses OPENAI_API_KEY.
+  OPENAI_API_KEYS: ',sk-VGMARK-second-4b7d1e3f20',
 } as const;
-const MARKERS = Object.values(SECRETS);
+// The marker of a list setting is its value, not the list: a leaked key would appear alone.
+const markerOf = (v: string) => v.split(',').filter(Boolean).at(-1)!;
+const MARKERS = Object.values(SECRETS).map(markerOf);
 const KEY = SECRETS.VEGA_API_KEY;
 
 const bearer = (h: Record<string, unknown>) => /^Bearer (.+)$/.exec(String(h.authorization ?? ''))?.[1];
