@@ -29,42 +29,48 @@ export function isStale() {
   return inputs.some((p) => newestMtime(p) > built);
 }
 
+/** What every esbuild bundle here shares. */
+const common = {
+  absWorkingDir: root,
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  sourcemap: true,
+  logLevel: 'warning',
+  define: { __VEGA_VERSION__: JSON.stringify(pkg.version) },
+};
+
+/**
+ * Electron's main process and preload only (out/main, out/preload): what
+ * `npm run dev` needs before it starts Electron against Vite's dev server.
+ * Dependencies stay in node_modules (packaged beside the bundle), except in
+ * the preload: a sandboxed preload can require nothing but 'electron'.
+ */
+export async function buildElectron() {
+  await Promise.all([
+    esbuild({
+      ...common,
+      entryPoints: ['src-main/electron/main.ts'],
+      outfile: 'out/main/index.cjs',
+      format: 'cjs',
+      packages: 'external',
+    }),
+    esbuild({
+      ...common,
+      entryPoints: ['src-main/electron/preload.ts'],
+      outfile: 'out/preload/index.cjs',
+      format: 'cjs',
+      external: ['electron'],
+    }),
+  ]);
+}
+
 export async function build({ quiet = false } = {}) {
   const log = (m) => quiet || console.log(m);
-  const common = {
-    absWorkingDir: root,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    sourcemap: true,
-    logLevel: 'warning',
-    define: { __VEGA_VERSION__: JSON.stringify(pkg.version) },
-  };
-  // Dependencies stay in node_modules (packaged beside the bundle), except in
-  // the preload: a sandboxed preload can require nothing but 'electron'.
-  await Promise.all(
-    [
-      esbuild({
-        ...common,
-        entryPoints: ['src-main/electron/main.ts'],
-        outfile: 'out/main/index.cjs',
-        format: 'cjs',
-        packages: 'external',
-      }),
-      esbuild({
-        ...common,
-        entryPoints: ['src-main/electron/preload.ts'],
-        outfile: 'out/preload/index.cjs',
-        format: 'cjs',
-        external: ['electron'],
-      }),
-      esbuild({ ...common, entryPoints: ['src-main/web/serve.ts'], outfile: 'out/web/serve.mjs', format: 'esm', packages: 'external' }),
-    ].map((p) =>
-      p.catch((err) => {
-        throw err;
-      }),
-    ),
-  );
+  await Promise.all([
+    buildElectron(),
+    esbuild({ ...common, entryPoints: ['src-main/web/serve.ts'], outfile: 'out/web/serve.mjs', format: 'esm', packages: 'external' }),
+  ]);
   log('built out/main, out/preload, out/web');
   const { build: vite } = await import('vite');
   await vite({ configFile: path.join(root, 'vite.config.ts'), logLevel: quiet ? 'error' : 'warn' });

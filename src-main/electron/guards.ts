@@ -1,5 +1,5 @@
 import type { Logger } from '../engine/logger.js';
-import { APP_ORIGIN, isAppUrl } from './origin.js';
+import { BUILT_APP, isAppUrl, type AppOrigin } from './origin.js';
 import type {
   AppSurface,
   PermissionCheckHandler,
@@ -12,7 +12,8 @@ import type {
 /**
  * The renderer shows model output (markdown, links) that nobody vetted, so
  * every way a page can leave `app://vega/` is closed here: navigations,
- * redirects, popups, `<webview>` and browser permissions.
+ * redirects, popups, `<webview>` and browser permissions. `home` is the app's
+ * one origin: `app://vega`, or in development Vite's loopback dev server.
  */
 
 /** Only web links go to the OS browser; `file:`, `javascript:`, `smb:` and the like would run or mount things. */
@@ -25,11 +26,11 @@ export function isExternalWebUrl(url: string): boolean {
   }
 }
 
-export function guardWebContents(contents: WebContentsSurface, shell: ShellSurface, logger: Logger): void {
+export function guardWebContents(contents: WebContentsSurface, shell: ShellSurface, logger: Logger, home: AppOrigin = BUILT_APP): void {
   const stayHome = (event: { preventDefault(): void; readonly url: string }, kind: string) => {
-    if (isAppUrl(event.url)) return;
+    if (isAppUrl(event.url, home)) return;
     event.preventDefault();
-    logger.warn({ url: event.url.slice(0, 200) }, `Blocked ${kind} away from ${APP_ORIGIN}`);
+    logger.warn({ url: event.url.slice(0, 200) }, `Blocked ${kind} away from ${home.origin}`);
   };
   contents.on('will-navigate', (e) => stayHome(e, 'navigation'));
   contents.on('will-frame-navigate', (e) => stayHome(e, 'frame navigation'));
@@ -59,8 +60,8 @@ export function openWebLink(shell: ShellSurface, url: string, logger: Logger): b
 }
 
 /** Every webContents, including ones we did not create ourselves, gets the guards the moment it exists. */
-export function guardAllWebContents(app: AppSurface, shell: ShellSurface, logger: Logger): void {
-  app.on('web-contents-created', (_event, contents) => guardWebContents(contents, shell, logger));
+export function guardAllWebContents(app: AppSurface, shell: ShellSurface, logger: Logger, home: AppOrigin = BUILT_APP): void {
+  app.on('web-contents-created', (_event, contents) => guardWebContents(contents, shell, logger, home));
 }
 
 /**
@@ -69,17 +70,17 @@ export function guardAllWebContents(app: AppSurface, shell: ShellSurface, logger
  */
 const ALLOWED_FOR_APP = new Set(['clipboard-sanitized-write']);
 
-function allowed(permission: string, url: string | undefined): boolean {
-  return ALLOWED_FOR_APP.has(permission) && (isAppUrl(url) || url === APP_ORIGIN);
+function allowed(permission: string, url: string | undefined, home: AppOrigin): boolean {
+  return ALLOWED_FOR_APP.has(permission) && (isAppUrl(url, home) || url === home.origin);
 }
 
-export function denyPermissions(session: SessionSurface, logger: Logger): void {
+export function denyPermissions(session: SessionSurface, logger: Logger, home: AppOrigin = BUILT_APP): void {
   const onRequest: PermissionRequestHandler = (_wc, permission, callback, details) => {
-    const ok = allowed(permission, details.requestingUrl);
+    const ok = allowed(permission, details.requestingUrl, home);
     if (!ok) logger.warn({ permission }, 'Denied a permission request');
     callback(ok);
   };
-  const onCheck: PermissionCheckHandler = (_wc, permission, requestingOrigin) => allowed(permission, requestingOrigin);
+  const onCheck: PermissionCheckHandler = (_wc, permission, requestingOrigin) => allowed(permission, requestingOrigin, home);
   session.setPermissionRequestHandler(onRequest);
   session.setPermissionCheckHandler(onCheck);
 }

@@ -7,11 +7,13 @@ import { guardAllWebContents, denyPermissions } from './guards.js';
 import { forwardEvents, registerIpcHandlers } from './ipc-bridge.js';
 import { safeStorageCipher } from './keychain.js';
 import { installMenu } from './menu.js';
+import { BUILT_APP, parseDevServerUrl, type AppOrigin } from './origin.js';
 import { registerAppScheme, serveRenderer } from './protocol.js';
 import type { SignalSource } from '../app/quit.js';
 import { installQuitHandler } from './quit.js';
 import { claimSingleInstance } from './single-instance.js';
-import type { ElectronSurface, WindowSurface } from './surface.js';
+import type { AppSurface, ElectronSurface, WindowSurface } from './surface.js';
+import type { Logger } from '../engine/logger.js';
 import { createMainWindow, loadRenderer, reloadOnCrash } from './window.js';
 
 export interface ElectronHostOptions {
@@ -23,6 +25,8 @@ export interface ElectronHostOptions {
   /** Extra engine options on top of the host's (tests pass a temp env and .env file). */
   readonly appOptions?: Partial<Omit<VegaAppOptions, 'host'>>;
   readonly quitBoundMs?: number;
+  /** VEGA_DEV_SERVER_URL, as `npm run dev` sets it: honoured only when the app is not packaged (see `chooseAppOrigin`). */
+  readonly devServerUrl?: string;
 }
 
 export interface ElectronHost {
@@ -30,6 +34,28 @@ export interface ElectronHost {
   window(): WindowSurface | null;
   /** Start (or join) the same quit path as `before-quit`. */
   quit(): Promise<void>;
+}
+
+/**
+ * The page's one origin, decided once at start-up and handed to the window,
+ * the guards and the IPC bridge. A packaged app always loads `app://vega/`
+ * and never looks at `devServerUrl`. Unpackaged (`npm run dev`), a loopback
+ * `http://127.0.0.1:PORT/` or `http://localhost:PORT/` replaces it: the
+ * window loads Vite's page (hot reload), and that exact origin, nothing
+ * else, passes the navigation, permission and sender checks. That page gets
+ * no CSP header from our `app:` protocol (Vite serves it); it keeps only
+ * the `<meta>` policy in index.html, with Vite's per-run nonce added.
+ * Every window setting (contextIsolation, sandbox, no Node) stays the same.
+ */
+export function chooseAppOrigin(app: Pick<AppSurface, 'isPackaged'>, devServerUrl: string | undefined, logger: Logger): AppOrigin {
+  if (app.isPackaged || !devServerUrl) return BUILT_APP;
+  const dev = parseDevServerUrl(devServerUrl);
+  if (!dev.ok) {
+    logger.warn({ url: devServerUrl.slice(0, 200), reason: dev.reason }, 'Refused VEGA_DEV_SERVER_URL; loading the built renderer');
+    return BUILT_APP;
+  }
+  logger.info({ url: dev.app.entryUrl }, 'Development: the window loads the dev server');
+  return dev.app;
 }
 
 /**
@@ -88,17 +114,19 @@ export async function startElectronHost(electron: ElectronSurface, opts: Electro
   // VEGA_LOCAL_SERVER_PORT: the OpenAI-compatible API for other apps, on a loopback port (off by default).
   void startConfiguredLocalServer(vega);
 
+  const home = chooseAppOrigin(app, opts.devServerUrl, logger);
+
   const quit = installQuitHandler(app, vega.quit);
   // The engine lives as long as its one window.
   app.on('window-all-closed', () => app.quit());
   // Before any webContents exists, so none escapes the guards.
-  guardAllWebContents(app, electron.shell, logger);
+  guardAllWebContents(app, electron.shell, logger, home);
   // Before the page loads, so its first call finds a handler.
-  registerIpcHandlers({ ipcMain: electron.ipcMain, handlers: vega.handlers, getWindow: () => win, logger });
+  registerIpcHandlers({ ipcMain: electron.ipcMain, handlers: vega.handlers, getWindow: () => win, logger, home });
 
   await app.whenReady();
   serveRenderer(electron.protocol, opts.rendererDir);
-  denyPermissions(electron.session.defaultSession, logger);
+  denyPermissions(electron.session.defaultSession, logger, home);
   installMenu(electron, vega);
 
   const created = createMainWindow(electron.BrowserWindow, opts.preloadPath);
@@ -108,6 +136,6 @@ export async function startElectronHost(electron: ElectronSurface, opts: Electro
   });
   forwardEvents(vega.events, created);
   reloadOnCrash(created, logger);
-  void loadRenderer(created, logger);
+  void loadRenderer(created, logger, home);
   return { vega, window: () => win, quit };
 }

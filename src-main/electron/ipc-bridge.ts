@@ -2,7 +2,7 @@ import { CALL_NAMES, EVENT_NAMES, type Envelope } from '../../src-shared/contrac
 import type { EventHub } from '../app/events.js';
 import { dispatchCall, type Handlers } from '../app/router.js';
 import type { Logger } from '../engine/logger.js';
-import { isAppUrl } from './origin.js';
+import { BUILT_APP, isAppUrl, type AppOrigin } from './origin.js';
 import type { InvokeEventSurface, IpcMainSurface, WindowSurface } from './surface.js';
 
 /**
@@ -18,10 +18,11 @@ const FORBIDDEN: Envelope<never> = {
 
 /**
  * A call is ours only if it comes from the main frame of our window while
- * that frame shows `app://vega/`. An iframe, another webContents, a page that
- * navigated away, or a frame already gone (senderFrame null) is refused.
+ * that frame shows the app's origin (`app://vega/`; in development, Vite's
+ * loopback dev server). An iframe, another webContents, a page that navigated
+ * away, or a frame already gone (senderFrame null) is refused.
  */
-export function isTrustedSender(event: InvokeEventSurface, win: WindowSurface | null): boolean {
+export function isTrustedSender(event: InvokeEventSurface, win: WindowSurface | null, home: AppOrigin = BUILT_APP): boolean {
   if (!win || win.isDestroyed()) return false;
   let frame: InvokeEventSurface['senderFrame'];
   try {
@@ -34,7 +35,7 @@ export function isTrustedSender(event: InvokeEventSurface, win: WindowSurface | 
   const contents = win.webContents;
   if (event.sender.id !== contents.id) return false;
   if (frame.frameTreeNodeId !== contents.mainFrame.frameTreeNodeId) return false;
-  return isAppUrl(frame.url);
+  return isAppUrl(frame.url, home);
 }
 
 export interface IpcBridgeOptions {
@@ -42,13 +43,15 @@ export interface IpcBridgeOptions {
   readonly handlers: Handlers;
   readonly getWindow: () => WindowSurface | null;
   readonly logger: Logger;
+  /** The page's origin; `app://vega` unless the host chose a dev server. */
+  readonly home?: AppOrigin;
 }
 
 /** Register every contract call; the returned function removes them again. */
-export function registerIpcHandlers({ ipcMain, handlers, getWindow, logger }: IpcBridgeOptions): () => void {
+export function registerIpcHandlers({ ipcMain, handlers, getWindow, logger, home = BUILT_APP }: IpcBridgeOptions): () => void {
   for (const channel of CALL_NAMES) {
     ipcMain.handle(channel, (event, params, requestId?: unknown) => {
-      if (!isTrustedSender(event, getWindow())) {
+      if (!isTrustedSender(event, getWindow(), home)) {
         logger.warn({ channel }, 'Refused a call from an untrusted sender');
         return FORBIDDEN;
       }

@@ -13,6 +13,8 @@ startElectronHost(electron, {
   preloadPath: path.join(__dirname, '..', 'preload', 'index.cjs'),
   rendererDir: path.join(__dirname, '..', 'renderer'),
   signals: process,
+  // Set by `npm run dev` (Vite's loopback URL); the host ignores it in a packaged app.
+  devServerUrl: app.isPackaged ? undefined : process.env.VEGA_DEV_SERVER_URL,
 }).catch((err: unknown) => {
   console.error('Vega failed to start:', err);
   app.exit(1);

@@ -1,5 +1,5 @@
 import type { Logger } from '../engine/logger.js';
-import { APP_ENTRY_URL } from './origin.js';
+import { BUILT_APP, type AppOrigin } from './origin.js';
 import type { WindowConstructor, WindowSurface } from './surface.js';
 
 /**
@@ -43,10 +43,14 @@ export function createMainWindow(BrowserWindow: WindowConstructor, preloadPath: 
   return win;
 }
 
-/** Load the renderer; a failure is logged, not thrown (the window stays, and a reload can retry). */
-export function loadRenderer(win: WindowSurface, logger: Logger): Promise<void> {
-  return win.loadURL(APP_ENTRY_URL).catch((err: unknown) => {
-    logger.error({ err }, `Could not load ${APP_ENTRY_URL}`);
+/**
+ * Load the renderer (`app://vega/index.html`, or in development the dev
+ * server's page); a failure is logged, not thrown (the window stays, and a
+ * reload can retry).
+ */
+export function loadRenderer(win: WindowSurface, logger: Logger, home: AppOrigin = BUILT_APP): Promise<void> {
+  return win.loadURL(home.entryUrl).catch((err: unknown) => {
+    logger.error({ err }, `Could not load ${home.entryUrl}`);
   });
 }
 

@@ -42,8 +42,10 @@ export interface FakeHostOptions {
   tickMs?: number;
   quitBoundMs?: number;
   envText?: string;
-  /** Set up the fake before the host starts (e.g. what safeStorage answers). */
+  /** Set up the fake before the host starts (e.g. what safeStorage answers, or isPackaged). */
   before?: (electron: FakeElectron) => void;
+  /** What main.ts would pass from VEGA_DEV_SERVER_URL. */
+  devServerUrl?: string;
 }
 
 export async function startFakeHost(opts: FakeHostOptions = {}): Promise<FakeHost> {
@@ -56,6 +58,7 @@ export async function startFakeHost(opts: FakeHostOptions = {}): Promise<FakeHos
     preloadPath: path.join(dir, 'preload', 'index.cjs'),
     rendererDir: writeRenderer(dir),
     quitBoundMs: opts.quitBoundMs,
+    devServerUrl: opts.devServerUrl,
     appOptions: { envFile, env: { VEGA_DATA_DIR: path.join(dir, 'data') }, console: false, tickMs: opts.tickMs },
   });
   electron.app.makeReady();
