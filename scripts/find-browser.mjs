@@ -13,6 +13,16 @@ const ON_PATH = ['chromium', 'chromium-browser', 'google-chrome'];
 // macOS installs browsers as app bundles, not on PATH.
 const MAC_APPS = ['/Applications/Chromium.app/Contents/MacOS/Chromium', '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome'];
 
+/** How Vega starts Chromium anywhere (tests, the icon): no sandbox as root, and nothing sent off the machine at start. */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
 export const NO_BROWSER =
   'The browser tests need Chromium and none was found: run `npx playwright install chromium`, install chromium or Google Chrome, or set VEGA_CHROMIUM to a Chromium executable.';
 

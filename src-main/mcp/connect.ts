@@ -1,4 +1,5 @@
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+// Named apart from undici's Client: this one speaks MCP over a transport; its HTTP goes through the engine's bound fetch.
+import { Client as McpClient } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
@@ -10,7 +11,7 @@ import type { BoundFetch } from '../engine/outbound/fetch.js';
 const MAX_TOOL_PAGES = 20;
 
 export interface Connected {
-  readonly client: Client;
+  readonly client: McpClient;
   readonly transport: Transport;
   /** The transport in use: for an HTTP server, 'sse' when Streamable HTTP was refused. */
   readonly via: McpTransportKind;
@@ -30,7 +31,7 @@ export interface ConnectOptions {
 
 /** Initialize over `transport` and read every page of the tools. */
 export async function connect(transport: Transport, via: McpTransportKind, opts: ConnectOptions): Promise<Connected> {
-  const client = new Client({ name: 'vega', version: opts.clientVersion }, { capabilities: {} });
+  const client = new McpClient({ name: 'vega', version: opts.clientVersion }, { capabilities: {} });
   client.onclose = opts.onClose;
   // Protocol errors (a stray stdout line) are not fatal; the ones that are end in onclose or a failed request.
   client.onerror = () => undefined;
@@ -45,7 +46,7 @@ export async function connect(transport: Transport, via: McpTransportKind, opts:
   }
 }
 
-export async function listTools(client: Client, req: { timeout: number; signal?: AbortSignal }): Promise<McpTool[]> {
+export async function listTools(client: McpClient, req: { timeout: number; signal?: AbortSignal }): Promise<McpTool[]> {
   const tools: McpTool[] = [];
   let cursor: string | undefined;
   for (let page = 0; page < MAX_TOOL_PAGES; page++) {
