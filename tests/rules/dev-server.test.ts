@@ -73,7 +73,9 @@ describe('npm run dev', () => {
     let out = '';
     child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-    const exited = new Promise<number | string | null>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal)));
+    // 'close', not 'exit': the children (web host, Electron) write to the same pipes, and
+    // their last lines may still be in flight when dev.mjs itself has exited.
+    const exited = new Promise<number | string | null>((resolve) => child.once('close', (code, signal) => resolve(code ?? signal)));
     await eventually(() => /Vega dev server \(hot reload\): \S+/.test(out), 60_000, "the dev server's address");
     return {
       child,
@@ -157,8 +159,9 @@ describe('npm run dev', () => {
       file,
       [
         `#!${process.execPath}`,
-        "console.log(`fake electron: app=${process.argv[2]} url=${process.env.VEGA_DEV_SERVER_URL} run_as_node=${process.env.ELECTRON_RUN_AS_NODE ?? ''}`);",
+        // Handlers first: the test signals as soon as it reads the start line below.
         "for (const s of ['SIGINT', 'SIGTERM']) process.on(s, () => process.stdout.write(`fake electron: ${s}\\n`, () => process.exit(0)));",
+        "console.log(`fake electron: app=${process.argv[2]} url=${process.env.VEGA_DEV_SERVER_URL} run_as_node=${process.env.ELECTRON_RUN_AS_NODE ?? ''}`);",
         'const close = Number(process.env.FAKE_ELECTRON_CLOSE_MS);',
         "if (close) setTimeout(() => process.stdout.write('fake electron: window closed\\n', () => process.exit(0)), close);",
         'setInterval(() => undefined, 1000);',
