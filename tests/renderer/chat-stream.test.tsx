@@ -1,11 +1,10 @@
 // @vitest-environment jsdom
-import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ApiProvider } from '../../src-renderer/api/context.js';
-import { ToastProvider } from '../../src-renderer/app/Toasts.js';
 import { ChatView } from '../../src-renderer/chat/ChatView.js';
 import { fakeApi, message, summary } from './fake-api.js';
 import { fakeLayout } from './layout.js';
+import { renderWithApi } from './render.js';
 
 let restoreLayout: () => void;
 beforeAll(() => {
@@ -17,13 +16,7 @@ afterEach(cleanup);
 /** Open conversation c1 (one user message already in it) in the chat view. */
 async function openChat() {
   const fake = fakeApi([{ ...summary('c1', 'Pools'), messageCount: 1, messages: [message('u1', 'user', 'What is a pool?')] }]);
-  render(
-    <ApiProvider connection={fake.connection}>
-      <ToastProvider>
-        <ChatView active />
-      </ToastProvider>
-    </ApiProvider>,
-  );
+  renderWithApi(fake.connection, <ChatView active />);
   fireEvent.click(await screen.findByRole('button', { name: /^Pools/ }));
   await screen.findByText('What is a pool?');
   return fake;

@@ -1,12 +1,11 @@
 // @vitest-environment jsdom
-import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { act, cleanup, fireEvent, screen } from '@testing-library/react';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ApiProvider } from '../../src-renderer/api/context.js';
-import { ToastProvider } from '../../src-renderer/app/Toasts.js';
 import { ChatView } from '../../src-renderer/chat/ChatView.js';
 import type { ChatEvent } from '../../src-shared/chat.js';
 import { fakeApi, message, summary } from './fake-api.js';
 import { fakeLayout } from './layout.js';
+import { renderWithApi } from './render.js';
 
 // The host pushes one conversation's change, never the whole list (issue 15,
 // item 2): the list must still follow live, and the open conversation's
@@ -29,13 +28,7 @@ async function mount() {
     },
     { ...summary('c2', 'Sockets'), messages: [] },
   ]);
-  render(
-    <ApiProvider connection={fake.connection}>
-      <ToastProvider>
-        <ChatView active />
-      </ToastProvider>
-    </ApiProvider>,
-  );
+  renderWithApi(fake.connection, <ChatView active />);
   await screen.findByRole('button', { name: /^Sockets/ });
   return fake;
 }

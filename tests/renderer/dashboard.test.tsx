@@ -1,21 +1,12 @@
 // @vitest-environment jsdom
-import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { act, fireEvent, screen, waitFor } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
 import type { ResourceSnapshot } from '../../src-shared/resources.js';
-import { ApiProvider } from '../../src-renderer/api/context.js';
-import { ToastProvider } from '../../src-renderer/app/Toasts.js';
 import { DashboardView } from '../../src-renderer/dashboard/DashboardView.js';
 import { fakeApi, resourceSnapshot } from './fake-api.js';
-import { fakeResizeObserver } from './layout.js';
-import { loadLazyViews } from './lazy-views.js';
+import { dashboardTestHooks, renderWithApi, withApi } from './render.js';
 
-let restoreResizeObserver: () => void;
-beforeAll(async () => {
-  await loadLazyViews();
-  restoreResizeObserver = fakeResizeObserver();
-});
-afterAll(() => restoreResizeObserver());
-afterEach(cleanup);
+dashboardTestHooks();
 
 /** The fake API's snapshot with the figures a test varies. */
 function snap(t: number, over: Partial<{ hits: number; misses: number; clients: number }> = {}): ResourceSnapshot {
@@ -29,13 +20,7 @@ function snap(t: number, over: Partial<{ hits: number; misses: number; clients: 
 
 function mount(visible = true) {
   const fake = fakeApi();
-  const view = render(
-    <ApiProvider connection={fake.connection}>
-      <ToastProvider>
-        <DashboardView visible={visible} />
-      </ToastProvider>
-    </ApiProvider>,
-  );
+  const view = renderWithApi(fake.connection, <DashboardView visible={visible} />);
   return { fake, view };
 }
 
@@ -97,13 +82,7 @@ describe('resource dashboard', () => {
       fake.snapshot(snap(2_000_000));
     });
     expect(screen.queryByRole('region', { name: 'Resource dashboard' })).toBeNull();
-    view.rerender(
-      <ApiProvider connection={fake.connection}>
-        <ToastProvider>
-          <DashboardView visible />
-        </ToastProvider>
-      </ApiProvider>,
-    );
+    view.rerender(withApi(fake.connection, <DashboardView visible />));
     const group = await screen.findByRole('group', { name: 'Connections' });
     expect(group.querySelector('.chart')?.getAttribute('data-points')).toBe('8');
   });

@@ -1,12 +1,11 @@
 // @vitest-environment jsdom
-import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ApiProvider } from '../../src-renderer/api/context.js';
 import { safeFilename } from '../../src-renderer/app/download.js';
-import { ToastProvider } from '../../src-renderer/app/Toasts.js';
 import { ChatView } from '../../src-renderer/chat/ChatView.js';
 import { fakeApi, message, summary } from './fake-api.js';
 import { fakeLayout } from './layout.js';
+import { renderWithApi } from './render.js';
 
 let restoreLayout: () => void;
 beforeAll(() => {
@@ -68,13 +67,7 @@ async function openChat() {
       return p.format === 'markdown' ? { filename: 'Pools.md', content: MARKDOWN } : { filename: 'Pools.json', content: JSON_TEXT };
     }),
   });
-  render(
-    <ApiProvider connection={fake.connection}>
-      <ToastProvider>
-        <ChatView active />
-      </ToastProvider>
-    </ApiProvider>,
-  );
+  renderWithApi(fake.connection, <ChatView active />);
   fireEvent.click(await screen.findByRole('button', { name: /^Pools/ }));
   await screen.findByText('What is a pool?');
   return fake;

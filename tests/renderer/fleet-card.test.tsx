@@ -1,21 +1,12 @@
 // @vitest-environment jsdom
-import { act, cleanup, render, screen, within } from '@testing-library/react';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { act, screen, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
 import type { EndpointStats } from '../../src-shared/resources.js';
-import { ApiProvider } from '../../src-renderer/api/context.js';
-import { ToastProvider } from '../../src-renderer/app/Toasts.js';
 import { DashboardView } from '../../src-renderer/dashboard/DashboardView.js';
 import { fakeApi, resourceSnapshot } from './fake-api.js';
-import { fakeResizeObserver } from './layout.js';
-import { loadLazyViews } from './lazy-views.js';
+import { dashboardTestHooks, renderWithApi } from './render.js';
 
-let restoreResizeObserver: () => void;
-beforeAll(async () => {
-  await loadLazyViews();
-  restoreResizeObserver = fakeResizeObserver();
-});
-afterAll(() => restoreResizeObserver());
-afterEach(cleanup);
+dashboardTestHooks();
 
 const endpoint = (url: string, o: Partial<EndpointStats> = {}): EndpointStats => ({
   provider: 'ollama',
@@ -37,13 +28,7 @@ const endpoint = (url: string, o: Partial<EndpointStats> = {}): EndpointStats =>
 describe('the Fleet card', () => {
   it('appears only with several servers, and shows each one’s state, load, speed and share', async () => {
     const fake = fakeApi();
-    render(
-      <ApiProvider connection={fake.connection}>
-        <ToastProvider>
-          <DashboardView visible />
-        </ToastProvider>
-      </ApiProvider>,
-    );
+    renderWithApi(fake.connection, <DashboardView visible />);
     await screen.findByRole('region', { name: 'Resource dashboard' });
     act(() => fake.snapshot(resourceSnapshot(1_000_000)));
     expect(screen.queryByRole('group', { name: 'Fleet' })).toBeNull();

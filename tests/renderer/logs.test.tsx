@@ -1,16 +1,15 @@
 // @vitest-environment jsdom
-import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Conversation } from '../../src-shared/chat.js';
 import type { LogLine } from '../../src-shared/contract.js';
-import { ApiProvider } from '../../src-renderer/api/context.js';
 import { App } from '../../src-renderer/app/App.js';
-import { ToastProvider } from '../../src-renderer/app/Toasts.js';
 import { LOG_LIMIT, TYPING_DELAY_MS } from '../../src-renderer/logs/LogsView.js';
 import { fieldViews, FIELD_CHARS, logTime } from '../../src-renderer/logs/format.js';
 import { fakeApi, logLine, message, recentRequest, resourceSnapshot, summary, type FakeApi } from './fake-api.js';
 import { fakeLayout, fakeResizeObserver } from './layout.js';
 import { loadLazyViews } from './lazy-views.js';
+import { renderWithApi } from './render.js';
 
 // The charts need ResizeObserver, the chat's list boxes with a size: jsdom has neither.
 let restore: (() => void)[] = [];
@@ -51,13 +50,7 @@ const LINES: LogLine[] = [
 
 function mount(fake: FakeApi, hash = '') {
   window.history.replaceState(null, '', `/${hash}`);
-  render(
-    <ApiProvider connection={fake.connection}>
-      <ToastProvider>
-        <App />
-      </ToastProvider>
-    </ApiProvider>,
-  );
+  renderWithApi(fake.connection, <App />);
 }
 
 function withLines(conversations: Conversation[] = []): FakeApi {

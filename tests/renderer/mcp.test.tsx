@@ -1,22 +1,13 @@
 // @vitest-environment jsdom
-import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
 import type { McpServerFigures, McpServerStatus } from '../../src-shared/mcp.js';
-import { ApiProvider } from '../../src-renderer/api/context.js';
-import { ToastProvider } from '../../src-renderer/app/Toasts.js';
 import { DashboardView } from '../../src-renderer/dashboard/DashboardView.js';
 import { McpSection } from '../../src-renderer/settings/McpSection.js';
-import { fakeApi, resourceSnapshot, type FakeApi } from './fake-api.js';
-import { fakeResizeObserver } from './layout.js';
-import { loadLazyViews } from './lazy-views.js';
+import { fakeApi, resourceSnapshot } from './fake-api.js';
+import { dashboardTestHooks, renderWithApi } from './render.js';
 
-let restoreResizeObserver: () => void;
-beforeAll(async () => {
-  await loadLazyViews();
-  restoreResizeObserver = fakeResizeObserver();
-});
-afterAll(() => restoreResizeObserver());
-afterEach(cleanup);
+dashboardTestHooks();
 
 function figures(name: string, extra: Partial<McpServerFigures> = {}): McpServerFigures {
   return {
@@ -38,18 +29,10 @@ function figures(name: string, extra: Partial<McpServerFigures> = {}): McpServer
   };
 }
 
-function mountWith(fake: FakeApi, ui: React.ReactNode) {
-  render(
-    <ApiProvider connection={fake.connection}>
-      <ToastProvider>{ui}</ToastProvider>
-    </ApiProvider>,
-  );
-}
-
 describe('Dashboard: MCP servers card', () => {
   it('shows each server from the tick (state, transport, pid, memory, tools, calls, p50), its error with the fix, and restarts one', async () => {
     const fake = fakeApi();
-    mountWith(fake, <DashboardView visible />);
+    renderWithApi(fake.connection, <DashboardView visible />);
     await screen.findByRole('region', { name: 'Resource dashboard' });
     const failed = figures('files', {
       state: 'failed',
@@ -96,7 +79,7 @@ describe('Dashboard: MCP servers card', () => {
 
   it('a file that cannot be read shows its error; no servers shows where to add one', async () => {
     const fake = fakeApi();
-    mountWith(fake, <DashboardView visible />);
+    renderWithApi(fake.connection, <DashboardView visible />);
     await screen.findByRole('region', { name: 'Resource dashboard' });
     act(() =>
       fake.snapshot({
@@ -126,7 +109,7 @@ describe('Settings: MCP servers', () => {
   it('lists the servers with their tools (marking those that ask first), toggles and removes one', async () => {
     const fake = fakeApi();
     fake.mcp.status = { configPath: '/data/mcp.json', configError: null, configFix: null, servers: [server('files')] };
-    mountWith(fake, <McpSection />);
+    renderWithApi(fake.connection, <McpSection />);
     expect(await screen.findByText('files')).toBeTruthy();
     expect(screen.getByText('npx -y server')).toBeTruthy();
     expect(screen.getByText('2 tools')).toBeTruthy();
@@ -145,7 +128,7 @@ describe('Settings: MCP servers', () => {
   it('editing keeps a stored secret unless a new value is typed: its value is sent as null', async () => {
     const fake = fakeApi();
     fake.mcp.status = { configPath: '/data/mcp.json', configError: null, configFix: null, servers: [server('files')] };
-    mountWith(fake, <McpSection />);
+    renderWithApi(fake.connection, <McpSection />);
     fireEvent.click(await screen.findByRole('button', { name: 'Edit' }));
     const value = screen.getByLabelText<HTMLInputElement>('Environment variable API_TOKEN value');
     expect(value.value).toBe('');
@@ -164,7 +147,7 @@ describe('Settings: MCP servers', () => {
   it('adds an HTTP server with a header, and shows the errors of a refused save by field', async () => {
     const fake = fakeApi();
     fake.mcp.saveErrors = { url: '"url" must be an http:// or https:// URL' };
-    mountWith(fake, <McpSection />);
+    renderWithApi(fake.connection, <McpSection />);
     fireEvent.click(await screen.findByRole('button', { name: 'Add server' }));
     fireEvent.change(screen.getByLabelText('Name'), { target: { value: 'remote' } });
     fireEvent.change(screen.getByLabelText('Runs as'), { target: { value: 'http' } });

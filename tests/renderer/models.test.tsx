@@ -1,13 +1,12 @@
 // @vitest-environment jsdom
-import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ApiProvider } from '../../src-renderer/api/context.js';
-import { ToastProvider } from '../../src-renderer/app/Toasts.js';
 import { ChatView } from '../../src-renderer/chat/ChatView.js';
 import { ModelsView } from '../../src-renderer/models/ModelsView.js';
 import { RECHECK_MS } from '../../src-renderer/models/use-setup.js';
 import { fakeApi, message, pullProgress, setupStatus, summary, type FakeApi } from './fake-api.js';
 import { fakeLayout } from './layout.js';
+import { renderWithApi } from './render.js';
 
 let restoreLayout: () => void;
 beforeAll(() => {
@@ -20,11 +19,7 @@ afterEach(() => {
 });
 
 function mount(fake: FakeApi, view: 'chat' | 'models' = 'chat') {
-  render(
-    <ApiProvider connection={fake.connection}>
-      <ToastProvider>{view === 'chat' ? <ChatView active /> : <ModelsView />}</ToastProvider>
-    </ApiProvider>,
-  );
+  renderWithApi(fake.connection, view === 'chat' ? <ChatView active /> : <ModelsView />);
 }
 
 /** Ollama answers with these models, VEGA_MODEL not among them. */

@@ -1,11 +1,10 @@
 // @vitest-environment jsdom
-import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ConfigEntry } from '../../src-shared/contract.js';
-import { ApiProvider } from '../../src-renderer/api/context.js';
-import { ToastProvider } from '../../src-renderer/app/Toasts.js';
 import { SettingsView } from '../../src-renderer/settings/SettingsView.js';
 import { fakeApi } from './fake-api.js';
+import { renderWithApi } from './render.js';
 
 afterEach(cleanup);
 
@@ -49,13 +48,7 @@ function mount(result = { saved: true, errors: {} as Record<string, string> }) {
   const fake = fakeApi();
   const set = vi.fn(async (_p: { values: Record<string, string> }) => result);
   Object.assign(fake.api.config, { get: async () => ENTRIES, set });
-  render(
-    <ApiProvider connection={fake.connection}>
-      <ToastProvider>
-        <SettingsView />
-      </ToastProvider>
-    </ApiProvider>,
-  );
+  renderWithApi(fake.connection, <SettingsView />);
   return set;
 }
 

@@ -1,23 +1,16 @@
 // @vitest-environment jsdom
-import { cleanup, render, screen } from '@testing-library/react';
+import { cleanup, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ApiProvider } from '../../src-renderer/api/context.js';
-import { ToastProvider } from '../../src-renderer/app/Toasts.js';
 import { SsoSection } from '../../src-renderer/settings/SsoSection.js';
 import { fakeApi, ssoStatus } from './fake-api.js';
+import { renderWithApi } from './render.js';
 
 afterEach(cleanup);
 
 async function intro(tokenStorage: 'keychain' | 'file'): Promise<string> {
   const fake = fakeApi();
   fake.sso.statuses = [ssoStatus('oidc', { tokenStorage }), ssoStatus('github', { tokenStorage })];
-  render(
-    <ApiProvider connection={fake.connection}>
-      <ToastProvider>
-        <SsoSection />
-      </ToastProvider>
-    </ApiProvider>,
-  );
+  renderWithApi(fake.connection, <SsoSection />);
   return (await screen.findByText(/Tokens are kept/)).textContent ?? '';
 }
 

@@ -1,11 +1,10 @@
 // @vitest-environment jsdom
-import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ApiProvider } from '../../src-renderer/api/context.js';
-import { ToastProvider } from '../../src-renderer/app/Toasts.js';
 import { SettingsView } from '../../src-renderer/settings/SettingsView.js';
 import { SsoSection } from '../../src-renderer/settings/SsoSection.js';
 import { fakeApi, ssoStatus, type FakeApi } from './fake-api.js';
+import { renderWithApi } from './render.js';
 
 afterEach(() => {
   cleanup();
@@ -18,13 +17,7 @@ const POLL_MS = 20;
 function mount(setup: (fake: FakeApi) => void = () => undefined) {
   const fake = fakeApi();
   setup(fake);
-  render(
-    <ApiProvider connection={fake.connection}>
-      <ToastProvider>
-        <SsoSection pollMs={POLL_MS} />
-      </ToastProvider>
-    </ApiProvider>,
-  );
+  renderWithApi(fake.connection, <SsoSection pollMs={POLL_MS} />);
   return fake;
 }
 
@@ -43,13 +36,7 @@ function hostFinishes(fake: FakeApi, provider: 'oidc' | 'github', signedIn: bool
 describe('sign-in (settings)', () => {
   it('is a section of Settings, headed "Sign-in"', async () => {
     const fake = fakeApi();
-    render(
-      <ApiProvider connection={fake.connection}>
-        <ToastProvider>
-          <SettingsView />
-        </ToastProvider>
-      </ApiProvider>,
-    );
+    renderWithApi(fake.connection, <SettingsView />);
     expect(await screen.findByRole('heading', { name: 'Sign-in' })).toBeTruthy();
     await row('OpenID Connect');
     await row('GitHub');

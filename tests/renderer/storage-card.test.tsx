@@ -1,32 +1,17 @@
 // @vitest-environment jsdom
-import { act, cleanup, render, screen, within } from '@testing-library/react';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { act, screen, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
 import type { ResourceSnapshot } from '../../src-shared/resources.js';
-import { ApiProvider } from '../../src-renderer/api/context.js';
-import { ToastProvider } from '../../src-renderer/app/Toasts.js';
 import { DashboardView } from '../../src-renderer/dashboard/DashboardView.js';
 import { storageRows } from '../../src-renderer/dashboard/StorageCard.js';
 import { fakeApi, resourceSnapshot } from './fake-api.js';
-import { fakeResizeObserver } from './layout.js';
-import { loadLazyViews } from './lazy-views.js';
+import { dashboardTestHooks, renderWithApi } from './render.js';
 
-let restoreResizeObserver: () => void;
-beforeAll(async () => {
-  await loadLazyViews();
-  restoreResizeObserver = fakeResizeObserver();
-});
-afterAll(() => restoreResizeObserver());
-afterEach(cleanup);
+dashboardTestHooks();
 
 function mount() {
   const fake = fakeApi();
-  render(
-    <ApiProvider connection={fake.connection}>
-      <ToastProvider>
-        <DashboardView visible />
-      </ToastProvider>
-    </ApiProvider>,
-  );
+  renderWithApi(fake.connection, <DashboardView visible />);
   return fake;
 }
 

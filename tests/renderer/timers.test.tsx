@@ -1,13 +1,13 @@
 // @vitest-environment jsdom
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ApiProvider } from '../../src-renderer/api/context.js';
 import { App } from '../../src-renderer/app/App.js';
 import { COPIED_MS, CopyButton } from '../../src-renderer/app/CopyButton.js';
 import { TOAST_MS, ToastProvider, useToast } from '../../src-renderer/app/Toasts.js';
 import { fakeApi, resourceSnapshot, ssoStatus, summary, type FakeApi } from './fake-api.js';
 import { fakeLayout, fakeResizeObserver } from './layout.js';
 import { loadLazyViews } from './lazy-views.js';
+import { renderWithApi } from './render.js';
 
 // Every timer, interval and frame a component starts is cleared when it
 // unmounts: one left behind fires after a test's DOM is gone (vitest then
@@ -165,13 +165,7 @@ describe('the whole app, closed with its timers running', () => {
     const fake = fakeApi([{ ...summary('c1', 'Pools'), messages: [] }]);
     view.setup(fake);
     window.history.replaceState(null, '', `/${view.hash}`);
-    const app = render(
-      <ApiProvider connection={fake.connection}>
-        <ToastProvider>
-          <App />
-        </ToastProvider>
-      </ApiProvider>,
-    );
+    const app = renderWithApi(fake.connection, <App />);
     await settle(50);
     act(() => view.act?.(fake));
     await settle(1);
