@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { request } from 'undici';
@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ProcInfo } from '../../src-main/mcp/proc.js';
 import { until, within } from '../helpers/fault-kit.js';
 import { descendants, killOwned, own, servers, stillRunning, tempDir } from './harness.js';
+import { spawnServe } from '../helpers/serve-proc.js';
 
 // `npm run serve` (scripts/serve.mjs, as faults-shutdown starts it) with
 // five stdio servers: two from npm, one deaf to SIGTERM, one that leaves two
@@ -32,20 +33,7 @@ interface Serve {
 }
 
 function startServe(dir: string): Serve {
-  const proc = spawn(process.execPath, ['scripts/serve.mjs'], {
-    cwd: root,
-    env: {
-      PATH: process.env.PATH,
-      HOME: dir,
-      VEGA_ENV_FILE: path.join(dir, '.env'),
-      VEGA_DATA_DIR: path.join(dir, 'data'),
-      VEGA_API_KEY: KEY,
-      VEGA_PORT: '0',
-      BROWSER: 'none',
-      NO_COLOR: '1',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const proc = spawnServe(dir, KEY);
   own(proc.pid!);
   let out = '';
   proc.stdout.on('data', (d: Buffer) => (out += d.toString()));

@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,6 +11,7 @@ import { tempEngine, type TempEngine } from '../helpers/engine.js';
 import { within } from '../helpers/fault-kit.js';
 import { startOllamaStandIn, type OllamaStandIn } from '../helpers/ollama-standin.js';
 import { eventually } from '../helpers/servers.js';
+import { spawnServe } from '../helpers/serve-proc.js';
 
 // A cleanup step that throws or hangs must not stop the shutdown: it ends
 // within its bound, the later steps still run, and the process exits 0 with
@@ -178,20 +179,7 @@ describe('npm run serve (a spawned scripts/serve.mjs) with a cleanup step that h
     writeFileSync(path.join(dir, '.env'), `OLLAMA_HOST=${ollama.url}\n`);
     // The fault is injected by a preload that hangs the chat index's rename once SIGTERM arrives:
     // there is no test hook in the product, and none is needed.
-    const proc = spawn(process.execPath, ['--import', path.join(__dirname, 'fixtures/hang-on-shutdown.mjs'), 'scripts/serve.mjs'], {
-      cwd: root,
-      env: {
-        PATH: process.env.PATH,
-        HOME: dir,
-        VEGA_ENV_FILE: path.join(dir, '.env'),
-        VEGA_DATA_DIR: path.join(dir, 'data'),
-        VEGA_API_KEY: key,
-        VEGA_PORT: '0',
-        BROWSER: 'none',
-        NO_COLOR: '1',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const proc = spawnServe(dir, key, ['--import', path.join(__dirname, 'fixtures/hang-on-shutdown.mjs')]);
     let out = '';
     proc.stdout.on('data', (d) => (out += d));
     proc.stderr.on('data', (d) => (out += d));

@@ -1,10 +1,11 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import { startOllamaStandIn, type OllamaStandIn } from '../helpers/ollama-standin.js';
+import { spawnServe } from '../helpers/serve-proc.js';
 
 // The reference note's manual test steps, automated against `npm run serve`
 // (scripts/serve.mjs, run as its own process) and a stand-in Ollama.
@@ -22,20 +23,7 @@ beforeAll(async () => {
   ollama = await startOllamaStandIn({ models: ['llama3.2'] });
   dir = mkdtempSync(path.join(os.tmpdir(), 'vega-seed-'));
   writeFileSync(path.join(dir, '.env'), `OLLAMA_HOST=${ollama.url}\n`);
-  proc = spawn(process.execPath, ['scripts/serve.mjs'], {
-    cwd: root,
-    env: {
-      PATH: process.env.PATH,
-      HOME: dir,
-      VEGA_ENV_FILE: path.join(dir, '.env'),
-      VEGA_DATA_DIR: path.join(dir, 'data'),
-      VEGA_API_KEY: KEY,
-      VEGA_PORT: '0',
-      BROWSER: 'none',
-      NO_COLOR: '1',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  proc = spawnServe(dir, KEY);
   proc.stdout!.on('data', (d) => (out += d));
   proc.stderr!.on('data', (d) => (out += d));
   const end = Date.now() + 30_000;
