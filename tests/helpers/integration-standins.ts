@@ -185,6 +185,18 @@ export async function startHomeAssistant(): Promise<StandIn> {
 /** A fixed reset time (epoch seconds) the GitHub stand-in reports. */
 export const GITHUB_RESET = 1_900_000_000;
 
+/** The one repository the GitHub stand-in finds, described by the query. */
+export function githubRepo(query: string | null): object {
+  return {
+    full_name: 'octo/hello',
+    html_url: 'https://github.com/octo/hello',
+    description: `About ${query}`,
+    language: 'TypeScript',
+    stargazers_count: 7,
+    updated_at: '2025-01-02T00:00:00Z',
+  };
+}
+
 export async function startGitHub(): Promise<StandIn> {
   let remaining = 5000;
   const rate = (): Record<string, string> => ({
@@ -205,16 +217,7 @@ export async function startGitHub(): Promise<StandIn> {
         200,
         {
           total_count: 42,
-          items: [
-            {
-              full_name: 'octo/hello',
-              html_url: 'https://github.com/octo/hello',
-              description: `About ${req.query.get('q')}`,
-              language: 'TypeScript',
-              stargazers_count: 7,
-              updated_at: '2025-01-02T00:00:00Z',
-            },
-          ],
+          items: [githubRepo(req.query.get('q'))],
         },
         { ...rate(), 'x-ratelimit-resource': 'search' },
       ),

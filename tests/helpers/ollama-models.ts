@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type http from 'node:http';
-import { fullName as full, sendJson as send, splitAwkwardly } from './ollama-standin.js';
+import { fullName as full, MODEL_DETAILS, sendJson as send, splitAwkwardly } from './ollama-standin.js';
 
 /**
  * The model routes of the Ollama stand-in, as Ollama answers them: /api/pull
@@ -158,14 +158,7 @@ export class StandInModels {
       modelfile: `FROM ${full(name)}`,
       parameters: ['stop "<|eot_id|>"', ...(this.show.numCtx ? [`num_ctx ${this.show.numCtx}`] : [])].join('\n'),
       template: '{{ .Prompt }}',
-      details: {
-        parent_model: '',
-        format: 'gguf',
-        family: 'llama',
-        families: ['llama'],
-        parameter_size: '3.2B',
-        quantization_level: 'Q4_K_M',
-      },
+      details: MODEL_DETAILS,
       model_info: {
         'general.architecture': 'llama',
         'general.parameter_count': 3_212_749_888,

@@ -2,6 +2,16 @@ import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { StandInModels, type PullSettings, type ShowSettings } from './ollama-models.js';
 
+/** What Ollama says of every stand-in model (/api/tags and /api/show): a small llama. */
+export const MODEL_DETAILS = {
+  parent_model: '',
+  format: 'gguf',
+  family: 'llama',
+  families: ['llama'],
+  parameter_size: '3.2B',
+  quantization_level: 'Q4_K_M',
+} as const;
+
 /**
  * A stand-in for Ollama's HTTP API on 127.0.0.1, faithful to the wire format
  * (NDJSON streaming, error bodies, nanosecond durations) so providers are
@@ -252,14 +262,7 @@ export async function startOllamaStandIn(opts: OllamaStandInOptions = {}): Promi
     modified_at: '2025-01-01T00:00:00Z',
     size: 2_019_393_189,
     digest: 'a80c4f17acd55265feec403c7aef86be0c25983ab279d83f3bcd3abbcb5b8b72',
-    details: {
-      parent_model: '',
-      format: 'gguf',
-      family: 'llama',
-      families: ['llama'],
-      parameter_size: '3.2B',
-      quantization_level: 'Q4_K_M',
-    },
+    details: MODEL_DETAILS,
   });
 
   async function chat(body: Record<string, unknown>, res: http.ServerResponse): Promise<void> {

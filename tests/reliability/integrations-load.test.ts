@@ -7,6 +7,7 @@ import { createVegaApp, type VegaApp } from '../../src-main/app/create-app.js';
 import { VegaError } from '../../src-shared/errors.js';
 import { countFds, getGc, isSocket, RAW_TRANSPORT_TEXT, scale, settledHeap, until, within } from '../helpers/fault-kit.js';
 import {
+  githubRepo,
   HA_TOKEN,
   json,
   loopbackOnly,
@@ -58,16 +59,7 @@ async function world(): Promise<World> {
       ? json(res, 502, { message: 'Server Error' })
       : json(res, 200, {
           total_count: 1,
-          items: [
-            {
-              full_name: 'octo/hello',
-              html_url: 'https://github.com/octo/hello',
-              description: `About ${req.query.get('q')}`,
-              language: 'TypeScript',
-              stargazers_count: 7,
-              updated_at: '2025-01-02T00:00:00Z',
-            },
-          ],
+          items: [githubRepo(req.query.get('q'))],
         }),
   );
   const dir = mkdtempSync(path.join(os.tmpdir(), 'vega-intload-'));
