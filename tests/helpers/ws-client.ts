@@ -6,7 +6,7 @@ import type { Envelope, EventName, EventPayloads } from '../../src-shared/contra
 export async function connectApi(
   url: string,
   token: string,
-): Promise<{ api: VegaApi; ws: WebSocket; raw: (text: string) => Promise<unknown>; close(): Promise<void> }> {
+): Promise<{ api: VegaApi; ws: WebSocket; raw: (frame: string | Uint8Array) => Promise<unknown>; close(): Promise<void> }> {
   const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/ws?token=${encodeURIComponent(token)}`);
   await new Promise<void>((resolve, reject) => {
     ws.once('open', () => resolve());
@@ -42,10 +42,11 @@ export async function connectApi(
   return {
     api: createVegaApi(transport),
     ws,
-    raw: (text) =>
+    // A frame as given (bytes go as a binary frame); the answer is the next frame that is not an event.
+    raw: (frame) =>
       new Promise((resolve) => {
         rawWaiters.push(resolve);
-        ws.send(text);
+        ws.send(frame, { binary: typeof frame !== 'string' });
       }),
     close: () =>
       new Promise<void>((resolve) => {
