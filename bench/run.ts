@@ -25,6 +25,7 @@ const ORDER = [
   'pulls',
   'openai-door',
   'fleet',
+  'window',
 ] as const;
 const TITLES: Record<(typeof ORDER)[number], string> = {
   request: '1. Request overhead',
@@ -38,6 +39,7 @@ const TITLES: Record<(typeof ORDER)[number], string> = {
   pulls: '9. Model pulls',
   'openai-door': '10. OpenAI-compatible API',
   fleet: '11. Fleet',
+  window: '12. Window',
 };
 
 const args = process.argv.slice(2);
@@ -47,6 +49,10 @@ const only = onlyArg ? onlyArg.slice('--only='.length).split(',').filter(Boolean
 const sections = ORDER.filter((s) => !only || only.includes(s));
 // Bounds per section process: a quick run of the eleven sections stays within a few minutes.
 const SECTION_TIMEOUT_MS = quick ? 45_000 : 300_000;
+// The window section builds the window if stale, starts a browser and two hosts, and streams at a person's pace
+// (a 2,000-token answer at 100 tokens/s; a 5-minute dashboard window in the full run): it keeps its own
+// budget inside these wider bounds, so that it always closes its browser and hosts itself.
+const SECTION_TIMEOUTS_MS: Partial<Record<(typeof ORDER)[number], number>> = { window: quick ? 180_000 : 720_000 };
 
 function machine() {
   let cpu = os.cpus()[0]?.model ?? 'unknown';
@@ -78,6 +84,7 @@ interface Outcome {
 function runSection(name: string, tlsDir: string, outDir: string): Promise<Outcome> {
   const out = path.join(outDir, `${name}.json`);
   const started = performance.now();
+  const timeoutMs = SECTION_TIMEOUTS_MS[name as (typeof ORDER)[number]] ?? SECTION_TIMEOUT_MS;
   return new Promise((resolve) => {
     const child = spawn(
       process.execPath,
@@ -93,11 +100,11 @@ function runSection(name: string, tlsDir: string, outDir: string): Promise<Outco
     const timer = setTimeout(() => {
       timedOut = true;
       child.kill('SIGKILL');
-    }, SECTION_TIMEOUT_MS);
+    }, timeoutMs);
     child.on('exit', (code) => {
       clearTimeout(timer);
       const seconds = Math.round((performance.now() - started) / 100) / 10;
-      if (timedOut) return resolve({ name, status: 'timed out', seconds, error: `killed after ${SECTION_TIMEOUT_MS / 1000} s` });
+      if (timedOut) return resolve({ name, status: 'timed out', seconds, error: `killed after ${timeoutMs / 1000} s` });
       try {
         if (code !== 0) throw new Error(`exit code ${code}`);
         resolve({ name, status: 'ok', seconds, result: JSON.parse(readFileSync(out, 'utf8')) as SectionResult });
@@ -113,7 +120,9 @@ function cell(s: string): string {
 }
 
 function metCell(r: Row): string {
-  return r.met === null ? '—' : r.met ? 'met' : '**not met**';
+  if (r.met === null) return '—';
+  if (r.withinNoise) return `within noise (median ${r.met ? 'met' : 'missed'})`;
+  return r.met ? 'met' : '**not met**';
 }
 
 async function main(): Promise<void> {
@@ -154,7 +163,8 @@ async function main(): Promise<void> {
     }
   }
   const checked = rows.filter((r) => r.met !== null);
-  const met = checked.filter((r) => r.met).length;
+  const met = checked.filter((r) => r.met && !r.withinNoise).length;
+  const noisy = checked.filter((r) => r.withinNoise).length;
   const seconds = Math.round((performance.now() - t0) / 100) / 10;
 
   const md: string[] = [];
@@ -163,7 +173,7 @@ async function main(): Promise<void> {
   md.push(`- Machine: ${m.cpu}, ${m.cores} cores, ${m.platform}`);
   md.push(`- Node ${m.node}; ${m.date}; load average at start ${m.loadAverageAtStart.join(' / ')}`);
   md.push(
-    `- Took ${seconds} s. ${met} of ${checked.length} targets met.${quick ? ' Quick run: short rounds, figures are indicative only.' : ''}`,
+    `- Took ${seconds} s. ${met} of ${checked.length} targets met${noisy ? `, ${noisy} within noise` : ''}.${quick ? ' Quick run: short rounds, figures are indicative only.' : ''}`,
   );
   md.push('');
   md.push('| benchmark | figure | target | met |');
@@ -182,7 +192,7 @@ async function main(): Promise<void> {
   const json = {
     machine: m,
     seconds,
-    targets: { met, checked: checked.length },
+    targets: { met, withinNoise: noisy, checked: checked.length },
     sections: Object.fromEntries(
       outcomes.map((o) => [
         o.name,

@@ -18,6 +18,7 @@ const SECTIONS: Record<string, () => Promise<{ run(o: BenchOptions): Promise<Sec
   pulls: () => import('./sections/pulls.js'),
   'openai-door': () => import('./sections/openai-door.js'),
   fleet: () => import('./sections/fleet.js'),
+  window: () => import('./sections/window.js'),
 };
 
 const [name, out] = process.argv.slice(2);

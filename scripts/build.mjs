@@ -54,6 +54,20 @@ export async function buildElectron() {
       outfile: 'out/main/index.cjs',
       format: 'cjs',
       packages: 'external',
+      // Modules that find a file beside them (the attachment worker) read import.meta.url, which CommonJS lacks.
+      define: { ...common.define, 'import.meta.url': '__vegaModuleUrl' },
+      banner: { js: "const __vegaModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+    }),
+    // The attachment worker parses untrusted files with ESM-only packages; it carries them all,
+    // so it runs as is in both hosts (the web host finds it in out/main).
+    esbuild({
+      ...common,
+      entryPoints: ['src-main/attachments/worker.ts'],
+      outfile: 'out/main/attachment-worker.mjs',
+      format: 'esm',
+      // Optional canvas bindings pdfjs never needs for text.
+      external: ['canvas', '@napi-rs/canvas'],
+      banner: { js: "import { createRequire as __vegaRequire } from 'node:module'; const require = __vegaRequire(import.meta.url);" },
     }),
     esbuild({
       ...common,

@@ -11,6 +11,7 @@ import './styles/settings.css';
 import './styles/mcp.css';
 import './styles/logs.css';
 import './styles/models.css';
+import './styles/attachments.css';
 
 const el = document.getElementById('root');
 if (!el) throw new Error('index.html has no #root');

@@ -69,6 +69,12 @@ export interface VegaApi {
     unload(p: CallParams<'models:unload'>): Promise<CallResult<'models:unload'>>;
     onProgress(cb: (p: EventPayloads['models:progress']) => void): Unsubscribe;
   };
+  readonly attachments: {
+    /** Store a file (typed by content, documents extracted) before sending; the ref goes into `chat.send`'s `attachments` as its id. */
+    add(p: CallParams<'attachments:add'>): Promise<CallResult<'attachments:add'>>;
+    /** A thumbnail or the file itself, on demand (messages carry references only). */
+    get(p: CallParams<'attachments:get'>): Promise<CallResult<'attachments:get'>>;
+  };
   readonly setup: {
     /** What the first-run card shows; cheap enough to ask every few seconds while it is shown. */
     status(): Promise<CallResult<'setup:status'>>;
@@ -107,7 +113,7 @@ export function createVegaApi(t: Transport): VegaApi {
     async (params?: CallParams<C>): Promise<CallResult<C>> => {
       const env = await t.invoke(channel, params ?? {}, newRequestId());
       if (env.ok) return env.value as CallResult<C>;
-      throw new VegaError(env.error.code, env.error.message);
+      throw new VegaError(env.error.code, env.error.message, { details: env.error.details });
     };
   return {
     chat: {
@@ -149,5 +155,6 @@ export function createVegaApi(t: Transport): VegaApi {
       onProgress: (cb) => t.subscribe('models:progress', cb),
     },
     setup: { status: call('setup:status'), testConnection: call('setup:testConnection') },
+    attachments: { add: call('attachments:add'), get: call('attachments:get') },
   };
 }

@@ -44,6 +44,8 @@ export const CALL_NAMES = [
   'models:unload',
   'setup:status',
   'setup:testConnection',
+  'attachments:add',
+  'attachments:get',
 ] as const;
 export type CallName = (typeof CALL_NAMES)[number];
 

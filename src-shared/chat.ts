@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { AttachmentRef } from './attachments.js';
 import type { VegaErrorValue } from './errors.js';
 import type { ContextOverflow } from './models.js';
 
@@ -50,6 +51,8 @@ export interface ChatMessage {
   /** For role 'tool': which call this answers. */
   readonly toolCallId?: string;
   readonly requestId?: string;
+  /** User messages: the files attached (references; bytes are fetched on demand with `attachments:get`). */
+  readonly attachments?: readonly AttachmentRef[];
 }
 
 /** A line of the conversation list: small, so that a list of a thousand costs little to send. */
@@ -72,6 +75,15 @@ export interface Conversation extends ConversationSummary {
   readonly systemPrompt: string;
   readonly messages: readonly ChatMessage[];
 }
+
+/** What `chat:get` answers: the conversation with one page of its messages, oldest first. */
+export interface ConversationPage extends Conversation {
+  /** Older messages than the first of this page exist: ask again with `before` set to its id. */
+  readonly hasMore: boolean;
+}
+
+/** Messages in a page of `chat:get` when the window asks: a screenful and more, a small frame even for long answers. */
+export const MESSAGE_PAGE_MAX = 500;
 
 export interface ModelInfo {
   readonly name: string;

@@ -119,6 +119,16 @@ export const CONFIG_KEYS = [
     description: "Free space (MB) on the data folder's disk below which health turns degraded.",
   },
   {
+    key: 'VEGA_UPLOAD_MAX_MB',
+    kind: 'int',
+    default: '20',
+    // The web host sizes its socket's largest frame by it when it starts.
+    appliesAt: 'restart',
+    min: 1,
+    max: 200,
+    description: 'Megabytes of files one message may attach (each file too), in the window and in POST /chat; every other request keeps 1 MiB.',
+  },
+  {
     key: 'VEGA_METRICS_PORT',
     kind: 'int',
     default: '',

@@ -2,15 +2,24 @@ import { z } from 'zod';
 import {
   ID,
   MAX_MESSAGE_CHARS,
+  MESSAGE_PAGE_MAX,
   PROVIDERS,
   type ChatEvent,
   type ChatMessage,
   type Conversation,
+  type ConversationPage,
   type ConversationSummary,
   type LoadedModel,
   type ModelInfo,
   type ProviderHealth,
 } from './chat.js';
+import {
+  AttachmentAddParams,
+  AttachmentGetParams,
+  AttachmentIds,
+  type AttachmentAddResult,
+  type AttachmentFile,
+} from './attachments.js';
 import type { ConfigAppliesAt, ConfigKind, ConfigKey } from './config-keys.js';
 import type { VegaErrorValue } from './errors.js';
 import { REQUEST_ID_PATTERN } from './limits.js';
@@ -179,7 +188,11 @@ const envValues = z.custom<Record<string, string>>(
    `null as unknown as T` carries each result's type; the rule takes it as needless because `satisfies` types the receiver unknown */
 export const CALLS = {
   'chat:list': { params: z.strictObject({ query: short.optional() }), result: null as unknown as readonly ConversationSummary[] },
-  'chat:get': { params: z.strictObject({ conversationId: ID }), result: null as unknown as Conversation },
+  'chat:get': {
+    // Without a limit, every message; the window asks for pages, newest first, so a long conversation opens at once.
+    params: z.strictObject({ conversationId: ID, before: ID.optional(), limit: z.number().int().min(1).max(MESSAGE_PAGE_MAX).optional() }),
+    result: null as unknown as ConversationPage,
+  },
   'chat:create': {
     params: z.strictObject({
       title: short.optional(),
@@ -203,7 +216,17 @@ export const CALLS = {
     result: null as unknown as ConversationSummary,
   },
   'chat:delete': { params: z.strictObject({ conversationId: ID }), result: null as unknown as { deleted: boolean } },
-  'chat:send': { params: z.strictObject({ conversationId: ID, text }), result: null as unknown as { messageId: string } },
+  'chat:send': {
+    params: z.strictObject({
+      conversationId: ID,
+      text,
+      /** Ids from `attachments:add`. */
+      attachments: AttachmentIds.optional(),
+      /** Cut the documents to fit the context window (after an `attachments_exceed_context`). */
+      includeFirstPart: z.boolean().optional(),
+    }),
+    result: null as unknown as { messageId: string },
+  },
   'chat:stop': { params: z.strictObject({ conversationId: ID }), result: null as unknown as { stopped: boolean } },
   'chat:regenerate': { params: z.strictObject({ conversationId: ID }), result: null as unknown as { messageId: string } },
   'chat:edit': { params: z.strictObject({ conversationId: ID, messageId: ID, text }), result: null as unknown as { messageId: string } },
@@ -253,6 +276,8 @@ export const CALLS = {
     params: z.strictObject({ url: z.string().min(1).max(2048), apiKey: z.string().max(4096).optional() }),
     result: null as unknown as ConnectionTest,
   },
+  'attachments:add': { params: AttachmentAddParams, result: null as unknown as AttachmentAddResult },
+  'attachments:get': { params: AttachmentGetParams, result: null as unknown as AttachmentFile },
 } as const satisfies { readonly [C in CallName]: { readonly params: z.ZodType; readonly result: unknown } };
 /* eslint-enable @typescript-eslint/no-unnecessary-type-assertion */
 

@@ -14,13 +14,14 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { startCountingServer, type CountingServer } from '../../tests/helpers/servers.js';
 import { replyOf } from './reply.js';
+import { markdownReplyOf } from './window-reply.js';
 import { epochMs } from './stats.js';
 
 export type Op =
   | { op: 'listen'; tls: boolean; count: number }
   | { op: 'counts'; ids: number[] }
-  | { op: 'ollama'; tokens: number; tokenDelayMs?: number }
-  | { op: 'ollamaReply'; tokens: number; tokenDelayMs?: number }
+  | { op: 'ollama'; tokens: number; tokenDelayMs?: number; markdown?: boolean }
+  | { op: 'ollamaReply'; tokens: number; tokenDelayMs?: number; markdown?: boolean }
   | { op: 'tokenTimes' }
   | { op: 'ollamaPull'; lines: number; linesPerSecond: number }
   | { op: 'pullLinesWritten' }
@@ -120,7 +121,7 @@ async function handle(msg: Op): Promise<unknown> {
       const mod = (await import(pathToFileURL(file).href)) as {
         startOllamaStandIn(o: { reply?: () => string; tokenDelayMs?: number }): Promise<StandIn>;
       };
-      const text = replyOf(msg.tokens);
+      const text = msg.markdown ? markdownReplyOf(msg.tokens) : replyOf(msg.tokens);
       standIn = await mod.startOllamaStandIn({ reply: () => text, tokenDelayMs: msg.tokenDelayMs ?? 0 });
       const id = nextId++;
       servers.set(id, standIn);
@@ -128,7 +129,7 @@ async function handle(msg: Op): Promise<unknown> {
     }
     case 'ollamaReply': {
       if (!standIn) throw new Error('no stand-in');
-      const text = replyOf(msg.tokens);
+      const text = msg.markdown ? markdownReplyOf(msg.tokens) : replyOf(msg.tokens);
       standIn.set({ reply: () => text, tokenDelayMs: msg.tokenDelayMs ?? 0 });
       return true;
     }

@@ -15,6 +15,16 @@ export function percentile(xs: readonly number[], q: number): number {
   return s[rank - 1]!;
 }
 
+/** Quantile with linear interpolation between sorted values, q in 0..1 (for spreads of a few reps). */
+export function quantile(xs: readonly number[], q: number): number {
+  if (xs.length === 0) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  const pos = (s.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.min(s.length - 1, lo + 1);
+  return s[lo]! + (s[hi]! - s[lo]!) * (pos - lo);
+}
+
 /** Round to `d` significant-ish decimals for the JSON (keeps it readable). */
 export function round(n: number, d = 2): number {
   if (!Number.isFinite(n)) return n;

@@ -5,11 +5,12 @@
  * compared with the same span idle. The other side: a plain Node HTTP server
  * answering "ok" at the same rate, the floor of any answer on this machine.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork } from 'node:child_process';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { Agent, request } from 'undici';
+import { cpuShare } from '../lib/child-cpu.js';
 import { round } from '../lib/stats.js';
 import { check, info, type BenchOptions, type SectionResult } from '../lib/types.js';
 
@@ -63,28 +64,6 @@ async function paced(kind: 'host' | 'bare', seconds: number): Promise<Paced> {
     child.send('close');
     await new Promise((resolve) => child.once('exit', resolve));
   }
-}
-
-async function cpuMs(child: ChildProcess): Promise<number> {
-  const c = await new Promise<{ user: number; system: number }>((resolve) => {
-    const on = (m: { cpu?: { user: number; system: number } }) => {
-      if (!m.cpu) return;
-      child.off('message', on);
-      resolve(m.cpu);
-    };
-    child.on('message', on);
-    child.send('cpu');
-  });
-  return (c.user + c.system) / 1000;
-}
-
-/** The child's CPU over the span of `during`, as a percentage of one core. */
-async function cpuShare(child: ChildProcess, seconds: number, during: (untilMs: number) => Promise<void>): Promise<number> {
-  const c0 = await cpuMs(child);
-  const t0 = performance.now();
-  await during(t0 + seconds * 1000);
-  const c1 = await cpuMs(child);
-  return ((c1 - c0) / (performance.now() - t0)) * 100;
 }
 
 export async function run(o: BenchOptions): Promise<SectionResult> {

@@ -1,6 +1,10 @@
 import type { AppProcess } from '../../src-shared/resources.js';
 import type { CallName } from '../../src-shared/contract.js';
 import { VegaError } from '../../src-shared/errors.js';
+import { uploadMaxBytes } from '../../src-shared/attachments.js';
+import type { ExtractBounds, WorkerFile } from '../attachments/extract.js';
+import { AttachmentService } from '../attachments/service.js';
+import { AttachmentStore } from '../attachments/store.js';
 import { coalesceTokens } from '../chat/coalesce.js';
 import { createChat, type ChatModule } from '../chat/index.js';
 import { privateDir } from '../engine/private-files.js';
@@ -11,6 +15,7 @@ import { ContextWindow, createModels, type ModelService } from '../models/index.
 import { diagnosticsDir } from './diagnostics.js';
 import { EventHub } from './events.js';
 import { appHandlers } from './handlers/app.js';
+import { attachmentsHandlers } from './handlers/attachments.js';
 import { chatHandlers } from './handlers/chat.js';
 import { configHandlers } from './handlers/config.js';
 import { mcpHandlers } from './handlers/mcp.js';
@@ -40,6 +45,8 @@ export interface VegaAppOptions extends ResourceManagerOptions {
   readonly relaunch?: () => void;
   /** The quit's own bound around the whole cleanup (20 s). */
   readonly quitBoundMs?: number;
+  /** Test seams of the attachments: the extraction worker's file and bounds. */
+  readonly attachments?: { readonly workerFile?: WorkerFile; readonly bounds?: Partial<ExtractBounds> };
 }
 
 /** Everything both hosts share: the engine, the services, the contract's handlers and events, the way out. */
@@ -51,10 +58,14 @@ export interface VegaApp {
   readonly models: ModelService;
   readonly integrations: Integrations;
   readonly mcp: McpModule;
+  readonly attachments: AttachmentService;
   readonly host: 'electron' | 'web';
   /** Start (or join) the one bounded quit: cleanup in the seed's order, then exit 0. */
   readonly quit: Quit;
 }
+
+/** Files added and never sent are kept this long (a day) after their last add. */
+const UNSENT_KEPT_MS = 24 * 60 * 60 * 1000;
 
 /**
  * The composition root. Each host calls this once, then only adds its glue:
@@ -67,11 +78,24 @@ export async function createVegaApp(opts: VegaAppOptions): Promise<VegaApp> {
   const events = new EventHub((p) => rm.redactDeep(p));
   // A turn asks the models service for its model's window; both are made here, the service right after the chat's providers.
   const window = new ContextWindow((provider, model) => models.contextLimit(provider, model), rm.logger);
+  const attachments = new AttachmentService({
+    store: await AttachmentStore.open(rm.dataDir),
+    models: {
+      capabilities: async (model) => (await models.show(model)).capabilities,
+      installed: async () => (await chat.llmProviders.ollama.models()).map((m) => m.name),
+      contextLimit: (provider, model) => models.contextLimit(provider, model),
+    },
+    logger: rm.logger,
+    maxBytes: uploadMaxBytes((await rm.config.get()).int('VEGA_UPLOAD_MAX_MB')),
+    ...opts.attachments,
+  });
   const chat = await createChat(
     rm,
     coalesceTokens((e) => events.emit('chat:event', e)),
-    { window },
+    { window, attachments },
   );
+  // Files added but never sent, and those of conversations deleted while Vega stopped half-way.
+  await attachments.store.collect((id) => chat.service.store.has(id), UNSENT_KEPT_MS);
   const models = createModels(rm, chat.llmProviders, (p) => events.emit('models:progress', p));
   const integrations = createIntegrations(rm, opts.integrations);
   // Every integration is a tool for the model, offered only while it is set up.
@@ -99,6 +123,7 @@ export async function createVegaApp(opts: VegaAppOptions): Promise<VegaApp> {
     ...mcpHandlers(mcp),
     ...modelsHandlers(models),
     ...setupHandlers(models),
+    ...attachmentsHandlers(attachments),
   };
   const appProcesses = opts.appProcesses;
   const extras = () => {
@@ -106,7 +131,7 @@ export async function createVegaApp(opts: VegaAppOptions): Promise<VegaApp> {
     return { ...(appProcesses && { appProcesses: appProcesses() }), mcp: mcp.snapshot(), ...(endpoints.length ? { endpoints } : {}) };
   };
   startDashboardTicker(rm, events, opts.tickMs ?? 1000, extras);
-  return { rm, events, handlers: redacting(handlers, rm), chat, models, integrations, mcp, host: opts.host, quit };
+  return { rm, events, handlers: redacting(handlers, rm), chat, models, integrations, mcp, attachments, host: opts.host, quit };
 }
 
 /** Every answer and error message leaves main with known secrets replaced. */
@@ -117,7 +142,7 @@ function redacting(handlers: Handlers, rm: ResourceManager): Handlers {
       try {
         return rm.redactDeep(await h(params as never, ctx));
       } catch (err) {
-        throw err instanceof VegaError ? new VegaError(err.code, rm.redact(err.message), { cause: err }) : err;
+        throw err instanceof VegaError ? new VegaError(err.code, rm.redact(err.message), { cause: err, details: err.details }) : err;
       }
     };
   return Object.fromEntries(Object.entries(handlers).map(([c, h]) => [c, wrap(h as Handler<CallName>)])) as unknown as Handlers;

@@ -9,6 +9,7 @@ type Listener<E extends EventName> = (payload: EventPayloads[E]) => void;
 export class EventHub {
   readonly #listeners = new Map<EventName, Set<Listener<never>>>();
   readonly #redact: <T>(payload: T) => T;
+  readonly #watchers = new Map<EventName, Set<(count: number) => void>>();
 
   /** `redact` cleans every payload once before any host sees it (secrets stay in main). */
   constructor(redact: <T>(payload: T) => T = (p) => p) {
@@ -18,8 +19,27 @@ export class EventHub {
   on<E extends EventName>(event: E, listener: Listener<E>): () => void {
     let set = this.#listeners.get(event);
     if (!set) this.#listeners.set(event, (set = new Set()));
+    const before = set.size;
     set.add(listener);
-    return () => set.delete(listener);
+    if (set.size !== before) this.#counted(event, set.size);
+    return () => {
+      if (set.delete(listener)) this.#counted(event, set.size);
+    };
+  }
+
+  /**
+   * Told the event's listener count each time it changes: a producer that
+   * works only for listeners (the dashboard's tick) starts and stops with them.
+   */
+  onListenerCount(event: EventName, watcher: (count: number) => void): () => void {
+    let set = this.#watchers.get(event);
+    if (!set) this.#watchers.set(event, (set = new Set()));
+    set.add(watcher);
+    return () => set.delete(watcher);
+  }
+
+  #counted(event: EventName, count: number): void {
+    for (const w of this.#watchers.get(event) ?? []) w(count);
   }
 
   emit<E extends EventName>(event: E, payload: EventPayloads[E]): void {

@@ -1,3 +1,4 @@
+import type { AttachmentFile } from '../../src-shared/attachments.js';
 import type { ChatMessage, Conversation } from '../../src-shared/chat.js';
 
 export interface ExportFile {
@@ -7,10 +8,19 @@ export interface ExportFile {
 
 const ROLE_HEADINGS: Record<ChatMessage['role'], string> = { system: 'System', user: 'You', assistant: 'Assistant', tool: 'Tool result' };
 
-export function exportConversation(c: Conversation, format: 'markdown' | 'json'): ExportFile {
+/**
+ * JSON carries the attached files (base64, by id) when `files` is given;
+ * Markdown links each file to where Vega keeps it: `attachments/<sha256>` in the data folder.
+ */
+export function exportConversation(c: Conversation, format: 'markdown' | 'json', files?: ReadonlyMap<string, AttachmentFile>): ExportFile {
   const base = `${slug(c.title) || 'conversation'}-${c.createdAt.slice(0, 10)}`;
-  if (format === 'json')
-    return { filename: `${base}.json`, content: JSON.stringify({ format: 'vega-conversation', v: 1, conversation: c }, null, 2) + '\n' };
+  if (format === 'json') {
+    const attached = files?.size ? { files: Object.fromEntries(files) } : {};
+    return {
+      filename: `${base}.json`,
+      content: JSON.stringify({ format: 'vega-conversation', v: 1, conversation: c, ...attached }, null, 2) + '\n',
+    };
+  }
   return { filename: `${base}.md`, content: toMarkdown(c) };
 }
 
@@ -20,6 +30,7 @@ function toMarkdown(c: Conversation): string {
   for (const m of c.messages) {
     out.push(`## ${ROLE_HEADINGS[m.role]}`, '');
     if (m.content) out.push(m.content, '');
+    for (const a of m.attachments ?? []) out.push(`📎 [${a.name.replace(/[[\]\\]/g, '\\$&')}](attachments/${a.id}) (${a.mime}, ${a.size} bytes)`, '');
     for (const call of m.toolCalls ?? [])
       out.push(`> Tool call \`${call.name}\` (${call.status}): \`${JSON.stringify(call.arguments)}\``, '');
     const notes: string[] = [];

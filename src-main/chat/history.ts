@@ -13,8 +13,10 @@ export function toLlmMessages(systemPrompt: string, messages: readonly ChatMessa
   for (const m of messages) {
     switch (m.role) {
       case 'system':
-      case 'user':
         out.push({ role: m.role, content: m.content });
+        break;
+      case 'user':
+        out.push({ role: m.role, content: m.content, ...(m.attachments?.length ? { attachments: m.attachments } : {}) });
         break;
       case 'assistant': {
         const calls = m.toolCalls ?? [];

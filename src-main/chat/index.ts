@@ -1,5 +1,6 @@
 import type { ChatEvent } from '../../src-shared/chat.js';
 import type { ProvidersReport } from '../../src-shared/contract.js';
+import type { ChatAttachments } from '../attachments/service.js';
 import type { ResourceManager } from '../engine/resource-manager.js';
 import type { ContextWindow } from '../models/context-window.js';
 import type { EndpointStats } from '../../src-shared/resources.js';
@@ -31,6 +32,7 @@ export interface ChatModule {
 export interface ChatOptions {
   readonly toolLimits?: Partial<ToolLimits>;
   readonly window?: ContextWindow;
+  readonly attachments?: ChatAttachments;
 }
 
 const REPORT_TIMEOUT_MS = 2_000;
@@ -56,6 +58,7 @@ export async function createChat(rm: ResourceManager, emit: (e: ChatEvent) => vo
     defaultModel: async () => (await rm.config.get()).string('VEGA_MODEL') || 'llama3.2',
     toolLimits: opts.toolLimits,
     window: opts.window,
+    attachments: opts.attachments,
   });
   // Answers first, so each stopped one is saved with its partial text; then any stream left over.
   rm.registerCleanup('chat-turns', () => service.close(), { phase: 'llm' });

@@ -1,4 +1,4 @@
-import type { ChatMessage, Conversation, ConversationSummary, ProviderId } from '../../src-shared/chat.js';
+import type { ChatMessage, Conversation, ConversationPage, ConversationSummary, ProviderId } from '../../src-shared/chat.js';
 import type { ContextOverflow } from '../../src-shared/models.js';
 
 /**
@@ -64,11 +64,22 @@ export function messageRecord(message: ChatMessage): MessageRecord {
   return { type: 'message', id: message.id, at: new Date().toISOString(), message };
 }
 
-/** A conversation as records build it; mutable inside the store only. */
+/** A page of a conversation's messages: the `limit` just before `before` (the newest when absent). */
+export interface MessagePage {
+  readonly before?: string;
+  readonly limit?: number;
+}
+
+/**
+ * A conversation as records build it; mutable inside the store only. Each
+ * message's position is kept by id, so replaying a file, or saving a
+ * streamed answer again, finds its message without scanning the list.
+ */
 export class ConversationState {
   header: HeaderRecord;
   messages: ChatMessage[] = [];
   updatedAt: string;
+  readonly #at = new Map<string, number>();
 
   constructor(header: HeaderRecord) {
     this.header = header;
@@ -79,9 +90,12 @@ export class ConversationState {
     this.updatedAt = r.at;
     switch (r.type) {
       case 'message': {
-        const i = this.messages.findIndex((m) => m.id === r.message.id);
-        if (i === -1) this.messages.push(r.message);
-        else this.messages[i] = r.message;
+        const id = r.message.id;
+        const i = this.#at.get(id);
+        if (i === undefined) {
+          this.#at.set(id, this.messages.length);
+          this.messages.push(r.message);
+        } else this.messages[i] = r.message;
         break;
       }
       case 'meta': {
@@ -90,22 +104,23 @@ export class ConversationState {
         break;
       }
       case 'truncate':
-        this.messages = r.afterMessageId === null ? [] : this.messages.slice(0, this.#index(r.afterMessageId) + 1);
+        // Unknown ids leave everything in place rather than dropping the history.
+        this.#keep(r.afterMessageId === null ? 0 : (this.#at.get(r.afterMessageId) ?? this.messages.length - 1) + 1);
         break;
       case 'edit': {
-        const i = this.messages.findIndex((m) => m.id === r.messageId);
-        if (i === -1) break;
-        this.messages = this.messages.slice(0, i + 1);
+        const i = this.#at.get(r.messageId);
+        if (i === undefined) break;
+        this.#keep(i + 1);
         this.messages[i] = { ...this.messages[i]!, content: r.content };
         break;
       }
     }
   }
 
-  /** Unknown ids leave everything in place rather than dropping the history. */
-  #index(id: string): number {
-    const i = this.messages.findIndex((m) => m.id === id);
-    return i === -1 ? this.messages.length - 1 : i;
+  /** Keep the first `count` messages; a new array, since a caller may still be reading the old one. */
+  #keep(count: number): void {
+    for (const m of this.messages.slice(count)) this.#at.delete(m.id);
+    this.messages = this.messages.slice(0, count);
   }
 
   summary(): ConversationSummary {
@@ -114,6 +129,14 @@ export class ConversationState {
 
   conversation(): Conversation {
     return { ...this.summary(), systemPrompt: this.header.systemPrompt, messages: [...this.messages] };
+  }
+
+  /** The conversation with one page of its messages (all of them without a limit); undefined when `before` is not in it. */
+  page(page: MessagePage): ConversationPage | undefined {
+    const end = page.before === undefined ? this.messages.length : this.#at.get(page.before);
+    if (end === undefined) return undefined;
+    const start = page.limit === undefined ? 0 : Math.max(0, end - page.limit);
+    return { ...this.summary(), systemPrompt: this.header.systemPrompt, messages: this.messages.slice(start, end), hasMore: start > 0 };
   }
 }
 

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import type { ChatEvent, ChatMessage, Conversation, ConversationSummary, ModelInfo, ProviderId } from '../../src-shared/chat.js';
+import type { ChatEvent, ChatMessage, ConversationPage, ConversationSummary, ModelInfo, ProviderId } from '../../src-shared/chat.js';
 import type { ContextOverflow } from '../../src-shared/models.js';
+import type { AttachmentRef } from '../../src-shared/attachments.js';
 import { VegaError } from '../../src-shared/errors.js';
+import type { ChatAttachments } from '../attachments/service.js';
 import type { Logger } from '../engine/logger.js';
 import type { ChatTurnRecord } from '../engine/metrics.js';
 import type { StorageReporter } from '../engine/storage-metrics.js';
@@ -10,7 +12,7 @@ import type { ContextWindow } from '../models/context-window.js';
 import type { LlmProvider } from '../providers/llm.js';
 import { exportConversation, type ExportFile } from './export.js';
 import { newId } from './ids.js';
-import { messageRecord, type HeaderRecord, type MetaRecord } from './records.js';
+import { messageRecord, type HeaderRecord, type MessagePage, type MetaRecord } from './records.js';
 import { HistoryStore } from './store.js';
 import { TokenQueue } from './token-queue.js';
 import type { ToolRegistry } from './tools.js';
@@ -35,6 +37,8 @@ export interface ChatServiceOptions {
   readonly toolLimits?: Partial<ToolLimits>;
   /** Fits each turn's history into the model's window (num_ctx, the person's overflow choice). */
   readonly window?: ContextWindow;
+  /** Files attached to user messages (issue 18): checked at send, expanded for the model, released with their conversation. */
+  readonly attachments?: ChatAttachments;
 }
 
 export interface CreateParams {
@@ -53,6 +57,8 @@ export interface CompleteParams {
   readonly provider?: ProviderId;
   readonly systemPrompt?: string;
   readonly requestId?: string;
+  /** Ids from `attachments:add` (POST /chat's files and images). */
+  readonly attachments?: readonly string[];
   /** Abort = stop: the partial answer is kept. */
   readonly signal?: AbortSignal;
 }
@@ -100,8 +106,11 @@ export class ChatService {
     return this.store.list(query);
   }
 
-  async get(conversationId: string): Promise<Conversation> {
-    return (await this.store.load(conversationId)).conversation();
+  /** The conversation with every message, or one page of them (`limit` before the message `before`, the newest without it). */
+  async get(conversationId: string, page: MessagePage = {}): Promise<ConversationPage> {
+    const conversation = (await this.store.load(conversationId)).page(page);
+    if (!conversation) throw new VegaError('NOT_FOUND', 'That message is not in this conversation (it may have been edited away).');
+    return conversation;
   }
 
   async create(p: CreateParams = {}): Promise<ConversationSummary> {
@@ -150,6 +159,7 @@ export class ChatService {
       await turn.done;
     }
     const deleted = await this.store.remove(conversationId);
+    if (deleted) await this.#o.attachments?.released(conversationId);
     if (deleted) this.#o.emit({ type: 'conversation-deleted', conversationId });
     return { deleted };
   }
@@ -158,16 +168,24 @@ export class ChatService {
   async send(
     conversationId: string,
     text: string,
-    opts: { requestId?: string; onToken?: (t: string) => void } = {},
+    opts: {
+      requestId?: string;
+      onToken?: (t: string) => void;
+      attachments?: readonly string[];
+      includeFirstPart?: boolean;
+    } = {},
   ): Promise<{ messageId: string }> {
     this.#idle(conversationId);
     const state = await this.store.load(conversationId);
+    // Checked before anything is saved or sent: a refused image or an oversized document leaves no message behind.
+    const files = opts.attachments?.length ? await this.#attachmentsFor(conversationId, state.header, text, opts) : undefined;
     const user: ChatMessage = {
       id: newId(),
       role: 'user',
       content: text,
       createdAt: new Date().toISOString(),
       ...(opts.requestId ? { requestId: opts.requestId } : {}),
+      ...(files?.length ? { attachments: files } : {}),
     };
     const records = [messageRecord(user)];
     const titled = state.header.titleAuto && !state.messages.some((m) => m.role === 'user');
@@ -223,7 +241,10 @@ export class ChatService {
   }
 
   async export(conversationId: string, format: 'markdown' | 'json'): Promise<ExportFile> {
-    return exportConversation(await this.get(conversationId), format);
+    const conversation = await this.get(conversationId);
+    const refs = conversation.messages.flatMap((m) => m.attachments ?? []);
+    const files = format === 'json' && refs.length ? await this.#o.attachments?.files(refs) : undefined;
+    return exportConversation(conversation, format, files);
   }
 
   models(provider: ProviderId, signal?: AbortSignal): Promise<ModelInfo[]> {
@@ -246,7 +267,11 @@ export class ChatService {
     }
     const cid = conversationId;
     const queue = new TokenQueue(() => void this.stop(cid));
-    const { messageId } = await this.send(cid, p.prompt, { requestId: p.requestId, onToken: (t) => queue.push(t) });
+    const { messageId } = await this.send(cid, p.prompt, {
+      requestId: p.requestId,
+      onToken: (t) => queue.push(t),
+      attachments: p.attachments,
+    });
     const turn = this.#turns.get(cid);
     const done = turn
       ? turn.done
@@ -288,6 +313,7 @@ export class ChatService {
         logger: this.#o.logger,
         limits: this.#limits,
         window: this.#o.window,
+        attachments: this.#o.attachments,
         redact: this.#o.redact ?? ((t) => t),
         streamCut: this.#o.streamCut ?? ((t) => t.length),
       },
@@ -300,6 +326,24 @@ export class ChatService {
       this.#changed(conversationId);
     });
     return turn;
+  }
+
+  #attachmentsFor(
+    conversationId: string,
+    header: HeaderRecord,
+    text: string,
+    opts: { attachments?: readonly string[]; includeFirstPart?: boolean },
+  ): Promise<AttachmentRef[]> {
+    if (!this.#o.attachments) throw new VegaError('BAD_REQUEST', 'This Vega takes no attachments.');
+    return this.#o.attachments.prepare({
+      conversationId,
+      ids: opts.attachments ?? [],
+      text,
+      includeFirstPart: opts.includeFirstPart,
+      provider: header.provider,
+      model: header.model,
+      ...(header.numCtx ? { numCtx: header.numCtx } : {}),
+    });
   }
 
   /** That one line of the list, not the list: with many conversations a whole list per change costs every window megabytes. */

@@ -3,6 +3,7 @@ import type { ChatEvent, ChatMessage, MessageStats, ToolCall } from '../../src-s
 import { VegaError, toErrorValue, type VegaErrorValue } from '../../src-shared/errors.js';
 import { DeadlineError, withDeadline } from '../engine/deadline.js';
 import type { Logger } from '../engine/logger.js';
+import type { ChatAttachments } from '../attachments/service.js';
 import type { ContextWindow } from '../models/context-window.js';
 import type { ChatTurnRecord } from '../engine/metrics.js';
 import type { LlmProvider, LlmToolCall, StreamStats } from '../providers/llm.js';
@@ -34,6 +35,8 @@ export interface TurnDeps {
   readonly logger: Logger;
   readonly limits: ToolLimits;
   readonly window?: ContextWindow;
+  /** Turns the files of user messages into what the model reads. */
+  readonly attachments?: Pick<ChatAttachments, 'expand'>;
   /** Replaces known secrets: in the streamed answer and in what a tool gives the model. */
   readonly redact: (text: string) => string;
   readonly streamCut: (text: string) => number;
@@ -180,7 +183,8 @@ export class Turn {
       const provider = providers[providerId];
       if (!provider) throw new VegaError('BAD_REQUEST', `Unknown provider "${providerId}".`);
       const offered = offerTools ? await tools.specs() : [];
-      const history = toLlmMessages(systemPrompt, conv.messages);
+      const saved = toLlmMessages(systemPrompt, conv.messages);
+      const history = this.#deps.attachments ? await this.#deps.attachments.expand(saved, { provider: providerId, model, numCtx }) : saved;
       const plan = this.#deps.window
         ? await this.#deps.window.prepare({ provider: providerId, model, numCtx, overflow }, history)
         : { messages: history, numCtx: undefined };

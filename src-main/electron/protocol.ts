@@ -15,7 +15,7 @@ const APP_HEADERS = { 'x-content-type-options': 'nosniff', 'content-security-pol
 // The policy is written out, whole, where the header is set: Electronegativity's
 // CSP check reads a string assigned to this header name, and grades it.
 APP_HEADERS['content-security-policy'] =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
 
 export const CSP = APP_HEADERS['content-security-policy'];
 

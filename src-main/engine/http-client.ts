@@ -1,9 +1,10 @@
 import type { ConnectionOptions } from 'node:tls';
 import { performance } from 'node:perf_hooks';
-import { Agent, DecoratorHandler, Pool, buildConnector, interceptors, type Dispatcher } from 'undici';
-import type { RecentRequest } from '../../src-shared/resources.js';
+import { Agent, Dispatcher, Pool, RetryHandler, buildConnector } from 'undici';
 import { withDeadline } from './deadline.js';
 import type { HttpMetrics, OriginCounters } from './metrics.js';
+
+export { normaliseOrigin } from './metrics.js';
 
 export interface HttpSettings {
   /** Connections per origin (the seed's max_connections=100). */
@@ -71,23 +72,7 @@ export function createPooledClient(settings: HttpSettings, metrics: HttpMetrics)
     headersTimeout: settings.timeoutMs,
     bodyTimeout: settings.timeoutMs,
   });
-  const dispatcher = agent.compose(
-    // Innermost, so it sees every attempt the retry interceptor makes.
-    retryCounter(metrics),
-    // Idempotent requests are retried when a kept-alive socket turns out to
-    // be dead. Back-to-back requests alternate between two pooled sockets, so
-    // a server that dropped both needs two retries; status codes are never
-    // retried (an error page is an answer).
-    interceptors.retry({
-      maxRetries: 2,
-      minTimeout: 20,
-      maxTimeout: 200,
-      methods: ['GET', 'HEAD', 'OPTIONS'],
-      statusCodes: [],
-      errorCodes: ['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET'],
-    }),
-    metricsInterceptor(metrics),
-  );
+  const dispatcher = new MeteredDispatcher(agent, metrics);
   const close = (graceMs: number): Promise<void> =>
     withDeadline(graceMs, () => agent.close(), {
       onLate: async () => {
@@ -97,76 +82,24 @@ export function createPooledClient(settings: HttpSettings, metrics: HttpMetrics)
   return { dispatcher, agent, sockets, close };
 }
 
-interface Handler {
-  onResponseStart(...args: Parameters<Required<Dispatcher.DispatchHandler>['onResponseStart']>): void;
-  onResponseData(...args: Parameters<Required<Dispatcher.DispatchHandler>['onResponseData']>): void;
-  onResponseEnd(...args: Parameters<Required<Dispatcher.DispatchHandler>['onResponseEnd']>): void;
-  onResponseError(...args: Parameters<Required<Dispatcher.DispatchHandler>['onResponseError']>): void;
-}
-// undici's typings declare DecoratorHandler without the methods it has; it
-// also adapts legacy handlers to the controller API, which is why we extend it.
-const Decorator = DecoratorHandler as unknown as new (handler: Dispatcher.DispatchHandler) => Handler;
-
-/** Times one request and records it when it ends, however it ends. */
-class CountingHandler extends Decorator {
-  readonly #metrics: HttpMetrics;
-  readonly #counters: OriginCounters;
-  readonly #request: Omit<RecentRequest, 'status' | 'ms' | 'bytes' | 'at' | 'error'>;
-  readonly #start = performance.now();
-  #status = 0;
-  #bytes = 0;
-  #done = false;
-
-  constructor(handler: Dispatcher.DispatchHandler, metrics: HttpMetrics, counters: OriginCounters, request: CountingHandler['request']) {
-    super(handler);
-    this.#metrics = metrics;
-    this.#counters = counters;
-    this.#request = request;
-  }
-
-  get request(): Omit<RecentRequest, 'status' | 'ms' | 'bytes' | 'at' | 'error'> {
-    return this.#request;
-  }
-
-  override onResponseStart(...args: Parameters<Handler['onResponseStart']>): void {
-    this.#status = args[1];
-    super.onResponseStart(...args);
-  }
-
-  override onResponseData(...args: Parameters<Handler['onResponseData']>): void {
-    this.#bytes += args[1].length;
-    super.onResponseData(...args);
-  }
-
-  override onResponseEnd(...args: Parameters<Handler['onResponseEnd']>): void {
-    this.finish(null);
-    super.onResponseEnd(...args);
-  }
-
-  override onResponseError(...args: Parameters<Handler['onResponseError']>): void {
-    this.finish(args[1]);
-    super.onResponseError(...args);
-  }
-
-  finish(error: Error | null): void {
-    if (this.#done) return;
-    this.#done = true;
-    const ms = performance.now() - this.#start;
-    this.#metrics.finished(this.#counters, ms, error === null && this.#status < 500, {
-      ...this.#request,
-      status: this.#status,
-      ms: Math.round(ms * 10) / 10,
-      bytes: this.#bytes,
-      at: Date.now(),
-      error: error ? ((error as NodeJS.ErrnoException).code ?? error.name) : null,
-    });
-  }
-}
+// Idempotent requests are retried when a kept-alive socket turns out to be
+// dead. Back-to-back requests alternate between two pooled sockets, so a
+// server that dropped both needs two retries; status codes are never retried
+// (an error page is an answer). Other methods get no RetryHandler at all: it
+// costs an object graph per request and could not retry them anyway.
+const RETRY: RetryHandler.RetryOptions = {
+  maxRetries: 2,
+  minTimeout: 20,
+  maxTimeout: 200,
+  statusCodes: [],
+  errorCodes: ['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET'],
+};
+const RETRIED_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
  * Where a request's id is not sent as a header (web fetch: a page the model
  * chose is told nothing), the request is tagged for the table by an option
- * that undici carries to the interceptors but never puts on the wire.
+ * that undici carries to the dispatcher but never puts on the wire.
  */
 export const REQUEST_ID: unique symbol = Symbol('vega.requestId');
 type TaggedOptions = { [REQUEST_ID]?: string };
@@ -175,68 +108,172 @@ export function withRequestId<T extends object>(opts: T, requestId: string | und
   return requestId ? { ...opts, [REQUEST_ID]: requestId } : opts;
 }
 
-function metricsInterceptor(metrics: HttpMetrics): Dispatcher.DispatcherComposeInterceptor {
-  return (dispatch) => (opts, handler) => {
-    const origin = normaliseOrigin(opts.origin);
-    const counting = new CountingHandler(handler, metrics, metrics.started(origin), {
-      method: opts.method,
-      origin,
-      // The query is dropped: it may carry tokens, and the table needs only the route.
-      path: (opts.path ?? '/').split('?')[0] ?? '/',
-      requestId: (opts as TaggedOptions)[REQUEST_ID] ?? headerValue(opts.headers, 'x-request-id'),
-    });
+/**
+ * The agent with metrics and, for idempotent methods, retry. A dispatcher of
+ * its own rather than composed interceptors: each composed layer converts the
+ * handler between undici's two handler APIs (headers parsed into an object,
+ * then back into buffers, per response), which cost more than a bare Pool's
+ * whole request on loopback. Here `request()`'s handler reaches the pool as
+ * it came, wrapped once by a tally that only counts. It has no close() of
+ * its own: the pool is the manager's to close (PooledClient.close).
+ */
+class MeteredDispatcher extends Dispatcher {
+  readonly #agent: Agent;
+  readonly #metrics: HttpMetrics;
+  readonly #retryDispatch: Dispatcher['dispatch'];
+
+  constructor(agent: Agent, metrics: HttpMetrics) {
+    super();
+    this.#agent = agent;
+    this.#metrics = metrics;
+    // RetryHandler dispatches its second and later attempts through this.
+    this.#retryDispatch = (opts, handler) => {
+      metrics.retried(opts.origin);
+      return agent.dispatch(opts, handler);
+    };
+  }
+
+  override dispatch(opts: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
+    const origin = this.#metrics.started(opts.origin);
+    const tally = handler.onRequestStart
+      ? new ControllerTally(handler, this.#metrics, origin, opts)
+      : new LegacyTally(handler, this.#metrics, origin, opts);
     try {
-      return dispatch(opts, counting);
+      if (!RETRIED_METHODS.has(opts.method)) return this.#agent.dispatch(opts, tally);
+      const retrying = new RetryHandler({ ...opts, retryOptions: RETRY }, { handler: tally, dispatch: this.#retryDispatch });
+      return this.#agent.dispatch(opts, retrying);
     } catch (err) {
-      counting.finish(err as Error);
+      tally.finish(err as Error);
       throw err;
     }
-  };
+  }
 }
 
-/**
- * Counts retries: undici's retry interceptor dispatches each attempt of one
- * request with the same handler, so a handler seen before is a retry.
- */
-function retryCounter(metrics: HttpMetrics): Dispatcher.DispatcherComposeInterceptor {
-  const seen = new WeakSet<object>();
-  return (dispatch) => (opts, handler) => {
-    if (seen.has(handler)) metrics.retried(normaliseOrigin(opts.origin));
-    else seen.add(handler);
-    return dispatch(opts, handler);
-  };
+/** One request's figures, recorded once when it ends, however it ends. */
+class Tally {
+  readonly #metrics: HttpMetrics;
+  readonly #origin: OriginCounters;
+  readonly #opts: Dispatcher.DispatchOptions;
+  readonly #start = performance.now();
+  status = 0;
+  bytes = 0;
+  #done = false;
+
+  constructor(metrics: HttpMetrics, origin: OriginCounters, opts: Dispatcher.DispatchOptions) {
+    this.#metrics = metrics;
+    this.#origin = origin;
+    this.#opts = opts;
+  }
+
+  finish(error: Error | null): void {
+    if (this.#done) return;
+    this.#done = true;
+    const opts = this.#opts;
+    this.#metrics.finished(this.#origin, {
+      method: opts.method,
+      path: opts.path,
+      requestId: (opts as TaggedOptions)[REQUEST_ID],
+      headers: opts.headers,
+      status: this.status,
+      ms: performance.now() - this.#start,
+      bytes: this.bytes,
+      error: error ? ((error as NodeJS.ErrnoException).code ?? error.name) : null,
+    });
+  }
 }
 
-function headerValue(headers: Dispatcher.DispatchOptions['headers'], name: string): string | null {
-  if (!headers) return null;
-  if (Array.isArray(headers)) {
-    for (let i = 0; i + 1 < headers.length; i += 2) if (String(headers[i]).toLowerCase() === name) return String(headers[i + 1]);
-    return null;
+type Legacy = Required<
+  Pick<Dispatcher.DispatchHandler, 'onConnect' | 'onHeaders' | 'onData' | 'onComplete' | 'onError' | 'onUpgrade' | 'onResponseStarted'>
+>;
+
+/** For a handler of undici's original API (request(), stream(), fetch): raw headers pass through untouched. */
+class LegacyTally extends Tally implements Legacy {
+  readonly #h: Dispatcher.DispatchHandler;
+
+  constructor(handler: Dispatcher.DispatchHandler, metrics: HttpMetrics, origin: OriginCounters, opts: Dispatcher.DispatchOptions) {
+    super(metrics, origin, opts);
+    this.#h = handler;
   }
-  if (typeof (headers as Iterable<unknown>)[Symbol.iterator] === 'function') {
-    for (const [k, v] of headers as Iterable<[string, string]>) if (k.toLowerCase() === name) return String(v);
-    return null;
+
+  onConnect(...args: Parameters<Legacy['onConnect']>): void {
+    this.#h.onConnect?.(...args);
   }
-  for (const [k, v] of Object.entries(headers as Record<string, unknown>)) if (k.toLowerCase() === name) return String(v);
-  return null;
+
+  onResponseStarted(): void {
+    this.#h.onResponseStarted?.();
+  }
+
+  onUpgrade(...args: Parameters<Legacy['onUpgrade']>): void {
+    this.status = args[0];
+    this.finish(null);
+    this.#h.onUpgrade?.(...args);
+  }
+
+  onHeaders(...args: Parameters<Legacy['onHeaders']>): boolean {
+    this.status = args[0];
+    return this.#h.onHeaders?.(...args) !== false;
+  }
+
+  onData(chunk: Buffer): boolean {
+    this.bytes += chunk.length;
+    return this.#h.onData?.(chunk) !== false;
+  }
+
+  onComplete(trailers: Parameters<Legacy['onComplete']>[0]): void {
+    this.finish(null);
+    this.#h.onComplete?.(trailers);
+  }
+
+  onError(err: Error): void {
+    this.finish(err);
+    if (!this.#h.onError) throw err;
+    this.#h.onError(err);
+  }
 }
 
-// Parsing a URL per request costs more than the rest of the bookkeeping; a
-// process talks to few origins, so their normal forms are remembered.
-const originCache = new Map<string, string>();
+type Controller = Required<
+  Pick<
+    Dispatcher.DispatchHandler,
+    'onRequestStart' | 'onRequestUpgrade' | 'onResponseStart' | 'onResponseData' | 'onResponseEnd' | 'onResponseError'
+  >
+>;
 
-export function normaliseOrigin(origin: string | URL | undefined): string {
-  if (origin === undefined) return 'unknown';
-  const key = String(origin);
-  let normal = originCache.get(key);
-  if (normal === undefined) {
-    try {
-      normal = new URL(key).origin;
-    } catch {
-      normal = key;
-    }
-    if (originCache.size >= 1_000) originCache.clear();
-    originCache.set(key, normal);
+/** For a handler of the controller API (a dispatcher composed on top of ours, e.g. boundFetch's timeouts). */
+class ControllerTally extends Tally implements Controller {
+  readonly #h: Dispatcher.DispatchHandler;
+
+  constructor(handler: Dispatcher.DispatchHandler, metrics: HttpMetrics, origin: OriginCounters, opts: Dispatcher.DispatchOptions) {
+    super(metrics, origin, opts);
+    this.#h = handler;
   }
-  return normal;
+
+  onRequestStart(...args: Parameters<Controller['onRequestStart']>): void {
+    this.#h.onRequestStart?.(...args);
+  }
+
+  onRequestUpgrade(...args: Parameters<Controller['onRequestUpgrade']>): void {
+    this.status = args[1];
+    this.finish(null);
+    this.#h.onRequestUpgrade?.(...args);
+  }
+
+  onResponseStart(...args: Parameters<Controller['onResponseStart']>): void {
+    this.status = args[1];
+    this.#h.onResponseStart?.(...args);
+  }
+
+  onResponseData(...args: Parameters<Controller['onResponseData']>): void {
+    this.bytes += args[1].length;
+    this.#h.onResponseData?.(...args);
+  }
+
+  onResponseEnd(...args: Parameters<Controller['onResponseEnd']>): void {
+    this.finish(null);
+    this.#h.onResponseEnd?.(...args);
+  }
+
+  onResponseError(...args: Parameters<Controller['onResponseError']>): void {
+    this.finish(args[1]);
+    this.#h.onResponseError?.(...args);
+  }
 }

@@ -1,9 +1,12 @@
 import diagnosticsChannel from 'node:diagnostics_channel';
 import type { Socket } from 'node:net';
-import type { LatencySummary, LlmStats, RecentRequest } from '../../src-shared/resources.js';
+import type { LlmStats, RecentRequest } from '../../src-shared/resources.js';
 import { Histogram } from './histogram.js';
+import { RateWindow } from './rate-window.js';
 
 export interface OriginCounters {
+  /** The origin's normal form (scheme, host, port). */
+  readonly origin: string;
   requests: number;
   failed: number;
   inFlight: number;
@@ -14,15 +17,32 @@ export interface OriginCounters {
   /** Completed requests by HTTP status; 0 when no response arrived. */
   readonly statuses: Map<number, number>;
   readonly total: Histogram;
-  readonly window: Histogram;
-  /** Completed requests and latency of the last closed window. */
-  lastWindowCount: number;
-  lastWindow: LatencySummary;
+  /** Completed requests and latency of the last complete second. */
+  readonly window: RateWindow;
+}
+
+/** What the client hands over when a request ends: raw, so no string is built until the table is read. */
+export interface FinishedRequest {
+  readonly method: string;
+  /** With the query, which is cut when the table is read. */
+  readonly path: string;
+  readonly requestId: string | undefined;
+  /** Searched for x-request-id when the table is read, if no id was tagged. */
+  readonly headers: unknown;
+  readonly status: number;
+  readonly ms: number;
+  readonly bytes: number;
+  readonly error: string | null;
+}
+
+/** One kept request: a slot of the ring, overwritten in place. */
+interface Slot {
+  origin: string;
+  request: FinishedRequest;
+  at: number;
 }
 
 export const RECENT_KEPT = 500;
-
-const EMPTY: LatencySummary = { p50: 0, p95: 0, p99: 0 };
 
 /**
  * Counters of the engine's own HTTP traffic. Requests are counted by the
@@ -38,9 +58,11 @@ export class HttpMetrics {
   connectionsOpened = 0;
   connectionsClosed = 0;
   retries = 0;
-  /** The last RECENT_KEPT requests, oldest first (a ring: no allocation per request beyond the record). */
-  readonly #recent = new Array<RecentRequest | undefined>(RECENT_KEPT);
+  /** The last RECENT_KEPT requests: a ring of slots reused in place, oldest overwritten first. */
+  readonly #recent: Slot[] = [];
   #recentNext = 0;
+  /** Counters by the origin as callers spell it (a string or URL): no URL is parsed per request. */
+  readonly #byRaw = new Map<string, OriginCounters>();
   readonly #unsubscribe: () => void;
 
   constructor(isOurs: (socket: Socket) => boolean) {
@@ -64,6 +86,7 @@ export class HttpMetrics {
     let o = this.origins.get(origin);
     if (!o) {
       o = {
+        origin,
         requests: 0,
         failed: 0,
         inFlight: 0,
@@ -72,69 +95,119 @@ export class HttpMetrics {
         retries: 0,
         statuses: new Map(),
         total: new Histogram(),
-        window: new Histogram(),
-        lastWindowCount: 0,
-        lastWindow: EMPTY,
+        window: new RateWindow(),
       };
       this.origins.set(origin, o);
     }
     return o;
   }
 
-  started(origin: string): OriginCounters {
-    const o = this.origin(origin);
+  /** The counters of a request's origin as a dispatcher receives it. */
+  #raw(origin: string | URL | undefined): OriginCounters {
+    const key = origin === undefined ? '' : String(origin);
+    let o = this.#byRaw.get(key);
+    if (!o) {
+      if (this.#byRaw.size >= 1_000) this.#byRaw.clear();
+      o = this.origin(normaliseOrigin(origin));
+      this.#byRaw.set(key, o);
+    }
+    return o;
+  }
+
+  started(origin: string | URL | undefined): OriginCounters {
+    const o = this.#raw(origin);
     this.inFlight++;
     o.inFlight++;
     return o;
   }
 
-  retried(origin: string): void {
+  retried(origin: string | URL | undefined): void {
     this.retries++;
-    this.origin(origin).retries++;
+    this.#raw(origin).retries++;
   }
 
-  finished(o: OriginCounters, ms: number, ok: boolean, record?: RecentRequest): void {
-    if (record) {
-      this.#recent[this.#recentNext] = record;
-      this.#recentNext = (this.#recentNext + 1) % RECENT_KEPT;
-    }
+  finished(o: OriginCounters, r: FinishedRequest): void {
+    const at = Date.now();
+    const slot = this.#recent[this.#recentNext];
+    if (slot) {
+      slot.origin = o.origin;
+      slot.request = r;
+      slot.at = at;
+    } else this.#recent[this.#recentNext] = { origin: o.origin, request: r, at };
+    this.#recentNext = (this.#recentNext + 1) % RECENT_KEPT;
     this.inFlight--;
     o.inFlight--;
     this.requests++;
     o.requests++;
-    if (!ok) {
+    if (r.error !== null || r.status >= 500) {
       this.failed++;
       o.failed++;
     }
-    const status = record?.status ?? 0;
-    o.statuses.set(status, (o.statuses.get(status) ?? 0) + 1);
-    o.total.record(ms);
-    o.window.record(ms);
+    o.statuses.set(r.status, (o.statuses.get(r.status) ?? 0) + 1);
+    o.total.record(r.ms);
+    o.window.record(r.ms, at);
   }
 
-  /** Newest first, at most `limit`. */
+  /** Newest first, at most `limit`; the table's rows are built here, when someone reads them. */
   recent(limit = RECENT_KEPT): RecentRequest[] {
     const out: RecentRequest[] = [];
     for (let i = 1; i <= RECENT_KEPT && out.length < limit; i++) {
-      const r = this.#recent[(this.#recentNext - i + RECENT_KEPT) % RECENT_KEPT];
-      if (!r) break;
-      out.push(r);
+      const slot = this.#recent[(this.#recentNext - i + RECENT_KEPT) % RECENT_KEPT];
+      if (!slot) break;
+      const r = slot.request;
+      out.push({
+        method: r.method,
+        origin: slot.origin,
+        // The query is dropped: it may carry tokens, and the table needs only the route.
+        path: r.path.split('?')[0] || '/',
+        status: r.status,
+        ms: Math.round(r.ms * 10) / 10,
+        bytes: r.bytes,
+        requestId: r.requestId ?? headerValue(r.headers, 'x-request-id'),
+        at: slot.at,
+        error: r.error,
+      });
     }
     return out;
-  }
-
-  /** Close the current window (called once a second by the snapshot ticker). */
-  roll(): void {
-    for (const o of this.origins.values()) {
-      o.lastWindowCount = o.window.count;
-      o.lastWindow = o.window.count ? o.window.summary() : EMPTY;
-      o.window.reset();
-    }
   }
 
   close(): void {
     this.#unsubscribe();
   }
+}
+
+function headerValue(headers: unknown, name: string): string | null {
+  if (!headers) return null;
+  if (Array.isArray(headers)) {
+    for (let i = 0; i + 1 < headers.length; i += 2) if (String(headers[i]).toLowerCase() === name) return String(headers[i + 1]);
+    return null;
+  }
+  if (typeof (headers as Iterable<unknown>)[Symbol.iterator] === 'function') {
+    for (const [k, v] of headers as Iterable<[string, string]>) if (k.toLowerCase() === name) return String(v);
+    return null;
+  }
+  for (const [k, v] of Object.entries(headers as Record<string, unknown>)) if (k.toLowerCase() === name) return String(v);
+  return null;
+}
+
+// Parsing a URL costs more than the rest of a request's bookkeeping; a
+// process talks to few origins, so their normal forms are remembered.
+const originCache = new Map<string, string>();
+
+export function normaliseOrigin(origin: string | URL | undefined): string {
+  if (origin === undefined) return 'unknown';
+  const key = String(origin);
+  let normal = originCache.get(key);
+  if (normal === undefined) {
+    try {
+      normal = new URL(key).origin;
+    } catch {
+      normal = key;
+    }
+    if (originCache.size >= 1_000) originCache.clear();
+    originCache.set(key, normal);
+  }
+  return normal;
 }
 
 function originOf(p: { protocol: string; hostname: string; port: string }): string {

@@ -61,12 +61,15 @@ export class ResourceManager {
   readonly #log: VegaLogger;
   readonly #metrics: HttpMetrics;
   readonly #pool: PooledClient;
-  readonly #eventLoop: IntervalHistogram;
+  #eventLoop: IntervalHistogram;
+  /** The monitor before the last change of resolution, read until the new one has a sample. */
+  #eventLoopBefore: IntervalHistogram | null = null;
   readonly #startedAt = Date.now();
   #shutdownAt: number | null = null;
   #shutdown: Promise<CleanupStepReport[]> | undefined;
   /** This run's shutdown once it ran, else the previous run's (from the data folder). */
   #lastShutdown: ShutdownRecord | null;
+  #resolution = LOOP_IDLE_MS;
   #clientsCreated = 0;
   #closed = false;
 
@@ -115,8 +118,7 @@ export class ResourceManager {
     this.#metrics = new HttpMetrics((socket) => this.#pool.sockets.has(socket));
     this.#pool = createPooledClient(this.httpSettings, this.#metrics);
     this.#clientsCreated++;
-    this.#eventLoop = monitorEventLoopDelay({ resolution: 20 });
-    this.#eventLoop.enable();
+    this.#eventLoop = loopMonitor(LOOP_IDLE_MS);
     this.lifecycle.register('http-pool', () => this.#closePool(), { phase: 'resources' });
     this.logger.info({ dataDir: this.dataDir, envFile: cache.file, http: this.httpSettings }, '✓ Resource manager initialized');
   }
@@ -255,8 +257,8 @@ export class ResourceManager {
         inFlight: o.inFlight,
         connectionsOpened: o.connectionsOpened,
         connectionsClosed: o.connectionsClosed,
-        rps: o.lastWindowCount,
-        windowMs: o.lastWindow,
+        rps: o.window.lastCount(),
+        windowMs: o.window.lastSummary(),
         totalMs: o.total.summary(),
       });
     }
@@ -277,6 +279,7 @@ export class ResourceManager {
   snapshot(): ResourceSnapshot {
     const mem = process.memoryUsage();
     const apiClients = this.api.stats();
+    const loop = this.#eventLoop.count || !this.#eventLoopBefore ? this.#eventLoop : this.#eventLoopBefore;
     return {
       t: Date.now(),
       manager: this.stats(),
@@ -288,8 +291,8 @@ export class ResourceManager {
         rss: mem.rss,
         heapUsed: mem.heapUsed,
         heapTotal: mem.heapTotal,
-        eventLoopDelayP50Ms: round2(this.#eventLoop.percentile(50) / 1e6),
-        eventLoopDelayP99Ms: round2(this.#eventLoop.percentile(99) / 1e6),
+        eventLoopDelayP50Ms: round2(loop.percentile(50) / 1e6),
+        eventLoopDelayP99Ms: round2(loop.percentile(99) / 1e6),
       },
       health: this.health().status,
       ...(apiClients.length ? { apiClients } : {}),
@@ -297,16 +300,31 @@ export class ResourceManager {
   }
 
   /**
-   * Close the one-second window and build a snapshot: the dashboard's tick.
-   * The caller owns the timer (one per host), so nothing ticks when no one looks.
+   * Build a snapshot, measuring the disk if due: the dashboard's tick. The
+   * caller owns the timer (one per host), so nothing ticks when no one looks.
    */
   tick(): ResourceSnapshot {
-    this.#metrics.roll();
-    this.storage.roll();
     void this.storage.refresh(STORAGE_MEASURE_MS);
     const snap = this.snapshot();
     this.#eventLoop.reset();
     return snap;
+  }
+
+  /**
+   * Whether a dashboard watches: then the event loop is sampled every 20 ms
+   * and each tick reports its last second; otherwise every second, which an
+   * idle process can afford (the figures then cover the time since the
+   * dashboard closed, which is what /metrics and the admin JSON report).
+   */
+  watched(yes: boolean): void {
+    if (this.#closed) return;
+    const resolution = yes ? LOOP_WATCHED_MS : LOOP_IDLE_MS;
+    if (resolution === this.#resolution) return;
+    this.#eventLoopBefore?.disable();
+    this.#eventLoopBefore = this.#eventLoop;
+    this.#eventLoop.disable();
+    this.#eventLoop = loopMonitor(resolution);
+    this.#resolution = resolution;
   }
 
   #learnSecrets(config: Config): void {
@@ -317,6 +335,7 @@ export class ResourceManager {
     this.#closed = true;
     this.config.close();
     this.#eventLoop.disable();
+    this.#eventLoopBefore?.disable();
     // In-flight requests get a moment to finish (the llm phase has already
     // stopped the streams); whatever is still open then is cut.
     await this.#pool.close(POOL_GRACE_MS);
@@ -325,6 +344,15 @@ export class ResourceManager {
 }
 
 const POOL_GRACE_MS = 200;
+/** Event-loop sampling while a dashboard watches, and while none does. */
+const LOOP_WATCHED_MS = 20;
+const LOOP_IDLE_MS = 1_000;
+
+function loopMonitor(resolution: number): IntervalHistogram {
+  const h = monitorEventLoopDelay({ resolution });
+  h.enable();
+  return h;
+}
 /** The folders and the disk are measured at most this often by the tick. */
 const STORAGE_MEASURE_MS = 5_000;
 const DISK_LOW_MB_DEFAULT = 500;

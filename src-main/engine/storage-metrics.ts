@@ -1,9 +1,9 @@
 import { readdir, stat, statfs } from 'node:fs/promises';
 import path from 'node:path';
 import type { ErrorCode } from '../../src-shared/errors.js';
-import type { LatencySummary } from '../../src-shared/resources.js';
 import { STORAGE_OPS, type StorageOp, type StorageOpStats, type StorageStats } from '../../src-shared/storage.js';
 import { Histogram } from './histogram.js';
+import { RateWindow } from './rate-window.js';
 
 /** What a store holds now, asked for when figures are read (no I/O: the store keeps these in memory). */
 export interface StorageInventory {
@@ -43,28 +43,23 @@ export interface StorageFolders {
 }
 
 const MB = 1024 * 1024;
-const EMPTY: LatencySummary = { p50: 0, p95: 0, p99: 0 };
 const NOTHING: StorageInventory = { conversations: 0, messages: 0, historyBytes: 0 };
 
 interface OpCounters {
   readonly total: Histogram;
-  readonly window: Histogram;
-  lastWindowCount: number;
-  lastWindow: LatencySummary;
+  readonly window: RateWindow;
 }
 
 /**
  * The history store's figures, measured the way the pool's are: counters and
  * latency histograms fed as things happen, closed into one-second windows by
- * the dashboard's tick, and the folders and the disk measured at most every
+ * the clock, and the folders and the disk measured at most every
  * few seconds (that part needs I/O, so a reader gets the last measure).
  */
 export class StorageMetrics implements StorageReporter {
   readonly folders: StorageFolders;
   readonly #lowMb: () => number;
-  readonly #ops = new Map<StorageOp, OpCounters>(
-    STORAGE_OPS.map((op) => [op, { total: new Histogram(), window: new Histogram(), lastWindowCount: 0, lastWindow: EMPTY }]),
-  );
+  readonly #ops = new Map<StorageOp, OpCounters>(STORAGE_OPS.map((op) => [op, { total: new Histogram(), window: new RateWindow() }]));
   #inventory: () => StorageInventory = () => NOTHING;
   #appends = 0;
   #torn = 0;
@@ -113,15 +108,6 @@ export class StorageMetrics implements StorageReporter {
     return this.#ops.get(op)!.total;
   }
 
-  /** Close the one-second window (the dashboard's tick). */
-  roll(): void {
-    for (const o of this.#ops.values()) {
-      o.lastWindowCount = o.window.count;
-      o.lastWindow = o.window.count ? o.window.summary() : EMPTY;
-      o.window.reset();
-    }
-  }
-
   /** Measure the folders and the disk, unless the last measure is younger than `maxAgeMs`; callers at once share one measure. */
   refresh(maxAgeMs = 0): Promise<void> {
     if (this.#measuredAt !== null && Date.now() - this.#measuredAt < maxAgeMs) return Promise.resolve();
@@ -136,7 +122,7 @@ export class StorageMetrics implements StorageReporter {
     const ops = Object.fromEntries(
       [...this.#ops].map(([op, o]): [StorageOp, StorageOpStats] => [
         op,
-        { count: o.total.count, totalMs: o.total.summary(), windowCount: o.lastWindowCount, windowMs: o.lastWindow },
+        { count: o.total.count, totalMs: o.total.summary(), windowCount: o.window.lastCount(), windowMs: o.window.lastSummary() },
       ]),
     ) as Record<StorageOp, StorageOpStats>;
     const problem = this.#problem(lowBytes);

@@ -1,3 +1,4 @@
+import type { AttachmentRef } from '../../src-shared/attachments.js';
 import type { LoadedModel, ModelInfo, ProviderHealth, ProviderId } from '../../src-shared/chat.js';
 
 /** A message as the providers send it: the chat history reduced to what a model reads. */
@@ -8,6 +9,15 @@ export interface LlmMessage {
   /** For role 'tool': which call this answers, and its tool's name (Ollama keys by name). */
   readonly toolCallId?: string;
   readonly toolName?: string;
+  /** User messages: images for a model that can see, base64 (Ollama's shape; OpenAI-compatible servers get data URLs). */
+  readonly images?: readonly LlmImage[];
+  /** User messages: the files as saved, before the attachments module turns them into `images` and text (chat/history.ts → attachments/expand.ts). */
+  readonly attachments?: readonly AttachmentRef[];
+}
+
+export interface LlmImage {
+  readonly mime: string;
+  readonly base64: string;
 }
 
 export interface LlmToolCall {

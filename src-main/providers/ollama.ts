@@ -224,6 +224,7 @@ function toOllamaMessage(m: LlmMessage): Record<string, unknown> {
   const out: Record<string, unknown> = { role: m.role, content: m.content };
   if (m.toolCalls?.length) out.tool_calls = m.toolCalls.map((c) => ({ function: { name: c.name, arguments: c.arguments } }));
   if (m.role === 'tool' && m.toolName) out.tool_name = m.toolName;
+  if (m.images?.length) out.images = m.images.map((i) => i.base64);
   return out;
 }
 

@@ -155,6 +155,12 @@ export class OpenAIProvider extends HttpProvider {
 function toOpenAIMessage(m: LlmMessage): Record<string, unknown> {
   if (m.role === 'tool') return { role: 'tool', tool_call_id: m.toolCallId ?? '', content: m.content };
   const out: Record<string, unknown> = { role: m.role, content: m.content };
+  // Images go as content parts, the text first: the shape every OpenAI-compatible vision server reads.
+  if (m.images?.length)
+    out.content = [
+      ...(m.content ? [{ type: 'text', text: m.content }] : []),
+      ...m.images.map((i) => ({ type: 'image_url', image_url: { url: `data:${i.mime};base64,${i.base64}` } })),
+    ];
   if (m.toolCalls?.length)
     out.tool_calls = m.toolCalls.map((c, i) => ({
       id: c.id ?? `call_${i}`,

@@ -136,9 +136,7 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
           return;
         }
         if ((req.method === 'GET' || req.method === 'HEAD') && opts.staticDir) {
-          // Source maps carry the renderer's source: the key's holder only.
-          if (url.pathname.endsWith('.map') && !keyMatches(presentedKey(req), apiKey)) await refuse(req);
-          if (await serveStatic(opts.staticDir, url.pathname, res)) return;
+          if (await serveStatic(opts.staticDir, url.pathname, res, req.headers['accept-encoding'])) return;
         }
         throw notFound();
       } catch (err) {

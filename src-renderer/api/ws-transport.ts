@@ -40,8 +40,10 @@ const OPEN = 1;
 type Pending = (env: Envelope<unknown>) => void;
 type Listener = (payload: never) => void;
 
-function failure(code: ErrorCode, message: string): Envelope<unknown> {
-  return { ok: false, error: { code, message } };
+function failure(code: ErrorCode, message: string, details?: unknown): Envelope<unknown> {
+  // Plain data only (the models that can see, a token count): anything else is dropped, not passed on.
+  const plain = typeof details === 'object' && details !== null && !Array.isArray(details);
+  return { ok: false, error: plain ? { code, message, details: details as Record<string, unknown> } : { code, message } };
 }
 
 export class WsTransport implements Transport {
@@ -232,8 +234,9 @@ export class WsTransport implements Transport {
       this.#inFlight.delete(f.id);
       if (f.ok === true) done({ ok: true, value: f.value });
       else {
-        const e = (f.error ?? {}) as { code?: unknown; message?: unknown };
-        done(failure(isErrorCode(e.code) ? e.code : 'INTERNAL', typeof e.message === 'string' ? e.message : 'Vega refused the request.'));
+        const e = (f.error ?? {}) as { code?: unknown; message?: unknown; details?: unknown };
+        const message = typeof e.message === 'string' ? e.message : 'Vega refused the request.';
+        done(failure(isErrorCode(e.code) ? e.code : 'INTERNAL', message, e.details));
       }
       return;
     }

@@ -1,6 +1,8 @@
 import { useCallback, useEffect, useRef } from 'react';
 import type { SetupStatus } from '../../src-shared/models.js';
 import { useApi, useConnectionStatus } from '../api/context.js';
+import { useAttachmentDraft } from '../attachments/use-attachment-draft.js';
+import { useAttachmentSend } from '../attachments/use-attachment-send.js';
 import { ContextMeter } from '../models/ContextMeter.js';
 import { FirstRun } from '../models/FirstRun.js';
 import { useContextWindow } from '../models/use-context-window.js';
@@ -26,6 +28,14 @@ export function ChatView({ active }: { active: boolean }) {
   );
   // With only an OpenAI-compatible server answering, a new chat goes there.
   const { settings, setSettings } = chat;
+  const attachments = useAttachmentDraft(api);
+  const attached = useAttachmentSend({
+    draft: attachments,
+    send: chat.send,
+    sendText: guard.send,
+    restore: (text) => composer.current?.setText(text),
+    switchModel: (model) => setSettings({ model }),
+  });
   const onModelReady = useCallback(
     (s: SetupStatus) => {
       if (s.provider === 'openai' && settings.provider !== 'openai') setSettings({ provider: 'openai', model: s.model ?? '' });
@@ -67,7 +77,16 @@ export function ChatView({ active }: { active: boolean }) {
 
   return (
     <div className="chat">
-      <ConversationList chat={chat} onNew={startNewChat} />
+      <ConversationList
+        conversations={chat.conversations}
+        activeId={state.conversationId}
+        query={chat.query}
+        onQuery={chat.setQuery}
+        onNew={startNewChat}
+        onSelect={chat.select}
+        onRename={chat.rename}
+        onDelete={chat.remove}
+      />
       <section className="chat-main" aria-label="Conversation">
         <ChatHeader chat={chat} />
         <ContextMeter conversation={chat.current} use={contextUse} />
@@ -80,6 +99,9 @@ export function ChatView({ active }: { active: boolean }) {
             awaiting={state.awaiting}
             loading={state.loading}
             busy={busy}
+            live={chat.live}
+            hasMore={state.hasMore}
+            onLoadOlder={chat.loadOlder}
             onEdit={chat.edit}
             onRegenerate={chat.regenerate}
             onConfirmTool={chat.confirmTool}
@@ -87,7 +109,8 @@ export function ChatView({ active }: { active: boolean }) {
           />
         </FirstRun>
         {guard.prompt}
-        <Composer ref={composer} busy={busy} onSend={guard.send} onStop={stop} />
+        {attached.prompt}
+        <Composer ref={composer} busy={busy} onSend={attached.send} onStop={stop} attachments={attachments} />
       </section>
     </div>
   );

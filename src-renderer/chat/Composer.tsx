@@ -1,4 +1,8 @@
 import { useImperativeHandle, useRef, useState, type KeyboardEvent, type Ref } from 'react';
+import { AttachButton } from '../attachments/AttachButton.js';
+import { AttachmentChips } from '../attachments/AttachmentChips.js';
+import type { AttachmentDraft } from '../attachments/use-attachment-draft.js';
+import { useFileDrop } from '../attachments/use-file-drop.js';
 
 export interface ComposerHandle {
   focus(): void;
@@ -10,12 +14,17 @@ interface Props {
   onSend: (text: string) => void | Promise<void>;
   onStop: () => void;
   ref?: Ref<ComposerHandle>;
+  /** Files going with the next message (button, drop, paste); without it the box takes text only. */
+  attachments?: AttachmentDraft;
 }
 
 /** The message box: Enter sends, Shift+Enter is a new line, Stop while a reply streams. */
-export function Composer({ busy, onSend, onStop, ref }: Props) {
+export function Composer({ busy, onSend, onStop, ref, attachments }: Props) {
   const [text, setText] = useState('');
   const box = useRef<HTMLTextAreaElement>(null);
+  const { dragging, handlers: dropHandlers } = useFileDrop((files) => attachments?.add(files));
+  const { onPaste, ...onDrag } = dropHandlers;
+  const waiting = attachments?.preparing ?? false;
 
   useImperativeHandle(ref, () => ({
     focus: () => box.current?.focus(),
@@ -27,7 +36,7 @@ export function Composer({ busy, onSend, onStop, ref }: Props) {
 
   const send = () => {
     const t = text.trim();
-    if (!t || busy) return;
+    if (!t || busy || waiting) return;
     setText('');
     void onSend(t);
   };
@@ -42,12 +51,15 @@ export function Composer({ busy, onSend, onStop, ref }: Props) {
 
   return (
     <form
-      className="composer"
+      className={`composer${attachments?.chips.length ? ' has-attachments' : ''}${dragging ? ' dropping' : ''}`}
+      {...(attachments ? onDrag : {})}
       onSubmit={(e) => {
         e.preventDefault();
         send();
       }}
     >
+      {attachments && <AttachmentChips draft={attachments} />}
+      {attachments && <AttachButton onFiles={attachments.add} />}
       <textarea
         ref={box}
         aria-label="Message"
@@ -56,6 +68,7 @@ export function Composer({ busy, onSend, onStop, ref }: Props) {
         value={text}
         onChange={(e) => setText(e.target.value)}
         onKeyDown={onKeyDown}
+        onPaste={attachments ? onPaste : undefined}
         // eslint-disable-next-line jsx-a11y/no-autofocus -- the chat's message box: opening a conversation is asking to type in it
         autoFocus
       />
@@ -65,7 +78,12 @@ export function Composer({ busy, onSend, onStop, ref }: Props) {
           Stop
         </button>
       ) : (
-        <button type="submit" className="btn primary" disabled={!text.trim()}>
+        <button
+          type="submit"
+          className="btn primary"
+          disabled={!text.trim() || waiting}
+          title={waiting ? 'Waiting for the attachments' : undefined}
+        >
           Send
         </button>
       )}

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { memo, useState, type FormEvent, type Ref } from 'react';
 import type { ConversationSummary } from '../../src-shared/chat.js';
 import { Icon } from '../app/Icon.js';
 import { relativeTime } from './format.js';
@@ -6,26 +6,41 @@ import { relativeTime } from './format.js';
 interface Props {
   conversation: ConversationSummary;
   active: boolean;
-  onSelect: () => void;
-  onRename: (title: string) => void;
-  onDelete: () => void;
+  /** Its row in the virtualised list, which measures it through `ref`. */
+  index: number;
+  ref: Ref<HTMLLIElement>;
+  onSelect: (id: string) => void;
+  onRename: (id: string, title: string) => void;
+  onDelete: (id: string) => void;
 }
 
-/** One conversation: open it, rename it in place, delete it after a second click. */
-export function ConversationItem({ conversation: c, active, onSelect, onRename, onDelete }: Props) {
+/**
+ * One conversation: open it, rename it in place, delete it after a second
+ * click. Memoised, with callbacks that take the id, so a row renders again
+ * only when its own conversation or its highlight changes.
+ */
+export const ConversationItem = memo(function ConversationItem({
+  conversation: c,
+  active,
+  index,
+  ref,
+  onSelect,
+  onRename,
+  onDelete,
+}: Props) {
   const [mode, setMode] = useState<'view' | 'rename' | 'confirm-delete'>('view');
   const [title, setTitle] = useState(c.title);
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
     const t = title.trim();
-    if (t && t !== c.title) onRename(t);
+    if (t && t !== c.title) onRename(c.id, t);
     setMode('view');
   };
 
   if (mode === 'rename') {
     return (
-      <li className="conv-item editing">
+      <li ref={ref} data-index={index} className="conv-item editing">
         <form onSubmit={submit}>
           <input
             aria-label="Conversation title"
@@ -49,8 +64,8 @@ export function ConversationItem({ conversation: c, active, onSelect, onRename, 
   }
 
   return (
-    <li className={`conv-item${active ? ' active' : ''}`}>
-      <button type="button" className="conv-open" aria-current={active ? 'true' : undefined} onClick={onSelect}>
+    <li ref={ref} data-index={index} className={`conv-item${active ? ' active' : ''}`}>
+      <button type="button" className="conv-open" aria-current={active ? 'true' : undefined} onClick={() => onSelect(c.id)}>
         <span className="conv-title">{c.title || 'New chat'}</span>
         <span className="conv-meta">
           {c.model} · {relativeTime(c.updatedAt)}
@@ -58,7 +73,7 @@ export function ConversationItem({ conversation: c, active, onSelect, onRename, 
       </button>
       {mode === 'confirm-delete' ? (
         <span className="conv-actions shown">
-          <button type="button" className="btn danger small" onClick={onDelete}>
+          <button type="button" className="btn danger small" onClick={() => onDelete(c.id)}>
             Delete
           </button>
           <button type="button" className="btn ghost small" onClick={() => setMode('view')}>
@@ -92,4 +107,4 @@ export function ConversationItem({ conversation: c, active, onSelect, onRename, 
       )}
     </li>
   );
-}
+});

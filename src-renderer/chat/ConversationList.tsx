@@ -1,10 +1,40 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { memo, useRef } from 'react';
+import type { ConversationSummary } from '../../src-shared/chat.js';
 import { Icon } from '../app/Icon.js';
-import type { ChatController } from './use-chat.js';
 import { ConversationItem } from './ConversationItem.js';
 
-/** The left pane: New chat, search, and the conversations newest first. */
-export function ConversationList({ chat, onNew }: { chat: ChatController; onNew: () => void }) {
-  const activeId = chat.state.conversationId;
+interface Props {
+  conversations: readonly ConversationSummary[];
+  activeId: string | null;
+  query: string;
+  onQuery: (query: string) => void;
+  onNew: () => void;
+  onSelect: (id: string) => void;
+  onRename: (id: string, title: string) => void;
+  onDelete: (id: string) => void;
+}
+
+/**
+ * The left pane: New chat, search, and the conversations newest first.
+ * Virtualised, and every prop stable between the list's own changes: with
+ * a thousand conversations, only the rows on screen exist, and an answer
+ * streaming on the right renders none of them again.
+ */
+export const ConversationList = memo(function ConversationList({ conversations, activeId, query, onQuery, onNew, ...item }: Props) {
+  const scroller = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({
+    count: conversations.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => 52,
+    // The rows' margin, so the virtualiser's offsets match the flow inside the window.
+    gap: 2,
+    overscan: 8,
+    getItemKey: (i) => conversations[i]!.id,
+    // Before the first measurement (and in tests without layout) assume a window-tall sidebar.
+    initialRect: { width: 264, height: 900 },
+  });
+  const items = virtualizer.getVirtualItems();
   return (
     <nav className="sidebar" aria-label="Conversations">
       <button type="button" className="btn primary block" onClick={onNew} title="New chat (Ctrl+N)">
@@ -15,24 +45,31 @@ export function ConversationList({ chat, onNew }: { chat: ChatController; onNew:
         className="search"
         aria-label="Search conversations"
         placeholder="Search conversations"
-        value={chat.query}
-        onChange={(e) => chat.setQuery(e.target.value)}
+        value={query}
+        onChange={(e) => onQuery(e.target.value)}
       />
-      <ul className="conv-list">
-        {chat.conversations.map((c) => (
-          <ConversationItem
-            key={c.id}
-            conversation={c}
-            active={c.id === activeId}
-            onSelect={() => void chat.select(c.id)}
-            onRename={(title) => void chat.rename(c.id, title)}
-            onDelete={() => void chat.remove(c.id)}
-          />
-        ))}
-      </ul>
-      {chat.conversations.length === 0 && (
-        <p className="muted small empty-list">{chat.query ? 'No conversation matches.' : 'No conversations yet.'}</p>
+      <div ref={scroller} className="conv-list">
+        <div className="conv-inner" style={{ height: virtualizer.getTotalSize() }}>
+          <ul className="conv-window" style={{ transform: `translateY(${items[0]?.start ?? 0}px)` }}>
+            {items.map((row) => {
+              const c = conversations[row.index]!;
+              return (
+                <ConversationItem
+                  key={row.key}
+                  ref={virtualizer.measureElement}
+                  index={row.index}
+                  conversation={c}
+                  active={c.id === activeId}
+                  {...item}
+                />
+              );
+            })}
+          </ul>
+        </div>
+      </div>
+      {conversations.length === 0 && (
+        <p className="muted small empty-list">{query ? 'No conversation matches.' : 'No conversations yet.'}</p>
       )}
     </nav>
   );
-}
+});

@@ -1,31 +1,38 @@
-import { memo } from 'react';
-import ReactMarkdown, { type Components } from 'react-markdown';
-import rehypeHighlight from 'rehype-highlight';
-import remarkGfm from 'remark-gfm';
-import { CodeBlock } from './CodeBlock.js';
+import { lazy, memo, Suspense } from 'react';
+import type { MarkdownBody as Body } from './MarkdownBody.js';
 
-// No rehype-raw, on purpose: a model's answer is untrusted text, and raw HTML
-// in it (a <script>, an <img onerror>) must never become DOM. react-markdown
-// drops such nodes; its default urlTransform drops javascript: links.
-const remarkPlugins = [remarkGfm];
-const rehypePlugins: NonNullable<Parameters<typeof ReactMarkdown>[0]['rehypePlugins']> = [[rehypeHighlight, { detect: false }]];
+// The Markdown stack and highlight.js are most of the chat's weight: they are
+// fetched after the first paint, and an answer shows as plain text until then.
+let loaded: typeof Body | undefined;
+let loading: Promise<typeof Body> | undefined;
 
-const components: Components = {
-  pre: CodeBlock,
-  a: ({ node: _node, children, ...props }) => (
-    <a {...props} target="_blank" rel="noreferrer noopener">
-      {children}
-    </a>
-  ),
-};
+/** Fetch the Markdown renderer (once); answers drawn after it arrives render at once, without a fallback. */
+export function preloadMarkdown(): Promise<typeof Body> {
+  return (loading ??= import('./MarkdownBody.js').then((m) => (loaded = m.MarkdownBody)));
+}
 
-/** Memoised on the text: while one message streams, the others do not re-parse. */
+const LazyBody = lazy(() => preloadMarkdown().then((body) => ({ default: body })));
+
+if (typeof window !== 'undefined') {
+  // Fetched as soon as the page is idle, so the first answer rarely waits for it.
+  const warm = () => void preloadMarkdown();
+  if (typeof window.requestIdleCallback === 'function') window.requestIdleCallback(warm);
+  else window.setTimeout(warm, 200);
+}
+
+/** Memoised on the text: while one message streams, the others do not re-render. */
 export const Markdown = memo(function Markdown({ text }: { text: string }) {
+  const Loaded = loaded;
+  if (Loaded) return <Loaded text={text} />;
   return (
-    <div className="md">
-      <ReactMarkdown remarkPlugins={remarkPlugins} rehypePlugins={rehypePlugins} components={components}>
-        {text}
-      </ReactMarkdown>
-    </div>
+    <Suspense
+      fallback={
+        <div className="md md-loading">
+          <p style={{ whiteSpace: 'pre-wrap' }}>{text}</p>
+        </div>
+      }
+    >
+      <LazyBody text={text} />
+    </Suspense>
   );
 });

@@ -4,6 +4,7 @@ import { Icon } from '../app/Icon.js';
 import { useNavigation } from '../app/navigation.js';
 import { RequestId } from '../app/RequestId.js';
 import { copyText } from '../app/clipboard.js';
+import { MessageAttachments } from '../attachments/MessageAttachments.js';
 import { Markdown } from './Markdown.js';
 import { MessageEditor } from './MessageEditor.js';
 import { MessageStats } from './MessageStats.js';
@@ -43,6 +44,7 @@ export const MessageItem = memo(function MessageItem({ message: m, streaming, la
   if (m.role === 'user') {
     return (
       <article className="msg user" data-message-id={m.id} aria-label="You said">
+        {m.attachments && m.attachments.length > 0 && <MessageAttachments refs={m.attachments} />}
         {editing ? (
           <MessageEditor
             initial={m.content}

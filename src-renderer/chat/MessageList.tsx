@@ -1,7 +1,8 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useSyncExternalStore, type ComponentProps } from 'react';
 import type { ChatMessage } from '../../src-shared/chat.js';
 import { EmptyState } from './EmptyState.js';
+import type { LiveText } from './live-text.js';
 import { MessageItem } from './MessageItem.js';
 import { Typing } from './Typing.js';
 
@@ -13,6 +14,11 @@ interface Props {
   awaiting: boolean;
   loading: boolean;
   busy: boolean;
+  /** Text streamed into the streaming messages since `messages` last changed. */
+  live: LiveText;
+  /** Older messages are on the host: asked for when the reader scrolls near the top. */
+  hasMore: boolean;
+  onLoadOlder: () => void;
   onEdit: (messageId: string, text: string) => void;
   onRegenerate: () => void;
   onConfirmTool: (callId: string, approve: boolean) => void;
@@ -20,6 +26,15 @@ interface Props {
 }
 
 const NEAR_BOTTOM_PX = 64;
+const NEAR_TOP_PX = 600;
+
+/** A streaming answer: renders again on each frame of tokens, alone; the list around it does not. */
+function LiveMessageItem({ live, message, ...rest }: { live: LiveText } & ComponentProps<typeof MessageItem>) {
+  const subscribe = useCallback((onChange: () => void) => live.subscribe(message.id, onChange), [live, message.id]);
+  const held = useSyncExternalStore(subscribe, () => live.get(message.id));
+  const shown = useMemo(() => (held ? { ...message, content: message.content + held } : message), [message, held]);
+  return <MessageItem message={shown} {...rest} />;
+}
 
 /**
  * The messages, virtualised: only what is on screen (plus a margin) is in
@@ -29,7 +44,7 @@ const NEAR_BOTTOM_PX = 64;
  * to read stops that.
  */
 export function MessageList(props: Props) {
-  const { messages, streaming, awaiting, busy } = props;
+  const { messages, streaming, awaiting, busy, hasMore, onLoadOlder } = props;
   const rows = useMemo(() => messages.filter((m) => m.role !== 'system'), [messages]);
   const scroller = useRef<HTMLDivElement>(null);
   const pinned = useRef(true);
@@ -62,9 +77,29 @@ export function MessageList(props: Props) {
   const total = virtualizer.getTotalSize();
   useLayoutEffect(stickToBottom, [rows, awaiting, total, props.conversationKey, stickToBottom]);
 
+  // Older messages went in above: keep the reader's place, moved down by their height.
+  const firstId = rows[0]?.id;
+  const shownFirst = useRef(firstId);
+  useLayoutEffect(() => {
+    const was = shownFirst.current;
+    shownFirst.current = firstId;
+    const el = scroller.current;
+    if (!el || was === undefined || was === firstId || pinned.current) return;
+    const at = rows.findIndex((m) => m.id === was);
+    if (at > 0) el.scrollTop += virtualizer.measurementsCache[at]?.start ?? 0;
+  }, [firstId, rows, virtualizer]);
+
+  const nearTop = useCallback(() => {
+    const el = scroller.current;
+    // Also when the page does not fill the view: there is no scrolling to ask for more then.
+    if (el && hasMore && (el.scrollTop < NEAR_TOP_PX || el.scrollHeight <= el.clientHeight)) onLoadOlder();
+  }, [hasMore, onLoadOlder]);
+  useEffect(nearTop, [nearTop, rows]);
+
   const onScroll = () => {
     const el = scroller.current;
     if (el) pinned.current = el.scrollHeight - el.scrollTop - el.clientHeight < NEAR_BOTTOM_PX;
+    nearTop();
   };
 
   if (rows.length === 0 && !awaiting) {
@@ -76,6 +111,7 @@ export function MessageList(props: Props) {
   }
 
   const items = virtualizer.getVirtualItems();
+  const actions = { busy, onEdit: props.onEdit, onRegenerate: props.onRegenerate, onConfirmTool: props.onConfirmTool };
   return (
     // Focusable so keyboard users can scroll it; not a live region: a
     // screen reader announcing every token would be unusable.
@@ -86,16 +122,10 @@ export function MessageList(props: Props) {
             const m = rows[item.index];
             return (
               <div key={item.key} data-index={item.index} ref={virtualizer.measureElement} className="msg-row">
-                {m ? (
-                  <MessageItem
-                    message={m}
-                    streaming={streaming.has(m.id)}
-                    last={m.id === lastAssistant}
-                    busy={busy}
-                    onEdit={props.onEdit}
-                    onRegenerate={props.onRegenerate}
-                    onConfirmTool={props.onConfirmTool}
-                  />
+                {m && streaming.has(m.id) ? (
+                  <LiveMessageItem live={props.live} message={m} streaming last={m.id === lastAssistant} {...actions} />
+                ) : m ? (
+                  <MessageItem message={m} streaming={false} last={m.id === lastAssistant} {...actions} />
                 ) : (
                   <div className="msg assistant">
                     <div className="avatar" aria-hidden="true">

@@ -1,8 +1,20 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useReducer, useRef, useState } from 'react';
 import type { VegaApi } from '../../src-shared/api.js';
 import type { ChatEvent, Conversation, ConversationSummary, ProviderId } from '../../src-shared/chat.js';
+import type { VegaErrorValue } from '../../src-shared/errors.js';
 import { errorValue } from '../api/errors.js';
 import { chatReducer, initialChatState, isBusy, withSummary } from './chat-state.js';
+import { LiveText } from './live-text.js';
+
+/** What a message takes besides its text (see src-renderer/attachments/use-attachment-send.tsx). */
+export interface SendExtra {
+  /** Ids from `attachments:add`. */
+  readonly attachments?: readonly string[];
+  /** Cut the documents to fit the context window. */
+  readonly includeFirstPart?: boolean;
+  /** Refusals the caller answers itself (a model that cannot see): true keeps them out of the chat's error banner. */
+  readonly handles?: (e: VegaErrorValue) => boolean;
+}
 
 export interface ChatSettings {
   readonly provider: ProviderId;
@@ -10,6 +22,10 @@ export interface ChatSettings {
   readonly model: string;
   readonly systemPrompt: string;
 }
+
+/** Messages asked for when a conversation opens (its newest), then per page scrolled back through. */
+export const FIRST_PAGE = 50;
+export const OLDER_PAGE = 100;
 
 /** Deliver pushed items at most once per frame: many tokens a second become one render. */
 function frameBatcher<T>(flush: (items: T[]) => void): { push(item: T): void; cancel(): void } {
@@ -55,10 +71,21 @@ export function useChat(api: VegaApi) {
   // the render is committed, before any effect or event can read them.
   const queryRef = useRef(query);
   const stateRef = useRef(state);
+  const conversationsRef = useRef(conversations);
   useLayoutEffect(() => {
     queryRef.current = query;
     stateRef.current = state;
+    conversationsRef.current = conversations;
   });
+  const [live] = useState(() => new LiveText());
+  const olderInFlight = useRef(false);
+
+  /** The text held for streaming messages, as token events the state appends (before anything else changes them). */
+  const heldText = useCallback(
+    (conversationId: string): ChatEvent[] =>
+      live.takeAll().map(([messageId, text]) => ({ type: 'token', conversationId, messageId, text })),
+    [live],
+  );
 
   const refreshList = useCallback(async () => {
     try {
@@ -75,7 +102,19 @@ export function useChat(api: VegaApi) {
   }, [query, refreshList]);
 
   useEffect(() => {
-    const batch = frameBatcher<ChatEvent>((events) => dispatch({ type: 'events', events }));
+    const batch = frameBatcher<ChatEvent>((events) => {
+      const s = stateRef.current;
+      const out: ChatEvent[] = [];
+      for (const e of events) {
+        // A token for an answer already streaming: only that message's component hears of it.
+        if (e.type === 'token' && e.conversationId === s.conversationId && s.streaming.has(e.messageId)) live.append(e.messageId, e.text);
+        else {
+          if (s.conversationId !== null && e.conversationId === s.conversationId) out.push(...heldText(s.conversationId));
+          out.push(e);
+        }
+      }
+      if (out.length) dispatch({ type: 'events', events: out });
+    });
     const off = api.chat.onEvent((e) => {
       if (e.type === 'conversation' || e.type === 'conversation-deleted') {
         // One conversation changed; while searching, ask again rather than guess whether it matches.
@@ -92,40 +131,65 @@ export function useChat(api: VegaApi) {
       off();
       batch.cancel();
     };
-  }, [api, refreshList]);
+  }, [api, refreshList, live, heldText]);
 
   const select = useCallback(
     async (id: string | null) => {
-      const summary = id === null ? null : (conversations.find((c) => c.id === id) ?? null);
+      const summary = id === null ? null : (conversationsRef.current.find((c) => c.id === id) ?? null);
       dispatch({ type: 'open', conversationId: id, conversation: summary });
       if (id === null) return;
       try {
-        dispatch({ type: 'loaded', conversation: await api.chat.get({ conversationId: id }) });
+        const page = await api.chat.get({ conversationId: id, limit: FIRST_PAGE });
+        // The host's copy replaces what streamed so far (a reload after a reconnect).
+        live.takeAll();
+        dispatch({ type: 'loaded', conversation: page });
       } catch (err) {
         dispatch({ type: 'error', error: errorValue(err) });
       }
     },
-    [api, conversations],
+    [api, live],
   );
+
+  /** The page before the oldest message shown, once at a time. */
+  const loadOlder = useCallback(async () => {
+    const s = stateRef.current;
+    if (s.conversationId === null || !s.hasMore || olderInFlight.current) return;
+    olderInFlight.current = true;
+    const first = s.messages[0];
+    dispatch({ type: 'older-loading' });
+    try {
+      const page = await api.chat.get({ conversationId: s.conversationId, ...(first ? { before: first.id } : {}), limit: OLDER_PAGE });
+      dispatch({ type: 'older', page });
+    } catch (err) {
+      dispatch({ type: 'older-failed', error: errorValue(err) });
+    } finally {
+      olderInFlight.current = false;
+    }
+  }, [api]);
 
   const newChat = useCallback(() => {
     const cur = stateRef.current.conversation;
     // Keep the provider and model just used: the usual next chat uses them too.
     if (cur) setDraft({ provider: cur.provider, model: cur.model, systemPrompt: '' });
+    live.takeAll();
     dispatch({ type: 'open', conversationId: null });
-  }, []);
+  }, [live]);
 
-  const runTurn = useCallback(async (start: () => Promise<unknown>) => {
+  /** The error the host refused the turn with, or null; one `handles` takes is the caller's to show, not the chat's. */
+  const runTurn = useCallback(async (start: () => Promise<unknown>, handles?: (e: VegaErrorValue) => boolean) => {
     dispatch({ type: 'turn-started' });
     try {
       await start();
+      return null;
     } catch (err) {
-      dispatch({ type: 'turn-failed', error: errorValue(err) });
+      const error = errorValue(err);
+      dispatch(handles?.(error) ? { type: 'stopped' } : { type: 'turn-failed', error });
+      return error;
     }
   }, []);
 
   const send = useCallback(
-    async (text: string) => {
+    async (text: string, extra: SendExtra = {}): Promise<VegaErrorValue | null> => {
       let id = stateRef.current.conversationId;
       if (id === null) {
         try {
@@ -139,12 +203,15 @@ export function useChat(api: VegaApi) {
           dispatch({ type: 'open', conversationId: id, conversation: created });
           dispatch({ type: 'loaded', conversation: { ...created, systemPrompt: draft.systemPrompt, messages: [] } });
         } catch (err) {
-          dispatch({ type: 'error', error: errorValue(err) });
-          return;
+          const error = errorValue(err);
+          dispatch({ type: 'error', error });
+          return error;
         }
       }
       const conversationId = id;
-      await runTurn(() => api.chat.send({ conversationId, text }));
+      const { attachments, includeFirstPart, handles } = extra;
+      const files = attachments?.length ? { attachments: [...attachments], ...(includeFirstPart ? { includeFirstPart } : {}) } : {};
+      return runTurn(() => api.chat.send({ conversationId, text, ...files }), handles);
     },
     [api, draft, runTurn],
   );
@@ -154,12 +221,15 @@ export function useChat(api: VegaApi) {
     if (id === null || !isBusy(stateRef.current)) return;
     try {
       const { stopped } = await api.chat.stop({ conversationId: id });
-      // Nothing was running on the host: whatever we thought was streaming is not.
-      if (!stopped) dispatch({ type: 'stopped' });
+      // Nothing was running on the host: whatever we thought was streaming is not (and keeps the text it got).
+      if (!stopped) {
+        dispatch({ type: 'events', events: heldText(id) });
+        dispatch({ type: 'stopped' });
+      }
     } catch (err) {
       dispatch({ type: 'error', error: errorValue(err) });
     }
-  }, [api]);
+  }, [api, heldText]);
 
   const regenerate = useCallback(async () => {
     const id = stateRef.current.conversationId;
@@ -215,6 +285,8 @@ export function useChat(api: VegaApi) {
     [update],
   );
 
+  const rename = useCallback((id: string, title: string) => update(id, { title }), [update]);
+
   const remove = useCallback(
     async (conversationId: string) => {
       try {
@@ -253,11 +325,14 @@ export function useChat(api: VegaApi) {
     regenerate,
     edit,
     confirmTool,
-    rename: (id: string, title: string) => update(id, { title }),
+    rename,
     remove,
     setSettings,
     dismissError: () => dispatch({ type: 'dismiss-error' }),
     reload: refreshList,
+    loadOlder,
+    /** Text streamed into answers not yet in `state.messages` (see LiveText). */
+    live,
   };
 }
 

@@ -9,7 +9,7 @@ import type { ContextUse } from './use-context-window.js';
 export interface OverflowChat {
   readonly current: ConversationSummary | null;
   readonly conversationId: string | null;
-  readonly send: (text: string) => Promise<void>;
+  readonly send: (text: string) => Promise<unknown>;
   readonly newChat: () => void;
 }
 
@@ -48,7 +48,10 @@ export function useOverflowGuard(
   const send = useCallback(
     async (text: string) => {
       const over = current && use.limit !== null && use.used + estimateTokens(text) > historyBudget(use.limit);
-      if (!over || current.overflow === 'drop-oldest') return sendNow(text);
+      if (!over || current.overflow === 'drop-oldest') {
+        await sendNow(text);
+        return;
+      }
       if (current.overflow === 'new-chat') return startNew(text);
       setProblem(null);
       setHeld(text);

@@ -113,6 +113,21 @@ describe('one client for the life of the process', () => {
     expect(JSON.stringify(recent)).not.toContain('secret');
   });
 
+  it('counts a request composed on top of the client (the controller handler API) as one request, with its status and bytes', async () => {
+    server = await startCountingServer();
+    engine = await tempEngine();
+    const seen: number[] = [];
+    const composed = engine.rm.httpClient().compose((dispatch) => (opts, handler) => {
+      seen.push(1);
+      return dispatch(opts, handler);
+    });
+    const res = await request(`${server.url}/composed`, { dispatcher: composed, method: 'POST', body: 'x' });
+    await res.body.text();
+    expect(seen).toHaveLength(1);
+    expect(engine.rm.stats()).toMatchObject({ httpRequestsMade: 1, httpRequestsFailed: 0, httpInFlight: 0 });
+    expect(engine.rm.recentRequests()[0]).toMatchObject({ method: 'POST', path: '/composed', status: 200, bytes: 11, error: null });
+  });
+
   it('counts failures: connection refused and 5xx', async () => {
     server = await startCountingServer((_req, res) => {
       res.statusCode = 503;

@@ -43,6 +43,8 @@ export interface ShowSettings {
   contextLength?: number;
   /** A `num_ctx` line in the Modelfile parameters. */
   numCtx?: number;
+  /** `capabilities` by model name (as given, `llava` or `x:tag`); others say completion and tools. */
+  capabilities?: Readonly<Record<string, readonly string[]>>;
 }
 
 export const DEFAULT_LAYERS = [2_019_377_376, 11_340, 6_016, 560];
@@ -165,7 +167,7 @@ export class StandInModels {
         'llama.context_length': ctx,
         'llama.embedding_length': 3072,
       },
-      capabilities: ['completion', 'tools'],
+      capabilities: Object.entries(this.show.capabilities ?? {}).find(([m]) => full(m) === full(name))?.[1] ?? ['completion', 'tools'],
       modified_at: '2025-01-01T00:00:00Z',
     });
   }

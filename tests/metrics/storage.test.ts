@@ -13,7 +13,7 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import { request } from 'undici';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { messageRecord, type HeaderRecord } from '../../src-main/chat/records.js';
 import { HistoryStore } from '../../src-main/chat/store.js';
 import type { ChatMessage } from '../../src-shared/chat.js';
@@ -25,6 +25,7 @@ let engine: TempEngine | undefined;
 let web: TempWebHost | undefined;
 
 afterEach(async () => {
+  vi.useRealTimers();
   await web?.dispose();
   await engine?.dispose();
   web = engine = undefined;
@@ -81,6 +82,9 @@ describe('storage figures', () => {
     const { store, dir, e } = await openStore();
     expect(e.rm.storage.stats()).toMatchObject({ conversations: 0, messages: 0, appends: 0, historyBytes: 0 });
 
+    // The clock stands still at the start of a second while the store works.
+    const second = Math.ceil(Date.now() / 1000) * 1000;
+    vi.useFakeTimers({ toFake: ['Date'], now: second });
     await store.create(header('a1'));
     await store.create(header('b2'));
     await store.append('a1', messageRecord(msg('m1', 'one')), messageRecord(msg('m2', 'two')));
@@ -103,10 +107,12 @@ describe('storage figures', () => {
     expect([s.ops.list.count, s.ops.get.count, s.ops.append.count, s.ops.fsync.count]).toEqual([1, 1, 5, 5]);
     // An append includes its fsync.
     expect(s.ops.append.totalMs.p99).toBeGreaterThanOrEqual(s.ops.fsync.totalMs.p50);
-    // The dashboard's tick closes the window: the last second's operations, then none.
-    e.rm.tick();
+    // The clock closes the window, ticking or not: within its second nothing is
+    // closed yet; the next second shows its operations, the one after none.
+    expect(e.rm.snapshot().storage.ops.append.windowCount).toBe(0);
+    vi.setSystemTime(second + 1000);
     expect(e.rm.snapshot().storage.ops.append.windowCount).toBe(5);
-    e.rm.tick();
+    vi.setSystemTime(second + 2000);
     expect(e.rm.snapshot().storage.ops.append.windowCount).toBe(0);
   });
 

@@ -2,13 +2,16 @@
 import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ChatView } from '../../src-renderer/chat/ChatView.js';
+import { preloadMarkdown } from '../../src-renderer/chat/Markdown.js';
 import { fakeApi, message, summary } from './fake-api.js';
 import { fakeLayout } from './layout.js';
 import { renderWithApi } from './render.js';
 
 let restoreLayout: () => void;
-beforeAll(() => {
+beforeAll(async () => {
   restoreLayout = fakeLayout();
+  // The Markdown renderer loads lazily; loaded ahead, answers render formatted at once.
+  await preloadMarkdown();
 });
 afterAll(() => restoreLayout());
 afterEach(cleanup);

@@ -1,6 +1,6 @@
 import type { VegaApi } from '../../src-shared/api.js';
-import type { ChatEvent, ChatMessage, Conversation, ConversationSummary } from '../../src-shared/chat.js';
-import type { DeviceCodeValue, LogLine, LogQuery, SsoStatusValue } from '../../src-shared/contract.js';
+import type { ChatEvent, ChatMessage, Conversation, ConversationPage, ConversationSummary } from '../../src-shared/chat.js';
+import type { CallParams, CallResult, DeviceCodeValue, LogLine, LogQuery, SsoStatusValue } from '../../src-shared/contract.js';
 import type { ProviderModels, PullProgress, SetupStatus } from '../../src-shared/models.js';
 import type { McpStatus } from '../../src-shared/mcp.js';
 import type { RecentRequest, ResourceSnapshot } from '../../src-shared/resources.js';
@@ -27,6 +27,11 @@ export interface FakeApi {
   /** What `models.*` and `setup.status` answer; `progress` pushes a pull's event as main would. */
   readonly models: { providers: ProviderModels[]; pulls: PullProgress[]; setup: SetupStatus };
   progress(p: PullProgress): void;
+  /** How `attachments.add` and `.get` answer; tests replace them (unset, they fail like any call not faked). */
+  readonly attachments: {
+    add: (p: CallParams<'attachments:add'>) => Promise<CallResult<'attachments:add'>>;
+    get: (p: CallParams<'attachments:get'>) => Promise<CallResult<'attachments:get'>>;
+  };
 }
 
 /** A first-run status; ready (Ollama with VEGA_MODEL installed) unless the test says otherwise. */
@@ -87,6 +92,14 @@ export function message(id: string, role: ChatMessage['role'], content: string, 
   return { id, role, content, createdAt: new Date().toISOString(), ...extra };
 }
 
+/** One page of a conversation, as the host cuts it: `limit` messages before `before`, oldest first. */
+function page(c: Conversation, p: { before?: string; limit?: number }): ConversationPage {
+  const end = p.before === undefined ? c.messages.length : c.messages.findIndex((m) => m.id === p.before);
+  if (end < 0) throw new Error(`no message ${p.before}`);
+  const start = p.limit === undefined ? 0 : Math.max(0, end - p.limit);
+  return { ...c, messages: c.messages.slice(start, end), hasMore: start > 0 };
+}
+
 export function fakeApi(conversations: Conversation[] = []): FakeApi {
   const logLines: LogLine[] = [];
   const requests: RecentRequest[] = [];
@@ -115,6 +128,8 @@ export function fakeApi(conversations: Conversation[] = []): FakeApi {
     pulls: [] as PullProgress[],
     setup: setupStatus(),
   };
+  const notFaked = () => Promise.reject(new Error('fake VegaApi: attachments are not faked in this test'));
+  const attachments: FakeApi['attachments'] = { add: notFaked, get: notFaked };
   const calls: { channel: string; params: unknown }[] = [];
   const rec =
     <T>(channel: string, answer: (p: any) => T) =>
@@ -130,7 +145,7 @@ export function fakeApi(conversations: Conversation[] = []): FakeApi {
   const known = {
     chat: {
       list: rec('chat:list', () => conversations.map(({ messages: _m, systemPrompt: _p, ...s }) => s)),
-      get: rec('chat:get', (p: { conversationId: string }) => byId(p.conversationId)),
+      get: rec('chat:get', (p: { conversationId: string; before?: string; limit?: number }) => page(byId(p.conversationId), p)),
       create: rec('chat:create', () => summary('new1', 'New chat')),
       update: rec('chat:update', (p: { conversationId: string; title?: string }) => ({
         ...summary(p.conversationId),
@@ -224,6 +239,10 @@ export function fakeApi(conversations: Conversation[] = []): FakeApi {
       status: rec('setup:status', () => models.setup),
       testConnection: rec('setup:testConnection', () => ({ ok: true, message: 'Connected: it lists 1 model.', models: ['m'] })),
     } satisfies VegaApi['setup'],
+    attachments: {
+      add: rec('attachments:add', (p: CallParams<'attachments:add'>) => attachments.add(p)),
+      get: rec('attachments:get', (p: CallParams<'attachments:get'>) => attachments.get(p)),
+    } satisfies VegaApi['attachments'],
   };
   // Namespaces the window does not use are not faked: any call to them fails loudly.
   const api = new Proxy(known, {
@@ -247,6 +266,7 @@ export function fakeApi(conversations: Conversation[] = []): FakeApi {
     mcp,
     models,
     progress: (p) => progressListeners.forEach((l) => l(p)),
+    attachments,
   };
 }
 

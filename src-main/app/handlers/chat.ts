@@ -5,11 +5,12 @@ import type { HandlersOf } from '../router.js';
 export function chatHandlers(service: ChatService): HandlersOf<'chat'> {
   return {
     'chat:list': ({ query }) => service.list(query),
-    'chat:get': ({ conversationId }) => service.get(conversationId),
+    'chat:get': ({ conversationId, ...page }) => service.get(conversationId, page),
     'chat:create': (p) => service.create(p),
     'chat:update': (p) => service.update(p),
     'chat:delete': ({ conversationId }) => service.delete(conversationId),
-    'chat:send': ({ conversationId, text }, ctx) => service.send(conversationId, text, { requestId: ctx.requestId }),
+    'chat:send': ({ conversationId, text, attachments, includeFirstPart }, ctx) =>
+      service.send(conversationId, text, { requestId: ctx.requestId, attachments, includeFirstPart }),
     'chat:stop': ({ conversationId }) => service.stop(conversationId),
     'chat:regenerate': ({ conversationId }, ctx) => service.regenerate(conversationId, { requestId: ctx.requestId }),
     'chat:edit': ({ conversationId, messageId, text }, ctx) => service.edit(conversationId, messageId, text, { requestId: ctx.requestId }),
