@@ -69,10 +69,13 @@ export const THUMBNAIL_MAX_SIDE = 256;
  * base64 string over the WebSocket (JSON text frames). The size is checked
  * by the engine against VEGA_UPLOAD_MAX_MB, which says the limit by name.
  */
-export const AttachmentData = z.union([
-  z.instanceof(Uint8Array),
-  z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64 (standard alphabet, no data: prefix)'),
-]);
+export const BASE64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64 (standard alphabet, no data: prefix)');
+export const AttachmentData = z.union([z.instanceof(Uint8Array), BASE64]);
+
+/** The bytes a base64 string holds, without decoding it. */
+export function base64Bytes(b64: string): number {
+  return Math.floor((b64.length * 3) / 4) - (b64.endsWith('==') ? 2 : b64.endsWith('=') ? 1 : 0);
+}
 export type AttachmentData = z.infer<typeof AttachmentData>;
 
 export const AttachmentAddParams = z.strictObject({

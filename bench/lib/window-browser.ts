@@ -84,7 +84,12 @@ export async function newBenchPage(browser: Browser, o: { network: boolean }): P
     read: async () => {
       const { metrics } = await cdp.send('Performance.getMetrics');
       const m = new Map(metrics.map((x) => [x.name, x.value]));
-      return { taskS: m.get('TaskDuration') ?? NaN, scriptS: m.get('ScriptDuration') ?? NaN, heapBytes: m.get('JSHeapUsedSize') ?? NaN, atS: m.get('Timestamp') ?? NaN };
+      return {
+        taskS: m.get('TaskDuration') ?? NaN,
+        scriptS: m.get('ScriptDuration') ?? NaN,
+        heapBytes: m.get('JSHeapUsedSize') ?? NaN,
+        atS: m.get('Timestamp') ?? NaN,
+      };
     },
     close: () => context.close(),
   };

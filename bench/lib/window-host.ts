@@ -26,7 +26,11 @@ const BUILD_TIMEOUT_MS = 120_000;
 
 /** Build what is stale, then copy the host and the window under out/ (where the host still finds node_modules). */
 export function snapshotBuild(): { dir: string; remove(): void } {
-  const built = spawnSync(process.execPath, ['scripts/build.mjs', '--if-stale', '--quiet'], { cwd: ROOT, encoding: 'utf8', timeout: BUILD_TIMEOUT_MS });
+  const built = spawnSync(process.execPath, ['scripts/build.mjs', '--if-stale', '--quiet'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: BUILD_TIMEOUT_MS,
+  });
   if (built.status !== 0) throw new Error(`the build failed: ${built.error?.message ?? ''}\n${built.stdout}\n${built.stderr}`);
   mkdirSync(path.join(ROOT, 'out/bench'), { recursive: true });
   const dir = mkdtempSync(path.join(ROOT, 'out/bench/window-'));

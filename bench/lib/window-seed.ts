@@ -33,7 +33,21 @@ const ANSWER_TEXT = (n: number) =>
     '- Log one line per attempt with the request id, never the secrets in the headers.',
     '',
     ...(n % 5 === 0
-      ? ['```ts', 'export async function withRetry<T>(f: () => Promise<T>, tries = 3): Promise<T> {', '  for (let i = 1; ; i++) {', '    try {', '      return await f();', '    } catch (err) {', '      if (i >= tries) throw err;', '      await new Promise((r) => setTimeout(r, 100 * 2 ** i));', '    }', '  }', '}', '```', '']
+      ? [
+          '```ts',
+          'export async function withRetry<T>(f: () => Promise<T>, tries = 3): Promise<T> {',
+          '  for (let i = 1; ; i++) {',
+          '    try {',
+          '      return await f();',
+          '    } catch (err) {',
+          '      if (i >= tries) throw err;',
+          '      await new Promise((r) => setTimeout(r, 100 * 2 ** i));',
+          '    }',
+          '  }',
+          '}',
+          '```',
+          '',
+        ]
       : []),
     'That keeps each part testable on its own, against a real socket rather than a mock.',
   ].join('\n');

@@ -7,6 +7,7 @@
  */
 import { Pool } from 'undici';
 import { startApp } from '../lib/app.js';
+import { firstChunk } from '../lib/first-chunk.js';
 import { RemoteServers } from '../lib/remote.js';
 import { fmtMs, nowMs, percentile, round } from '../lib/stats.js';
 import { check, info, type BenchOptions, type Row, type SectionResult } from '../lib/types.js';
@@ -15,34 +16,10 @@ const KEY = 'bench-key-0123456789';
 const CONCURRENT = 50;
 const POOL_LIMIT = 10;
 
-/** ms from sending the request to the first chunk of the answer's body. */
-async function firstChunkMs(
-  pool: Pool,
-  path: string,
-  headers: Record<string, string>,
-  body: unknown,
-): Promise<{ ms: number; text: string }> {
-  const t0 = nowMs();
-  const res = await pool.request({
-    path,
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify(body),
-  });
-  let ms = NaN;
-  let text = '';
-  for await (const chunk of res.body) {
-    if (Number.isNaN(ms)) ms = nowMs() - t0;
-    text += (chunk as Buffer).toString('utf8');
-  }
-  if (res.statusCode !== 200) throw new Error(`${path}: HTTP ${res.statusCode} ${text.slice(0, 200)}`);
-  return { ms, text };
-}
-
 const messages = [{ role: 'user', content: 'go' }];
 const viaDoor = (pool: Pool) =>
-  firstChunkMs(pool, '/v1/chat/completions', { authorization: `Bearer ${KEY}` }, { model: 'llama3.2', messages, stream: true });
-const direct = (pool: Pool) => firstChunkMs(pool, '/api/chat', {}, { model: 'llama3.2', messages, stream: true });
+  firstChunk(pool, '/v1/chat/completions', { authorization: `Bearer ${KEY}` }, { model: 'llama3.2', messages, stream: true });
+const direct = (pool: Pool) => firstChunk(pool, '/api/chat', {}, { model: 'llama3.2', messages, stream: true });
 
 export async function run(opts: BenchOptions): Promise<SectionResult> {
   const n = opts.quick ? 100 : 1_000;

@@ -20,6 +20,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Pool } from 'undici';
+import { firstChunk } from '../lib/first-chunk.js';
 import { RemoteServers } from '../lib/remote.js';
 import { fmtBytes, fmtMs, fmtX, median, nowMs, round, sleep } from '../lib/stats.js';
 import { MIN_REPS, checkReps, info, type Cmp, type BenchOptions, type Row, type SectionResult } from '../lib/types.js';
@@ -61,7 +62,14 @@ interface Plan {
 }
 
 const QUICK: Plan = { reps: 3, streamTokens: 600, chatSlices: 3, dashSlices: 3, sliceMs: { chat: 2_000, dash: 3_000 }, budgetMs: 165_000 };
-const FULL: Plan = { reps: 5, streamTokens: 2_000, chatSlices: 3, dashSlices: 5, sliceMs: { chat: 20_000, dash: 60_000 }, budgetMs: 700_000 };
+const FULL: Plan = {
+  reps: 5,
+  streamTokens: 2_000,
+  chatSlices: 3,
+  dashSlices: 5,
+  sliceMs: { chat: 20_000, dash: 60_000 },
+  budgetMs: 700_000,
+};
 
 /** checkReps once there are enough reps; fewer (the budget ran out on a slow machine) still show, unjudged. */
 function repsRow(
@@ -91,21 +99,6 @@ async function turn(p: BenchPage, text: string, tokens: number): Promise<{ ttftM
   return { ttftMs: t.first - t.start, taskMs: (c.taskS - a.taskS) * 1000, busy: busy(a, b), wallMs };
 }
 
-/** ms to the response's headers and to its first body chunk (the first token), then read to the end. */
-async function firstToken(pool: Pool, p: string, headers: Record<string, string>, body: unknown): Promise<{ headersMs: number; tokenMs: number }> {
-  const t0 = nowMs();
-  const res = await pool.request({ path: p, method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
-  const headersMs = nowMs() - t0;
-  let tokenMs = NaN;
-  let text = '';
-  for await (const chunk of res.body) {
-    if (Number.isNaN(tokenMs)) tokenMs = nowMs() - t0;
-    if (text.length < 2_000) text += (chunk as Buffer).toString('utf8');
-  }
-  if (res.statusCode !== 200) throw new Error(`${p}: HTTP ${res.statusCode} ${text.slice(0, 200)}`);
-  return { headersMs, tokenMs };
-}
-
 export async function run(opts: BenchOptions): Promise<SectionResult> {
   const plan = opts.quick ? QUICK : FULL;
   const started = nowMs();
@@ -125,7 +118,8 @@ export async function run(opts: BenchOptions): Promise<SectionResult> {
   const notes: string[] = [];
   const figures: Record<string, unknown> = { plan };
   const cleanup: (() => unknown)[] = [() => browser.close()];
-  const skipped = (what: string) => notes.push(`window: ${what} not run: the section's ${plan.budgetMs / 1000} s budget was spent (a busy machine).`);
+  const skipped = (what: string) =>
+    notes.push(`window: ${what} not run: the section's ${plan.budgetMs / 1000} s budget was spent (a busy machine).`);
   try {
     const build = snapshotBuild();
     cleanup.push(() => build.remove());
@@ -154,8 +148,8 @@ export async function run(opts: BenchOptions): Promise<SectionResult> {
       () => toOllama.close(),
     );
     const prompt = { model: 'llama3.2', messages: [{ role: 'user', content: 'go' }], stream: true };
-    const viaChat = () => firstToken(toVega, '/chat', { authorization: `Bearer ${empty.key}` }, { prompt: 'go', stream: true });
-    const direct = () => firstToken(toOllama, '/api/chat', {}, prompt);
+    const viaChat = () => firstChunk(toVega, '/chat', { authorization: `Bearer ${empty.key}` }, { prompt: 'go', stream: true });
+    const direct = () => firstChunk(toOllama, '/api/chat', {}, prompt);
     type Profile = { ttft: number[]; taskMs: number[]; nodes: number[]; listMs: number[]; dcl: number[] };
     const prof = (): Profile => ({ ttft: [], taskMs: [], nodes: [], listMs: [], dcl: [] });
     const side = { empty: prof(), full: prof() };
@@ -186,8 +180,8 @@ export async function run(opts: BenchOptions): Promise<SectionResult> {
       const d = await direct();
       if (rep < 0) continue;
       post.headers.push(c.headersMs);
-      post.token.push(c.tokenMs);
-      post.direct.push(d.tokenMs);
+      post.token.push(c.ms);
+      post.direct.push(d.ms);
     }
     figures.histories = side;
     figures.postChat = post;
@@ -196,9 +190,16 @@ export async function run(opts: BenchOptions): Promise<SectionResult> {
     if (n === 0) skipped('the history comparison');
     else {
       rows.push(
-        repsRow('window · UI time to first token, 1,001 conversations vs empty', perRep((i) => side.full.ttft[i]! / side.empty.ttft[i]!), 1.2, '<=', fmtX, {
-          detail: `${fmtMs(median(side.full.ttft))} vs ${fmtMs(median(side.empty.ttft))}; before: 106 ms vs 37 ms (2.9×)`,
-        }),
+        repsRow(
+          'window · UI time to first token, 1,001 conversations vs empty',
+          perRep((i) => side.full.ttft[i]! / side.empty.ttft[i]!),
+          1.2,
+          '<=',
+          fmtX,
+          {
+            detail: `${fmtMs(median(side.full.ttft))} vs ${fmtMs(median(side.empty.ttft))}; before: 106 ms vs 37 ms (2.9×)`,
+          },
+        ),
         repsRow(
           `window · renderer main-thread time per ${ANSWER_TOKENS}-token answer, 1,001 conversations vs empty`,
           perRep((i) => side.full.taskMs[i]! / side.empty.taskMs[i]!),
@@ -250,7 +251,10 @@ export async function run(opts: BenchOptions): Promise<SectionResult> {
           targetText: '≤ 200 KB',
           detail: 'before: a 635 KB main chunk, uncompressed',
         }),
-        info('window · DOMContentLoaded', `${fmtMs(median(loads.dcl))} (${fmtMs(Math.min(...loads.dcl))}–${fmtMs(Math.max(...loads.dcl))}, ${loads.dcl.length} reps); before: 507 ms`),
+        info(
+          'window · DOMContentLoaded',
+          `${fmtMs(median(loads.dcl))} (${fmtMs(Math.min(...loads.dcl))}–${fmtMs(Math.max(...loads.dcl))}, ${loads.dcl.length} reps); before: 507 ms`,
+        ),
       );
     }
 
@@ -276,7 +280,10 @@ export async function run(opts: BenchOptions): Promise<SectionResult> {
         repsRow('window · open a 2,000-message conversation: click → newest message visible', open.ms, 120, '<=', fmtMs, {
           detail: 'before: 324 ms',
         }),
-        info('window · largest WebSocket frame opening it', `${kb(median(open.frame))} (largest of ${open.frame.length} reps: ${kb(Math.max(...open.frame))}); before: 1.4 MB`),
+        info(
+          'window · largest WebSocket frame opening it',
+          `${kb(median(open.frame))} (largest of ${open.frame.length} reps: ${kb(Math.max(...open.frame))}); before: 1.4 MB`,
+        ),
       );
     }
 
@@ -302,9 +309,16 @@ export async function run(opts: BenchOptions): Promise<SectionResult> {
     if (stream.busy.length === 0) skipped('the long answer');
     else {
       rows.push(
-        repsRow(`window · renderer busy while a ${count(plan.streamTokens)}-token answer streams at 100 tokens/s`, stream.busy, 0.15, '<=', pct, {
-          detail: `of a core, paced at ${Math.round(median(stream.tokensPerS))} tokens/s; before: 48–92% (2,000 tokens)`,
-        }),
+        repsRow(
+          `window · renderer busy while a ${count(plan.streamTokens)}-token answer streams at 100 tokens/s`,
+          stream.busy,
+          0.15,
+          '<=',
+          pct,
+          {
+            detail: `of a core, paced at ${Math.round(median(stream.tokensPerS))} tokens/s; before: 48–92% (2,000 tokens)`,
+          },
+        ),
       );
     }
 
@@ -346,11 +360,13 @@ export async function run(opts: BenchOptions): Promise<SectionResult> {
         }),
       );
     }
-    if (opts.quick) notes.push('window: quick run: 3 reps, a 600-token answer for the 100 tokens/s row and a 9 s dashboard window; the full run streams 2,000 tokens and watches the dashboard for 5 minutes.');
+    if (opts.quick)
+      notes.push(
+        'window: quick run: 3 reps, a 600-token answer for the 100 tokens/s row and a 9 s dashboard window; the full run streams 2,000 tokens and watches the dashboard for 5 minutes.',
+      );
   } finally {
     for (const c of cleanup.reverse()) await Promise.resolve(c()).catch((err: unknown) => notes.push(`window: cleanup: ${String(err)}`));
   }
   figures.seconds = round((nowMs() - started) / 1000, 1);
   return { name: NAME, figures, rows, notes };
 }
-

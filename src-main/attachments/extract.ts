@@ -39,11 +39,7 @@ function startWorker(w: WorkerFile, options: WorkerOptions): Worker {
 }
 
 /** Inspect one file in its own worker, ended when its time is up or its memory runs out; never throws. */
-export function extractInWorker(
-  job: InspectJob,
-  bounds: ExtractBounds,
-  worker: WorkerFile = defaultWorkerFile(),
-): Promise<Inspection> {
+export function extractInWorker(job: InspectJob, bounds: ExtractBounds, worker: WorkerFile = defaultWorkerFile()): Promise<Inspection> {
   return new Promise((resolve) => {
     const w = startWorker(worker, {
       workerData: job,
@@ -72,7 +68,11 @@ export function extractInWorker(
     w.once('error', (err: Error & { code?: string }) =>
       settle(
         err.code === 'ERR_WORKER_OUT_OF_MEMORY'
-          ? { ok: false, code: 'attachment_bomb', message: `Reading the file needed more than ${bounds.heapMb} MB of memory and was stopped.` }
+          ? {
+              ok: false,
+              code: 'attachment_bomb',
+              message: `Reading the file needed more than ${bounds.heapMb} MB of memory and was stopped.`,
+            }
           : { ok: false, code: 'attachment_corrupt', message: 'The file could not be read; it may be damaged.' },
       ),
     );

@@ -21,7 +21,8 @@ export async function inspect(bytes: Uint8Array, maxChars: number): Promise<Insp
   if (type?.mime === 'application/pdf') return pdf(bytes, maxChars);
   if (type?.ext === 'zip' || type?.ext === 'docx') return docx(bytes, maxChars);
   // XML is text (an SVG among it is refused there).
-  if (type && type.mime !== 'application/xml') return fail('attachment_unsupported', `This is a ${type.ext.toUpperCase()} file (${type.mime}), which Vega cannot read.`);
+  if (type && type.mime !== 'application/xml')
+    return fail('attachment_unsupported', `This is a ${type.ext.toUpperCase()} file (${type.mime}), which Vega cannot read.`);
   return text(bytes, maxChars);
 }
 
@@ -55,7 +56,8 @@ async function pdf(bytes: Uint8Array, maxChars: number): Promise<Inspection> {
     return document('application/pdf', parts.join('\n\n'), maxChars);
   } catch (err) {
     const name = err instanceof Error ? err.name : '';
-    if (name === 'PasswordException') return fail('attachment_encrypted', 'The PDF is protected by a password; save a copy without one and attach that.');
+    if (name === 'PasswordException')
+      return fail('attachment_encrypted', 'The PDF is protected by a password; save a copy without one and attach that.');
     return fail('attachment_corrupt', 'The PDF is damaged or not a PDF: its text cannot be read.');
   } finally {
     await task.destroy();

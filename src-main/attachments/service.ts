@@ -1,5 +1,6 @@
 import {
   AttachmentRefSchema,
+  base64Bytes,
   MAX_EXTRACTED_CHARS,
   type AttachmentData,
   type AttachmentFile,
@@ -51,7 +52,9 @@ export interface ChatAttachments {
    * anything is saved or sent: images only to a model that can see, the
    * documents within the window (or cut to fit with `includeFirstPart`).
    */
-  prepare(p: SendTarget & { conversationId: string; ids: readonly string[]; text: string; includeFirstPart?: boolean }): Promise<AttachmentRef[]>;
+  prepare(
+    p: SendTarget & { conversationId: string; ids: readonly string[]; text: string; includeFirstPart?: boolean },
+  ): Promise<AttachmentRef[]>;
   /** The history as the model reads it: documents as text blocks, images as `images`. */
   expand(messages: readonly LlmMessage[], target: SendTarget): Promise<LlmMessage[]>;
   /** A conversation was deleted: its files go unless another conversation holds them. */
@@ -64,15 +67,23 @@ export interface ChatAttachments {
 function thumbnailMime(b: Uint8Array): string | null {
   if (b.length > 8 && b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47) return 'image/png';
   if (b.length > 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return 'image/jpeg';
-  if (b.length > 12 && Buffer.from(b.subarray(0, 4)).toString('latin1') === 'RIFF' && Buffer.from(b.subarray(8, 12)).toString('latin1') === 'WEBP')
+  if (
+    b.length > 12 &&
+    Buffer.from(b.subarray(0, 4)).toString('latin1') === 'RIFF' &&
+    Buffer.from(b.subarray(8, 12)).toString('latin1') === 'WEBP'
+  )
     return 'image/webp';
   return null;
 }
 
 /** A name for display and export: no folders, no control characters. */
 export function displayName(name: string): string {
-  // eslint-disable-next-line no-control-regex -- control characters are what is removed
-  const base = name.replace(/[\u0000-\u001f\u007f]/g, '').split(/[\\/]/).pop() ?? '';
+  const base =
+    name
+      // eslint-disable-next-line no-control-regex -- control characters are what is removed
+      .replace(/[\u0000-\u001f\u007f]/g, '')
+      .split(/[\\/]/)
+      .pop() ?? '';
   return base.trim().slice(0, 255) || 'file';
 }
 
@@ -107,7 +118,7 @@ export class AttachmentService implements ChatAttachments {
 
   async add(p: { name: string; data: AttachmentData; thumbnail?: AttachmentData }): Promise<AttachmentRef> {
     const name = displayName(p.name);
-    const size = typeof p.data === 'string' ? Math.floor((p.data.length * 3) / 4) - (p.data.match(/=+$/)?.[0].length ?? 0) : p.data.length;
+    const size = typeof p.data === 'string' ? base64Bytes(p.data) : p.data.length;
     if (size === 0) throw new VegaError('attachment_empty', `${name} is empty (0 bytes).`);
     if (size > this.#o.maxBytes)
       throw new VegaError('attachment_too_large', `${name} is ${(size / 1024 / 1024).toFixed(1)} MB; the limit is ${this.limitText()}.`);
@@ -168,7 +179,10 @@ export class AttachmentService implements ChatAttachments {
       );
     }
     const fitted = await this.#fit(refs, p);
-    await this.store.hold(p.conversationId, fitted.map((r) => r.id));
+    await this.store.hold(
+      p.conversationId,
+      fitted.map((r) => r.id),
+    );
     return fitted;
   }
 
@@ -208,7 +222,8 @@ export class AttachmentService implements ChatAttachments {
   async released(conversationId: string): Promise<void> {
     try {
       const removed = await this.store.release(conversationId);
-      if (removed.length) this.#o.logger.debug({ conversationId, removed: removed.length }, 'Attachments of a deleted conversation removed');
+      if (removed.length)
+        this.#o.logger.debug({ conversationId, removed: removed.length }, 'Attachments of a deleted conversation removed');
     } catch (err) {
       // The conversation is gone either way; its files are collected at the next start.
       this.#o.logger.warn({ err, conversationId }, 'Could not remove the attachments of a deleted conversation');
@@ -240,7 +255,9 @@ export class AttachmentService implements ChatAttachments {
   async #visionModels(): Promise<string[]> {
     const names = await this.#o.models.installed().catch(() => [] as readonly string[]);
     const seeing = await Promise.all(
-      names.slice(0, 100).map(async (n) => ((await this.#o.models.capabilities(n).catch((): readonly string[] => [])).includes('vision') ? n : null)),
+      names
+        .slice(0, 100)
+        .map(async (n) => ((await this.#o.models.capabilities(n).catch((): readonly string[] => [])).includes('vision') ? n : null)),
     );
     return seeing.filter((n): n is string => n !== null);
   }
@@ -299,5 +316,8 @@ function bytesOf(data: AttachmentData): Buffer {
 }
 
 function notFound(): VegaError {
-  return new VegaError('attachment_not_found', 'That attachment is not stored (it was never added, or was removed); attach the file again.');
+  return new VegaError(
+    'attachment_not_found',
+    'That attachment is not stored (it was never added, or was removed); attach the file again.',
+  );
 }

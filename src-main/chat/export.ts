@@ -30,7 +30,8 @@ function toMarkdown(c: Conversation): string {
   for (const m of c.messages) {
     out.push(`## ${ROLE_HEADINGS[m.role]}`, '');
     if (m.content) out.push(m.content, '');
-    for (const a of m.attachments ?? []) out.push(`📎 [${a.name.replace(/[[\]\\]/g, '\\$&')}](attachments/${a.id}) (${a.mime}, ${a.size} bytes)`, '');
+    for (const a of m.attachments ?? [])
+      out.push(`📎 [${a.name.replace(/[[\]\\]/g, '\\$&')}](attachments/${a.id}) (${a.mime}, ${a.size} bytes)`, '');
     for (const call of m.toolCalls ?? [])
       out.push(`> Tool call \`${call.name}\` (${call.status}): \`${JSON.stringify(call.arguments)}\``, '');
     const notes: string[] = [];

@@ -11,7 +11,7 @@ export interface LlmMessage {
   readonly toolName?: string;
   /** User messages: images for a model that can see, base64 (Ollama's shape; OpenAI-compatible servers get data URLs). */
   readonly images?: readonly LlmImage[];
-  /** User messages: the files as saved, before the attachments module turns them into `images` and text (chat/history.ts → attachments/expand.ts). */
+  /** User messages: the files as saved, until the attachments service turns them into `images` and text blocks. */
   readonly attachments?: readonly AttachmentRef[];
 }
 

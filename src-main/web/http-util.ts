@@ -52,14 +52,17 @@ export function sendError(res: ServerResponse, status: number, code: ErrorCode, 
 }
 
 /** Read a JSON body, refusing more than 1 MiB (before reading it all) and anything but an object. */
-export async function readJsonBody(req: IncomingMessage): Promise<Record<string, unknown>> {
+export async function readJsonBody(
+  req: IncomingMessage,
+  limit: { bytes: number; text: string } = { bytes: MAX_BODY_BYTES, text: `${MAX_BODY_BYTES} bytes` },
+): Promise<Record<string, unknown>> {
   const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > MAX_BODY_BYTES) throw new HttpError(413, 'PAYLOAD_TOO_LARGE', `The body is larger than ${MAX_BODY_BYTES} bytes.`);
+  if (declared > limit.bytes) throw new HttpError(413, 'PAYLOAD_TOO_LARGE', `The body is larger than ${limit.text}.`);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new HttpError(413, 'PAYLOAD_TOO_LARGE', `The body is larger than ${MAX_BODY_BYTES} bytes.`);
+    if (size > limit.bytes) throw new HttpError(413, 'PAYLOAD_TOO_LARGE', `The body is larger than ${limit.text}.`);
     chunks.push(chunk);
   }
   let text: string;

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { EVENT_NAMES, type EventName, type EventPayloads } from '../../src-shared/contract.js';
-import { MAX_FRAME_BYTES } from '../../src-shared/limits.js';
+import { LARGE_FRAME_CHANNEL, MAX_FRAME_BYTES, attachmentFrameBytes } from '../../src-shared/limits.js';
 import { ClientFrame, type ServerFrame } from '../../src-shared/wire.js';
 import type { VegaApp } from '../app/create-app.js';
 import { dispatchCall } from '../app/router.js';
@@ -22,7 +22,7 @@ const HEARTBEAT_MS = 30_000;
  * every connected socket.
  */
 export class WsBridge {
-  readonly #wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });
+  readonly #wss: WebSocketServer;
   readonly #app: VegaApp;
 
   readonly #alive = new WeakMap<WebSocket, boolean>();
@@ -30,6 +30,12 @@ export class WsBridge {
 
   constructor(app: VegaApp, heartbeatMs = HEARTBEAT_MS) {
     this.#app = app;
+    // Frames up to a file's size are read; past 1 MiB only an `attachments:add` is kept (see the message handler).
+    this.#wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: attachmentFrameBytes(app.attachments.maxBytes),
+      perMessageDeflate: false,
+    });
     this.#wss.on('connection', (ws) => this.#attach(ws));
     this.#heartbeat = setInterval(() => {
       for (const ws of this.#wss.clients) {
@@ -83,12 +89,19 @@ export class WsBridge {
     ws.on('error', () => ws.terminate());
     // eslint-disable-next-line @typescript-eslint/no-misused-promises -- never rejects: dispatchCall answers every failure as an envelope
     ws.on('message', async (data, isBinary) => {
+      const large = (data as Buffer).length > MAX_FRAME_BYTES;
       let raw: unknown;
       try {
         if (isBinary) throw new Error('binary');
         raw = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(data as Buffer));
       } catch {
-        send({ id: -1, ok: false, error: { code: 'BAD_REQUEST', message: 'A frame must be UTF-8 JSON text.' } });
+        if (large) ws.close(1009, 'Frame too large');
+        else send({ id: -1, ok: false, error: { code: 'BAD_REQUEST', message: 'A frame must be UTF-8 JSON text.' } });
+        return;
+      }
+      // The limit every frame had before attachments: only a file may be larger.
+      if (large && (raw as { channel?: unknown } | null)?.channel !== LARGE_FRAME_CHANNEL) {
+        ws.close(1009, 'Frame too large');
         return;
       }
       const frame = ClientFrame.safeParse(raw);

@@ -1,5 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useRef } from 'react';
+import { memo, useCallback, useRef } from 'react';
 import type { ConversationSummary } from '../../src-shared/chat.js';
 import { Icon } from '../app/Icon.js';
 import { ConversationItem } from './ConversationItem.js';
@@ -23,6 +23,8 @@ interface Props {
  */
 export const ConversationList = memo(function ConversationList({ conversations, activeId, query, onQuery, onNew, ...item }: Props) {
   const scroller = useRef<HTMLDivElement>(null);
+  // Stable while the list is: a new key function makes the virtualiser measure all the rows again.
+  const getItemKey = useCallback((i: number) => conversations[i]!.id, [conversations]);
   const virtualizer = useVirtualizer({
     count: conversations.length,
     getScrollElement: () => scroller.current,
@@ -30,7 +32,7 @@ export const ConversationList = memo(function ConversationList({ conversations, 
     // The rows' margin, so the virtualiser's offsets match the flow inside the window.
     gap: 2,
     overscan: 8,
-    getItemKey: (i) => conversations[i]!.id,
+    getItemKey,
     // Before the first measurement (and in tests without layout) assume a window-tall sidebar.
     initialRect: { width: 264, height: 900 },
   });

@@ -13,11 +13,20 @@ export function preloadMarkdown(): Promise<typeof Body> {
 
 const LazyBody = lazy(() => preloadMarkdown().then((body) => ({ default: body })));
 
+/** After the page has loaded and settled, so the fetch never competes with the first screen; the first answer rarely waits for it. */
+const WARM_AFTER_LOAD_MS = 1000;
+
 if (typeof window !== 'undefined') {
-  // Fetched as soon as the page is idle, so the first answer rarely waits for it.
   const warm = () => void preloadMarkdown();
-  if (typeof window.requestIdleCallback === 'function') window.requestIdleCallback(warm);
-  else window.setTimeout(warm, 200);
+  window.addEventListener(
+    'load',
+    () =>
+      window.setTimeout(() => {
+        if (typeof window.requestIdleCallback === 'function') window.requestIdleCallback(warm, { timeout: WARM_AFTER_LOAD_MS });
+        else warm();
+      }, WARM_AFTER_LOAD_MS),
+    { once: true },
+  );
 }
 
 /** Memoised on the text: while one message streams, the others do not re-render. */

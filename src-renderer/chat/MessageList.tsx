@@ -7,7 +7,7 @@ import { MessageItem } from './MessageItem.js';
 import { Typing } from './Typing.js';
 
 interface Props {
-  /** Changes when another conversation opens: jump to its end. */
+  /** Changes when another conversation opens: a new list, at its end. */
   conversationKey: string;
   messages: readonly ChatMessage[];
   streaming: ReadonlySet<string>;
@@ -27,6 +27,9 @@ interface Props {
 
 const NEAR_BOTTOM_PX = 64;
 const NEAR_TOP_PX = 600;
+const ROW_ESTIMATE_PX = 110;
+// Before the first measurement (and in tests without layout) assume a window-sized viewport.
+const INITIAL_RECT = { width: 800, height: 900 };
 
 /** A streaming answer: renders again on each frame of tokens, alone; the list around it does not. */
 function LiveMessageItem({ live, message, ...rest }: { live: LiveText } & ComponentProps<typeof MessageItem>) {
@@ -44,8 +47,20 @@ function LiveMessageItem({ live, message, ...rest }: { live: LiveText } & Compon
  * to read stops that.
  */
 export function MessageList(props: Props) {
-  const { messages, streaming, awaiting, busy, hasMore, onLoadOlder } = props;
-  const rows = useMemo(() => messages.filter((m) => m.role !== 'system'), [messages]);
+  const rows = useMemo(() => props.messages.filter((m) => m.role !== 'system'), [props.messages]);
+  if (rows.length === 0 && !props.awaiting) {
+    return (
+      <div className="messages empty">
+        {props.loading ? <p className="loading">Loading…</p> : <EmptyState onPick={props.onSuggestion} />}
+      </div>
+    );
+  }
+  // A list per conversation: each opens at its end, never rendering the top of the page on the way there.
+  return <MessageRows key={props.conversationKey} {...props} rows={rows} />;
+}
+
+function MessageRows(props: Props & { rows: readonly ChatMessage[] }) {
+  const { rows, streaming, awaiting, busy, hasMore, onLoadOlder } = props;
   const scroller = useRef<HTMLDivElement>(null);
   const pinned = useRef(true);
   const lastAssistant = useMemo(() => {
@@ -53,16 +68,18 @@ export function MessageList(props: Props) {
     return null;
   }, [rows]);
   const count = rows.length + (awaiting ? 1 : 0);
+  // Stable while the rows are: a new key function makes the virtualiser measure every row again.
+  const getItemKey = useCallback((i: number) => rows[i]?.id ?? 'awaiting', [rows]);
 
   // eslint-disable-next-line react-hooks/incompatible-library -- Vega runs no React Compiler; the virtualizer is read fresh on every render
   const virtualizer = useVirtualizer({
     count,
     getScrollElement: () => scroller.current,
-    estimateSize: () => 110,
-    overscan: 6,
-    getItemKey: (i) => rows[i]?.id ?? 'awaiting',
-    // Before the first measurement (and in tests without layout) assume a window-sized viewport.
-    initialRect: { width: 800, height: 900 },
+    estimateSize: () => ROW_ESTIMATE_PX,
+    overscan: 4,
+    getItemKey,
+    initialRect: INITIAL_RECT,
+    initialOffset: () => Math.max(0, count * ROW_ESTIMATE_PX - INITIAL_RECT.height),
   });
 
   const stickToBottom = useCallback(() => {
@@ -70,12 +87,8 @@ export function MessageList(props: Props) {
     if (el && pinned.current) el.scrollTop = el.scrollHeight;
   }, []);
 
-  useEffect(() => {
-    pinned.current = true;
-  }, [props.conversationKey]);
-
   const total = virtualizer.getTotalSize();
-  useLayoutEffect(stickToBottom, [rows, awaiting, total, props.conversationKey, stickToBottom]);
+  useLayoutEffect(stickToBottom, [rows, awaiting, total, stickToBottom]);
 
   // Older messages went in above: keep the reader's place, moved down by their height.
   const firstId = rows[0]?.id;
@@ -101,14 +114,6 @@ export function MessageList(props: Props) {
     if (el) pinned.current = el.scrollHeight - el.scrollTop - el.clientHeight < NEAR_BOTTOM_PX;
     nearTop();
   };
-
-  if (rows.length === 0 && !awaiting) {
-    return (
-      <div className="messages empty">
-        {props.loading ? <p className="loading">Loading…</p> : <EmptyState onPick={props.onSuggestion} />}
-      </div>
-    );
-  }
 
   const items = virtualizer.getVirtualItems();
   const actions = { busy, onEdit: props.onEdit, onRegenerate: props.onRegenerate, onConfirmTool: props.onConfirmTool };

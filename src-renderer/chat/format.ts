@@ -11,7 +11,9 @@ export function relativeTime(iso: string, now: number = Date.now()): string {
   if (h < 24) return `${h} h ago`;
   const d = Math.round(h / 24);
   if (d < 7) return `${d} d ago`;
-  return new Date(t).toLocaleDateString();
+  // Not toLocaleDateString: its first call loads the locale's date data (~100-300 ms here), and the sidebar's first paint waited for it.
+  const date = new Date(t);
+  return `${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, '0')}-${String(date.getDate()).padStart(2, '0')}`;
 }
 
 export function ms(n: number | undefined): string {

@@ -5,7 +5,7 @@ interface Props {
   /** Current figures beside the title. */
   figures?: ReactNode;
   actions?: ReactNode;
-  /** Points drawn (exposed for tests and for the curious: never more than 300). */
+  /** Points drawn (exposed for tests and for the curious: about CHART_POINTS at most). */
   points?: number;
   wide?: boolean;
   children: ReactNode;

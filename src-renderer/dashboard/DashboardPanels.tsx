@@ -1,5 +1,4 @@
 import { useMemo, useState } from 'react';
-import type { ResourceSnapshot } from '../../src-shared/resources.js';
 import { useApi } from '../api/context.js';
 import { ApiClients } from './ApiClients.js';
 import { AppProcesses } from './AppProcesses.js';
@@ -14,38 +13,35 @@ import { McpServers } from './McpServers.js';
 import { ActivePulls } from '../models/ActivePulls.js';
 import { ProcessChart } from './ProcessChart.js';
 import { RecentRequests } from './RecentRequests.js';
-import { downsample, windowSlice, type RingBuffer } from './ring-buffer.js';
 import { RpsChart } from './RpsChart.js';
 import { ALL_ORIGINS, originsIn } from './series.js';
 import { StatsStrip } from './StatsStrip.js';
 import { StorageCard } from './StorageCard.js';
 import { useHostStatus } from './use-host-status.js';
-
-/** Drawn points per chart at most, whatever the window. */
-export const MAX_POINTS = 300;
+import type { DashboardHistory } from './DashboardView.js';
 
 const NO_MODELS: never[] = [];
+const NO_POINTS: never[] = [];
 const NO_PROVIDERS: never[] = [];
 
 /**
- * The charts. `version` changes once per snapshot; everything is derived
- * from the buffer under that one key, and each chart is memoised on its
- * rows, so a tick re-renders the charts and nothing else on the page.
+ * The charts. `version` changes once per snapshot (the history mutates in
+ * place: it is only the re-render signal) and refreshes the live figures;
+ * the charts are memoised on their window's points, an array that changes
+ * only when a new bucket opens, so they redraw once per bucket.
  */
-export function DashboardPanels({ buffer, version }: { buffer: RingBuffer<ResourceSnapshot>; version: number }) {
+export function DashboardPanels({ history, version: _version }: { history: DashboardHistory; version: number }) {
   const api = useApi();
   const [windowMin, setWindowMin] = useState<WindowMinutes>(5);
   const [origin, setOrigin] = useState<string>(ALL_ORIGINS);
   const host = useHostStatus(api);
 
-  // The buffer mutates in place: `version` is its change signal.
-  // eslint-disable-next-line react-hooks/exhaustive-deps -- version is the dependency that changes when the buffer's content does
-  const points = useMemo(() => downsample(windowSlice(buffer, windowMin * 60_000), MAX_POINTS), [buffer, version, windowMin]);
+  const points = history.windows.get(windowMin)?.points ?? NO_POINTS;
   const origins = useMemo(() => originsIn(points), [points]);
   // Keep the list's identity while it is the same, so the RPS chart's series are stable.
   const originsKey = origins.join('\n');
   const stableOrigins = useMemo(() => (originsKey ? originsKey.split('\n') : []), [originsKey]);
-  const latest = points[points.length - 1];
+  const latest = history.latest;
   const shownOrigin = origin === ALL_ORIGINS || origins.includes(origin) ? origin : ALL_ORIGINS;
 
   return (

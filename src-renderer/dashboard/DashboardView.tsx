@@ -1,10 +1,14 @@
 import { lazy, Suspense, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { ResourceSnapshot } from '../../src-shared/resources.js';
 import { useApi } from '../api/context.js';
-import { RingBuffer } from './ring-buffer.js';
+import { ChartPoints } from './chart-points.js';
+import { WINDOWS, type WindowMinutes } from './DashboardToolbar.js';
 
-/** An hour of one-per-second snapshots. */
-export const HISTORY_CAPACITY = 3600;
+/** What the dashboard keeps of the feed: the newest snapshot, and each window's chart points. */
+export interface DashboardHistory {
+  latest: ResourceSnapshot | undefined;
+  readonly windows: ReadonlyMap<WindowMinutes, ChartPoints<ResourceSnapshot>>;
+}
 
 // Recharts is most of the bundle's weight: loaded when the dashboard first opens.
 const DashboardPanels = lazy(() => import('./DashboardPanels.js').then((m) => ({ default: m.DashboardPanels })));
@@ -12,11 +16,15 @@ const DashboardPanels = lazy(() => import('./DashboardPanels.js').then((m) => ({
 /**
  * Owns the snapshot feed. It listens from the start, so opening the
  * dashboard shows the history already gathered, but it only re-renders
- * (its own subtree, nothing above it) while visible.
+ * (its own subtree, nothing above it) while visible. Each snapshot is
+ * appended to every window's points in O(1); no window is recomputed.
  */
 export function DashboardView({ visible }: { visible: boolean }) {
   const api = useApi();
-  const [buffer] = useState(() => new RingBuffer<ResourceSnapshot>(HISTORY_CAPACITY));
+  const [history] = useState<DashboardHistory>(() => ({
+    latest: undefined,
+    windows: new Map(WINDOWS.map((w) => [w, new ChartPoints<ResourceSnapshot>(w * 60_000)])),
+  }));
   const [version, setVersion] = useState(0);
   const visibleRef = useRef(visible);
   useLayoutEffect(() => {
@@ -26,13 +34,13 @@ export function DashboardView({ visible }: { visible: boolean }) {
   useEffect(
     () =>
       api.resources.onSnapshot((s) => {
-        const last = buffer.last();
         // A reconnect can replay or reorder; the charts need time order.
-        if (last && s.t <= last.t) return;
-        buffer.push(s);
+        if (history.latest && s.t <= history.latest.t) return;
+        history.latest = s;
+        for (const points of history.windows.values()) points.push(s);
         if (visibleRef.current) setVersion((v) => v + 1);
       }),
-    [api, buffer],
+    [api, history],
   );
 
   // Catch up on what arrived while hidden (set while rendering, as React advises for a changed prop).
@@ -46,7 +54,7 @@ export function DashboardView({ visible }: { visible: boolean }) {
   return (
     <section className="dashboard" aria-label="Resource dashboard">
       <Suspense fallback={<p className="loading">Loading the dashboard…</p>}>
-        <DashboardPanels buffer={buffer} version={version} />
+        <DashboardPanels history={history} version={version} />
       </Suspense>
     </section>
   );

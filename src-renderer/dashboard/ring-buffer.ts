@@ -1,7 +1,7 @@
 /**
  * A fixed-capacity FIFO: pushing past capacity overwrites the oldest item.
- * The dashboard keeps an hour of one-second snapshots (3600) without ever
- * growing or copying on push.
+ * The dashboard keeps each window's chart points without ever growing or
+ * copying on push.
  */
 export class RingBuffer<T> {
   readonly capacity: number;
@@ -67,19 +67,4 @@ export function windowSlice<T extends { readonly t: number }>(buffer: RingBuffer
   if (!newest) return [];
   const from = newest.t - windowMs;
   return buffer.takeLastWhile((s) => s.t > from);
-}
-
-/**
- * At most `max` items, evenly spread, always keeping the first and the last.
- * Real points are picked rather than averaged: a snapshot mixes counters and
- * gauges, and a picked one stays self-consistent (its hits and misses add up).
- */
-export function downsample<T>(items: readonly T[], max: number): T[] {
-  if (max < 1) return [];
-  if (items.length <= max) return items.slice();
-  if (max === 1) return [items[items.length - 1] as T];
-  const out: T[] = [];
-  const step = (items.length - 1) / (max - 1);
-  for (let i = 0; i < max; i++) out.push(items[Math.round(i * step)] as T);
-  return out;
 }

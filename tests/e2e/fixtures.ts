@@ -64,6 +64,8 @@ function snapshotBuild(): string {
   const dir = mkdtempSync(path.join(ROOT, 'out/e2e/run-'));
   cpSync(path.join(ROOT, 'out/web'), path.join(dir, 'web'), { recursive: true });
   cpSync(path.join(ROOT, 'out/renderer'), path.join(dir, 'renderer'), { recursive: true });
+  // The attachment worker the host starts from ../main beside its bundle.
+  cpSync(path.join(ROOT, 'out/main/attachment-worker.mjs'), path.join(dir, 'main/attachment-worker.mjs'));
   return dir;
 }
 
@@ -118,7 +120,7 @@ export function useVegaServer(opts: { standin?: OllamaStandInOptions; env?: Reco
 
   test.beforeAll(async () => {
     test.setTimeout(240_000);
-    buildOnce(['out/web/serve.mjs', 'out/renderer/index.html']);
+    buildOnce(['out/web/serve.mjs', 'out/renderer/index.html', 'out/main/attachment-worker.mjs']);
     build = snapshotBuild();
     const serve = path.join(build, 'web/serve.mjs');
     const standin = await startOllamaStandIn({ models: ['llama3.2'], ...opts.standin });

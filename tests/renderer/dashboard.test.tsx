@@ -2,6 +2,7 @@
 import { act, fireEvent, screen, waitFor } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import type { ResourceSnapshot } from '../../src-shared/resources.js';
+import { ChartPoints } from '../../src-renderer/dashboard/chart-points.js';
 import { DashboardView } from '../../src-renderer/dashboard/DashboardView.js';
 import { fakeApi, resourceSnapshot } from './fake-api.js';
 import { dashboardTestHooks, renderWithApi, withApi } from './render.js';
@@ -18,6 +19,9 @@ function snap(t: number, over: Partial<{ hits: number; misses: number; clients: 
   };
 }
 
+/** One chart point of the default five-minute window: snapshots this far apart each add a point. */
+const BUCKET = new ChartPoints(5 * 60_000).bucketMs;
+
 function mount(visible = true) {
   const fake = fakeApi();
   const view = renderWithApi(fake.connection, <DashboardView visible={visible} />);
@@ -29,7 +33,7 @@ describe('resource dashboard', () => {
     const { fake } = mount();
     const region = await screen.findByRole('region', { name: 'Resource dashboard' });
     act(() => {
-      for (let i = 0; i < 5; i++) fake.snapshot(snap(1_000_000 + i * 1000));
+      for (let i = 0; i < 5; i++) fake.snapshot(snap(1_002_000 + i * BUCKET));
     });
     for (const name of [
       'Connections',
@@ -77,9 +81,9 @@ describe('resource dashboard', () => {
   it('keeps collecting while hidden and shows the history when opened', async () => {
     const { fake, view } = mount(false);
     act(() => {
-      for (let i = 0; i < 8; i++) fake.snapshot(snap(2_000_000 + i * 1000));
+      for (let i = 0; i < 8; i++) fake.snapshot(snap(2_001_000 + i * BUCKET));
       // Out of order or repeated: dropped.
-      fake.snapshot(snap(2_000_000));
+      fake.snapshot(snap(2_001_000));
     });
     expect(screen.queryByRole('region', { name: 'Resource dashboard' })).toBeNull();
     view.rerender(withApi(fake.connection, <DashboardView visible />));
@@ -99,5 +103,30 @@ describe('resource dashboard', () => {
     const { fake } = mount();
     act(() => fake.snapshot(snap(4_000_000, { clients: 2 })));
     expect((await screen.findByTestId('stat-http-clients')).textContent).toContain('expected exactly 1');
+  });
+
+  it('redraws a chart once per bucket, while the live figures follow every snapshot', async () => {
+    const { fake } = mount();
+    const t0 = 6_000 * BUCKET;
+    act(() => fake.snapshot(snap(t0)));
+    const chart = (await screen.findByRole('group', { name: 'Connections' })).querySelector('.chart')!;
+    let redraws = 0;
+    const watch = new MutationObserver(() => redraws++);
+    watch.observe(chart, { subtree: true, childList: true, attributes: true, characterData: true });
+    const tick = async (t: number, clients: number) => {
+      act(() => fake.snapshot(snap(t, { clients })));
+      // Let the observer report what this snapshot changed.
+      await new Promise((r) => setTimeout(r, 0));
+    };
+    // The rest of the first bucket: the strip's figure moves, the chart does not.
+    for (let s = 1; s < BUCKET / 1000; s++) await tick(t0 + s * 1000, 1 + s);
+    expect(screen.getByTestId('stat-http-clients').querySelector('.stat-value')?.textContent).toBe(String(BUCKET / 1000));
+    expect(redraws).toBe(0);
+    expect(chart.getAttribute('data-points')).toBe('1');
+    // The next bucket opens: one more point.
+    await tick(t0 + BUCKET, 99);
+    expect(chart.getAttribute('data-points')).toBe('2');
+    expect(redraws).toBeGreaterThan(0);
+    watch.disconnect();
   });
 });

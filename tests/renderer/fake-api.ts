@@ -240,8 +240,14 @@ export function fakeApi(conversations: Conversation[] = []): FakeApi {
       testConnection: rec('setup:testConnection', () => ({ ok: true, message: 'Connected: it lists 1 model.', models: ['m'] })),
     } satisfies VegaApi['setup'],
     attachments: {
-      add: rec('attachments:add', (p: CallParams<'attachments:add'>) => attachments.add(p)),
-      get: rec('attachments:get', (p: CallParams<'attachments:get'>) => attachments.get(p)),
+      add: (p) => {
+        calls.push({ channel: 'attachments:add', params: p });
+        return attachments.add(p);
+      },
+      get: (p) => {
+        calls.push({ channel: 'attachments:get', params: p });
+        return attachments.get(p);
+      },
     } satisfies VegaApi['attachments'],
   };
   // Namespaces the window does not use are not faked: any call to them fails loudly.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { downsample, RingBuffer, windowSlice } from '../../src-renderer/dashboard/ring-buffer.js';
+import { RingBuffer, windowSlice } from '../../src-renderer/dashboard/ring-buffer.js';
 
 describe('RingBuffer', () => {
   it('holds up to its capacity, oldest first', () => {
@@ -72,38 +72,5 @@ describe('windowSlice', () => {
   it('returns everything when the window is longer than the history', () => {
     expect(windowSlice(filled(30), 60 * 60_000)).toHaveLength(30);
     expect(windowSlice(filled(0), 60_000)).toEqual([]);
-  });
-});
-
-describe('downsample', () => {
-  const items = Array.from({ length: 3600 }, (_, i) => i);
-
-  it('caps the count and keeps the first and the last', () => {
-    const d = downsample(items, 300);
-    expect(d).toHaveLength(300);
-    expect(d[0]).toBe(0);
-    expect(d[299]).toBe(3599);
-  });
-
-  it('keeps order and spreads evenly', () => {
-    const d = downsample(items, 300);
-    for (let i = 1; i < d.length; i++) {
-      const gap = d[i]! - d[i - 1]!;
-      expect(gap).toBeGreaterThanOrEqual(12);
-      expect(gap).toBeLessThanOrEqual(13);
-    }
-  });
-
-  it('returns a copy when already small enough', () => {
-    const small = [1, 2, 3];
-    const d = downsample(small, 300);
-    expect(d).toEqual(small);
-    expect(d).not.toBe(small);
-  });
-
-  it('handles the edges', () => {
-    expect(downsample(items, 1)).toEqual([3599]);
-    expect(downsample(items, 0)).toEqual([]);
-    expect(downsample([], 10)).toEqual([]);
   });
 });
