@@ -19,6 +19,7 @@ const SECTIONS: Record<string, () => Promise<{ run(o: BenchOptions): Promise<Sec
   'openai-door': () => import('./sections/openai-door.js'),
   fleet: () => import('./sections/fleet.js'),
   window: () => import('./sections/window.js'),
+  attachments: () => import('./sections/attachments.js'),
 };
 
 const [name, out] = process.argv.slice(2);

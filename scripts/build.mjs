@@ -41,6 +41,25 @@ const common = {
 };
 
 /**
+ * The attachment worker: it parses untrusted files with ESM-only packages and
+ * carries them all, so it runs as is in both hosts (the web host finds it in
+ * out/main) and unpacked beside the app's asar. Tests build it into a temp folder.
+ */
+export function buildAttachmentWorker(outfile = 'out/main/attachment-worker.mjs') {
+  return esbuild({
+    ...common,
+    entryPoints: ['src-main/attachments/worker.ts'],
+    outfile,
+    format: 'esm',
+    sourcemap: false,
+    // Optional canvas bindings pdfjs never needs for text.
+    external: ['canvas', '@napi-rs/canvas'],
+    // Bundled CommonJS (mammoth) calls require, which an ES module lacks.
+    banner: { js: "import { createRequire as __vegaRequire } from 'node:module'; const require = __vegaRequire(import.meta.url);" },
+  });
+}
+
+/**
  * Electron's main process and preload only (out/main, out/preload): what
  * `npm run dev` needs before it starts Electron against Vite's dev server.
  * Dependencies stay in node_modules (packaged beside the bundle), except in
@@ -58,17 +77,7 @@ export async function buildElectron() {
       define: { ...common.define, 'import.meta.url': '__vegaModuleUrl' },
       banner: { js: "const __vegaModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
     }),
-    // The attachment worker parses untrusted files with ESM-only packages; it carries them all,
-    // so it runs as is in both hosts (the web host finds it in out/main).
-    esbuild({
-      ...common,
-      entryPoints: ['src-main/attachments/worker.ts'],
-      outfile: 'out/main/attachment-worker.mjs',
-      format: 'esm',
-      // Optional canvas bindings pdfjs never needs for text.
-      external: ['canvas', '@napi-rs/canvas'],
-      banner: { js: "import { createRequire as __vegaRequire } from 'node:module'; const require = __vegaRequire(import.meta.url);" },
-    }),
+    buildAttachmentWorker(),
     esbuild({
       ...common,
       entryPoints: ['src-main/electron/preload.ts'],

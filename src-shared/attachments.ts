@@ -4,12 +4,13 @@
  * engine decides a file's type by its content, never by its name.
  */
 import { z } from 'zod';
+import { MAX_ATTACHMENTS_PER_MESSAGE } from './attachment-limits.js';
 
 export const ATTACHMENT_KINDS = ['image', 'document'] as const;
 export type AttachmentKind = (typeof ATTACHMENT_KINDS)[number];
 
-/** Images a model may see: decided by their bytes. SVG is never one (it is text, and scripts ride in it). */
-export const IMAGE_MIMES = ['image/png', 'image/jpeg', 'image/webp', 'image/gif'] as const;
+// The figures the window needs live in a module without zod, so its bundle does not carry the schemas.
+export { IMAGE_MIMES, IMAGE_MAX_SIDE, MAX_ATTACHMENTS_PER_MESSAGE, THUMBNAIL_MAX_SIDE, UPLOAD_MAX_MB_CAP } from './attachment-limits.js';
 
 /** An attachment's id is the sha256 (hex) of its stored bytes: the same file is stored once. */
 export const ATTACHMENT_ID = z.string().regex(/^[0-9a-f]{64}$/, 'an attachment id (sha256, 64 hex digits)');
@@ -49,8 +50,6 @@ export const AttachmentRefSchema = z.strictObject({
 
 /** Default of VEGA_UPLOAD_MAX_MB: the bytes one message may attach (and so any one file). */
 export const UPLOAD_MAX_MB_DEFAULT = 20;
-/** The largest VEGA_UPLOAD_MAX_MB accepted. */
-export const UPLOAD_MAX_MB_CAP = 200;
 
 export function uploadMaxBytes(mb: number = UPLOAD_MAX_MB_DEFAULT): number {
   return mb * 1024 * 1024;
@@ -58,11 +57,6 @@ export function uploadMaxBytes(mb: number = UPLOAD_MAX_MB_DEFAULT): number {
 
 /** Characters of a document's text kept at most; the rest is cut at extraction. */
 export const MAX_EXTRACTED_CHARS = 1_000_000;
-
-/** Longest side, px, of an image sent to a model; the window scales larger ones before adding them. */
-export const IMAGE_MAX_SIDE = 2048;
-/** Longest side, px, of a thumbnail the window makes. */
-export const THUMBNAIL_MAX_SIDE = 256;
 
 /**
  * File bytes over the contract: a Uint8Array over IPC (structured clone), a
@@ -101,7 +95,6 @@ export interface AttachmentFile {
 }
 
 /** What `chat:send` (and edit) add to a message: ids from `attachments:add`. */
-export const MAX_ATTACHMENTS_PER_MESSAGE = 20;
 export const AttachmentIds = z.array(ATTACHMENT_ID).max(MAX_ATTACHMENTS_PER_MESSAGE);
 
 /** `details` of a `model_cannot_see` error: the installed models that can. */

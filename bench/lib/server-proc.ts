@@ -21,7 +21,7 @@ export type Op =
   | { op: 'listen'; tls: boolean; count: number }
   | { op: 'counts'; ids: number[] }
   | { op: 'ollama'; tokens: number; tokenDelayMs?: number; markdown?: boolean }
-  | { op: 'ollamaReply'; tokens: number; tokenDelayMs?: number; markdown?: boolean }
+  | { op: 'ollamaReply'; tokens: number; tokenDelayMs?: number; tokensPerSecond?: number; markdown?: boolean }
   | { op: 'tokenTimes' }
   | { op: 'ollamaPull'; lines: number; linesPerSecond: number }
   | { op: 'pullLinesWritten' }
@@ -130,7 +130,7 @@ async function handle(msg: Op): Promise<unknown> {
     case 'ollamaReply': {
       if (!standIn) throw new Error('no stand-in');
       const text = msg.markdown ? markdownReplyOf(msg.tokens) : replyOf(msg.tokens);
-      standIn.set({ reply: () => text, tokenDelayMs: msg.tokenDelayMs ?? 0 });
+      standIn.set({ reply: () => text, tokenDelayMs: msg.tokenDelayMs ?? 0, tokensPerSecond: msg.tokensPerSecond ?? 0 });
       return true;
     }
     case 'ollamaPull': {

@@ -24,6 +24,8 @@ if (process.argv[2] === 'bare') {
   close = () => app.close();
   send({ port: app.host.port, key: app.host.apiKey });
 }
+// A bench killed at its time bound must not leave this process behind.
+process.on('disconnect', () => process.exit(0));
 process.on('message', (m: string) => {
   if (m === 'cpu') send({ cpu: process.cpuUsage() });
   if (m === 'close') void close().then(() => process.exit(0));

@@ -5,74 +5,19 @@
  * an idle web host (no window, no requests) against the same host with one
  * window watching, each in its own process.
  */
-import { fork } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
-import WebSocket from 'ws';
 import { compactSnapshot } from '../../src-shared/resources.js';
 import type { ResourceManager } from '../../src-main/engine/index.js';
 import { tempEngine } from '../../tests/helpers/engine.js';
-import { cpuShare } from '../lib/child-cpu.js';
+import { idleServe } from '../lib/idle-serve.js';
 import { RemoteServers } from '../lib/remote.js';
 import { fmtBytes, fmtMs, median, percentile, round, sleep } from '../lib/stats.js';
 import { check, checkReps, info, type BenchOptions, type Row, type SectionResult } from '../lib/types.js';
 
 const ORIGINS = 20;
-const here = path.dirname(fileURLToPath(import.meta.url));
 /** Issue 16's measure of an idle host before the tick followed its listeners: % of a core. */
 const IDLE_BEFORE = 0.9;
 const IDLE_TARGET = 0.2;
-
-/**
- * The web host in its own process, measured idle for `reps` spans of
- * `seconds`, then as long with one window connected (snapshots pushed every
- * second). CPU % of a core, per span.
- */
-async function idleHost(reps: number, seconds: number): Promise<{ idle: number[]; watched: number[]; snapshots: number }> {
-  const child = fork(path.join(here, '../lib/web-host-proc.ts'), [], {
-    execArgv: ['--import', 'tsx'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const { port, key } = await new Promise<{ port: number; key: string }>((resolve) => child.once('message', resolve));
-  const idle: number[] = [];
-  const watched: number[] = [];
-  let snapshots = 0;
-  try {
-    await sleep(2_000); // start-up's own work (JIT, the first disk measure) settles
-    for (let i = 0; i < reps; i++) idle.push(await cpuShare(child, seconds, (until) => sleep(until - performance.now())));
-    const ws = new WebSocket(`ws://127.0.0.1:${port}/ws?token=${encodeURIComponent(key)}`);
-    ws.on('message', (data) => {
-      if (String(data).includes('"resources:snapshot"')) snapshots++;
-    });
-    await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
-    await sleep(1_500);
-    for (let i = 0; i < reps; i++) watched.push(await cpuShare(child, seconds, (until) => sleep(until - performance.now())));
-    ws.close();
-  } finally {
-    child.send('close');
-    await new Promise((resolve) => child.once('exit', resolve));
-  }
-  return { idle, watched, snapshots };
-}
-
-async function traffic(rm: ResourceManager, urls: string[], perOrigin: number): Promise<void> {
-  const d = rm.httpClient();
-  await Promise.all(
-    urls.map(async (u) => {
-      for (let i = 0; i < perOrigin; i++) {
-        const r = await request(`${u}/api/chat`, { dispatcher: d, method: 'POST', body: '{"a":1}' });
-        await r.body.text();
-      }
-    }),
-  );
-}
-
-function timeUs(fn: () => unknown): number {
-  const t0 = process.hrtime.bigint();
-  fn();
-  return Number(process.hrtime.bigint() - t0) / 1000;
-}
 
 export async function run(opts: BenchOptions): Promise<SectionResult> {
   const q = opts.quick;
@@ -139,7 +84,8 @@ export async function run(opts: BenchOptions): Promise<SectionResult> {
     const tickShare = (tickCpuUs / 1e6 / wallS) * 100;
     const procShare = ((proc.user + proc.system) / 1e6 / wallS) * 100;
 
-    const host = await idleHost(3, q ? 4 : 15);
+    const spanS = q ? 2 : 15;
+    const host = await idleServe(3, spanS);
     const figures = {
       idleHostCpuPercent: host.idle.map((x) => round(x, 4)),
       watchedHostCpuPercent: host.watched.map((x) => round(x, 4)),
@@ -187,7 +133,7 @@ export async function run(opts: BenchOptions): Promise<SectionResult> {
       ),
       info('dashboard · whole process over that window, incl. the trickle of requests', `${round(procShare, 2)}% of a core`),
       checkReps(
-        `dashboard · idle web host, no window, no requests (${host.idle.length} × ${q ? 4 : 15} s)`,
+        `dashboard · idle \`npm run serve\` (built web host, no window, no requests; ${host.idle.length} × ${spanS} s)`,
         host.idle,
         IDLE_TARGET,
         '<=',

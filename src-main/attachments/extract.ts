@@ -44,9 +44,12 @@ export function extractInWorker(job: InspectJob, bounds: ExtractBounds, worker: 
     const w = startWorker(worker, {
       workerData: job,
       resourceLimits: { maxOldGenerationSizeMb: bounds.heapMb, maxYoungGenerationSizeMb: 32, stackSizeMb: 4 },
-      stdout: false,
-      stderr: false,
+      // What pdfjs prints about a stranger's file is noise: the answer is the worker's message.
+      stdout: true,
+      stderr: true,
     });
+    w.stdout.resume();
+    w.stderr.resume();
     let settled = false;
     const settle = (result: Inspection) => {
       if (settled) return;

@@ -37,6 +37,9 @@ function image(bytes: Uint8Array, mime: string): Inspection {
 }
 
 async function pdf(bytes: Uint8Array, maxChars: number): Promise<Inspection> {
+  // pdfjs's display layer makes a DOMMatrix as it loads, for drawing, which reading text never does. Node has
+  // none, and the native canvas pdfjs would borrow one from is not installed everywhere this runs.
+  (globalThis as { DOMMatrix?: unknown }).DOMMatrix ??= class DOMMatrix {};
   const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
   // pdfjs's own worker would be a worker in this worker: its handler runs here, on the "fake worker".
   (globalThis as { pdfjsWorker?: unknown }).pdfjsWorker ??= await import('pdfjs-dist/legacy/build/pdf.worker.mjs');

@@ -1,7 +1,8 @@
 import type { Transport, Unsubscribe } from '../../src-shared/api.js';
 import type { CallName, Envelope, EventName, EventPayloads } from '../../src-shared/contract.js';
 import { isErrorCode, type ErrorCode } from '../../src-shared/errors.js';
-import { MAX_FRAME_BYTES } from '../../src-shared/limits.js';
+import { UPLOAD_MAX_MB_CAP } from '../../src-shared/attachment-limits.js';
+import { attachmentFrameBytes, LARGE_FRAME_CHANNEL, MAX_FRAME_BYTES } from '../../src-shared/limits.js';
 
 /**
  * The contract over one WebSocket (the web host): `{id, channel, params, requestId?}` out,
@@ -38,6 +39,8 @@ export const CLOSE_UNAUTHORIZED = 4401;
 const OPEN = 1;
 
 type Pending = (env: Envelope<unknown>) => void;
+
+const FILE_FRAME_BYTES = attachmentFrameBytes(UPLOAD_MAX_MB_CAP * 1024 * 1024);
 type Listener = (payload: never) => void;
 
 function failure(code: ErrorCode, message: string, details?: unknown): Envelope<unknown> {
@@ -113,8 +116,10 @@ export class WsTransport implements Transport {
     if (this.#closed) return Promise.resolve(failure('INTERNAL', 'The connection to Vega was closed.'));
     const id = this.#nextId++;
     const frame = JSON.stringify({ id, channel, params: params ?? {}, ...(requestId ? { requestId } : {}) });
-    // Measured in UTF-16 units, an upper bound's cheap stand-in for bytes.
-    if (frame.length * 3 > MAX_FRAME_BYTES && new TextEncoder().encode(frame).length > MAX_FRAME_BYTES) {
+    // Measured in UTF-16 units, an upper bound's cheap stand-in for bytes. A file goes whole in its
+    // frame (base64 is ASCII); the host holds it to VEGA_UPLOAD_MAX_MB and says so by name.
+    const max = channel === LARGE_FRAME_CHANNEL ? FILE_FRAME_BYTES : MAX_FRAME_BYTES;
+    if (frame.length * 3 > max && new TextEncoder().encode(frame).length > max) {
       return Promise.resolve(failure('PAYLOAD_TOO_LARGE', 'That is too large to send to Vega in one message.'));
     }
     return new Promise((done) => {

@@ -1,4 +1,5 @@
 import { useEffect, useRef } from 'react';
+import { createPortal } from 'react-dom';
 import type { AttachmentRef } from '../../src-shared/attachments.js';
 import { useApi } from '../api/context.js';
 import { useAttachmentImage } from './use-attachment-image.js';
@@ -34,7 +35,8 @@ export function Lightbox({ image, onClose }: { image: AttachmentRef; onClose: ()
     return () => window.removeEventListener('keydown', onKey, true);
   }, []);
 
-  return (
+  // On the body: inside the message list a transformed ancestor would make `position: fixed` relative to it.
+  return createPortal(
     <div className="lightbox" role="dialog" aria-modal="true" aria-label={image.name}>
       {/* A click beside the picture closes it, as in every image viewer; the keyboard has Escape and the button. */}
       {/* eslint-disable-next-line jsx-a11y/click-events-have-key-events, jsx-a11y/no-static-element-interactions */}
@@ -49,6 +51,7 @@ export function Lightbox({ image, onClose }: { image: AttachmentRef; onClose: ()
       <button ref={close} type="button" className="btn lightbox-close" onClick={onClose}>
         Close
       </button>
-    </div>
+    </div>,
+    document.body,
   );
 }

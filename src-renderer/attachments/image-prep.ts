@@ -1,4 +1,4 @@
-import { IMAGE_MAX_SIDE, THUMBNAIL_MAX_SIDE } from '../../src-shared/attachments.js';
+import { IMAGE_MAX_SIDE, THUMBNAIL_MAX_SIDE } from '../../src-shared/attachment-limits.js';
 
 /** The raster formats a model may see, by their first bytes: the window never decodes anything else (SVG above all). */
 export type RasterType = 'image/png' | 'image/jpeg' | 'image/webp' | 'image/gif';

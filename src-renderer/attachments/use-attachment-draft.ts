@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { VegaApi } from '../../src-shared/api.js';
-import { MAX_ATTACHMENTS_PER_MESSAGE, type AttachmentRef } from '../../src-shared/attachments.js';
+import { MAX_ATTACHMENTS_PER_MESSAGE } from '../../src-shared/attachment-limits.js';
+import type { AttachmentRef } from '../../src-shared/attachments.js';
 import type { VegaErrorValue } from '../../src-shared/errors.js';
 import { errorValue } from '../api/errors.js';
 import { prepareFile, toBase64 } from './image-prep.js';

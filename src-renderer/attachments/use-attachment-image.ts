@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { VegaApi } from '../../src-shared/api.js';
-import { IMAGE_MIMES, type AttachmentVariant } from '../../src-shared/attachments.js';
+import { IMAGE_MIMES } from '../../src-shared/attachment-limits.js';
+import type { AttachmentVariant } from '../../src-shared/attachments.js';
 import { fromBase64 } from './image-prep.js';
 
 const RASTER: ReadonlySet<string> = new Set(IMAGE_MIMES);

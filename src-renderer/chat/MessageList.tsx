@@ -99,7 +99,14 @@ function MessageRows(props: Props & { rows: readonly ChatMessage[] }) {
     const el = scroller.current;
     if (!el || was === undefined || was === firstId || pinned.current) return;
     const at = rows.findIndex((m) => m.id === was);
-    if (at > 0) el.scrollTop += virtualizer.measurementsCache[at]?.start ?? 0;
+    if (at <= 0) return;
+    // The row that was at the top of the view, by the old offsets; then scrolled to by index, so the
+    // virtualiser keeps it there while the rows above it are measured (an offset would go stale).
+    const rowsAbove = virtualizer.measurementsCache;
+    const base = rowsAbove[at]?.start ?? 0;
+    let top = at;
+    while (top + 1 < rows.length && (rowsAbove[top + 1]?.start ?? Infinity) - base <= el.scrollTop) top++;
+    virtualizer.scrollToIndex(top, { align: 'start' });
   }, [firstId, rows, virtualizer]);
 
   const nearTop = useCallback(() => {

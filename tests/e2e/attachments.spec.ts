@@ -127,7 +127,7 @@ test('a PNG and a PDF dropped on the composer reach a vision model: the image sc
 test('a model that cannot see refuses the image before any request, and offers one that can', async ({ page }) => {
   await openApp(page, server);
   await page.getByRole('button', { name: 'New chat' }).click();
-  await page.getByLabel('Model').selectOption('llama3.2:latest');
+  await page.getByRole('combobox', { name: 'Model' }).selectOption('llama3.2:latest');
   await drop(page, [
     { name: 'icon.png', bytes: ICON, type: 'image/png' },
     { name: 'report.pdf', bytes: PDF, type: 'application/pdf' },
@@ -147,7 +147,7 @@ test('a model that cannot see refuses the image before any request, and offers o
   await allReady(page, 2);
 
   await prompt.getByRole('button', { name: /^Use llava/ }).click();
-  await expect(page.getByLabel('Model')).toHaveValue(/^llava/);
+  await expect(page.getByRole('combobox', { name: 'Model' })).toHaveValue(/^llava/);
   await box.press('Enter');
   await expect(lastAnswer(page)).toContainText('You said', { timeout: 20_000 });
   const user = chatRequests()

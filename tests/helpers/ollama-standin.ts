@@ -22,6 +22,8 @@ export interface OllamaStandInOptions {
   models?: string[];
   reply?: (messages: { role: string; content: string }[], model: string) => string;
   tokenDelayMs?: number;
+  /** Paced by the clock instead: token i is due i/rate s after the first; a late one goes at once, so a busy machine keeps the rate. */
+  tokensPerSecond?: number;
   splitChunks?: boolean;
   port?: number;
   /** A loopback address other than 127.0.0.1 (all of 127.0.0.0/8 is this machine): several stand-ins as distinct origins. */
@@ -231,6 +233,7 @@ export async function startOllamaStandIn(opts: OllamaStandInOptions = {}): Promi
     models: opts.models ?? ['llama3.2'],
     reply: opts.reply ?? defaultReply,
     tokenDelayMs: opts.tokenDelayMs ?? 0,
+    tokensPerSecond: opts.tokensPerSecond ?? 0,
     splitChunks: opts.splitChunks ?? false,
   };
   let failNext: { status: number; error: string } | undefined;
@@ -307,7 +310,7 @@ export async function startOllamaStandIn(opts: OllamaStandInOptions = {}): Promi
       const f = final();
       return sendJson(res, 200, { ...f, message: toolMessage ?? { role: 'assistant', content: text } });
     }
-    const w = new Writer(res, o.tokenDelayMs);
+    const w = new Writer(res, o.tokensPerSecond > 0 ? 0 : o.tokenDelayMs);
     res.on('close', () => {
       if (!res.writableEnded) hungUp++;
     });
@@ -326,8 +329,11 @@ export async function startOllamaStandIn(opts: OllamaStandInOptions = {}): Promi
       res.end();
       return;
     }
+    const paceFrom = performance.now();
     for (let i = 0; i < lines.length; i++) {
       if (stallAt !== undefined && i >= stallAt) return w.stall();
+      const wait = o.tokensPerSecond > 0 ? paceFrom + (i * 1000) / o.tokensPerSecond - performance.now() : 0;
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       if (!(await w.write(lines[i] + '\n'))) return;
     }
     if (stallAt !== undefined && lines.length <= stallAt) return w.stall();

@@ -1,8 +1,10 @@
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
 
-const root = path.resolve(__dirname, '../..');
+// import.meta.url, not __dirname: the bench loads this as an ES module too.
+const root = fileURLToPath(new URL('../..', import.meta.url));
 
 /**
  * `npm run serve` as a person runs it (scripts/serve.mjs, a process of its

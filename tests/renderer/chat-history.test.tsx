@@ -118,7 +118,11 @@ describe('a sidebar of 1,001 conversations', () => {
     await push(fake, { type: 'message', conversationId: 'c0', message: message('a2', 'assistant', '') });
     await push(fake, { type: 'token', conversationId: 'c0', messageId: 'a2', text: 'draft' });
     await push(fake, { type: 'token', conversationId: 'c0', messageId: 'a2', text: ' text' });
-    await push(fake, { type: 'done', conversationId: 'c0', message: message('a2', 'assistant', 'Final text', { stats: { evalTokens: 2 } }) });
+    await push(fake, {
+      type: 'done',
+      conversationId: 'c0',
+      message: message('a2', 'assistant', 'Final text', { stats: { evalTokens: 2 } }),
+    });
     const a2 = document.querySelector('[data-message-id="a2"]')!;
     expect(a2.textContent).toContain('Final text');
     expect(a2.textContent).not.toContain('draft');
@@ -142,10 +146,10 @@ describe('a conversation of 2,000 messages', () => {
       { conversationId: 'long', before: `m${n - FIRST_PAGE - OLDER_PAGE}`, limit: OLDER_PAGE },
     ]);
     expect(gets().at(-1)).toEqual({ conversationId: 'long', before: `m${OLDER_PAGE - FIRST_PAGE}`, limit: OLDER_PAGE });
-    // Every message once, oldest first; only a window of them in the DOM.
-    await screen.findByText('message number 0');
+    // Only a window of them in the DOM, in order, none twice.
     const shown = [...document.querySelectorAll('[data-message-id]')].map((el) => Number(el.getAttribute('data-message-id')!.slice(1)));
+    expect(shown.length).toBeGreaterThan(3);
     expect(shown.length).toBeLessThanOrEqual(30);
-    expect(shown).toEqual([...shown].sort((a, b) => a - b));
+    expect(shown).toEqual(Array.from({ length: shown.length }, (_, i) => shown[0]! + i));
   });
 });

@@ -47,7 +47,9 @@ describe('Markdown from the model', () => {
   });
 
   it('resolves reference links and footnotes across blocks, as one document', async () => {
-    const { container } = await renderMarkdown('See [the docs][docs] and a note[^1].\n\n[docs]: https://example.com/docs\n\n[^1]: The note.');
+    const { container } = await renderMarkdown(
+      'See [the docs][docs] and a note[^1].\n\n[docs]: https://example.com/docs\n\n[^1]: The note.',
+    );
     expect(container.querySelector('a[href="https://example.com/docs"]')?.textContent).toBe('the docs');
     expect(container.querySelector('section[data-footnotes]')?.textContent).toContain('The note.');
   });

@@ -2,6 +2,7 @@
 import { act, screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import type { ResourceSnapshot } from '../../src-shared/resources.js';
+import { ChartPoints } from '../../src-renderer/dashboard/chart-points.js';
 import { DashboardView } from '../../src-renderer/dashboard/DashboardView.js';
 import { storageRows } from '../../src-renderer/dashboard/StorageCard.js';
 import { fakeApi, resourceSnapshot } from './fake-api.js';
@@ -20,7 +21,8 @@ describe('the Storage card', () => {
     const fake = mount();
     await screen.findByRole('region', { name: 'Resource dashboard' });
     act(() => {
-      for (let i = 0; i < 3; i++) fake.snapshot(resourceSnapshot(2_000_000 + i * 1000));
+      // A chart point each: one bucket of the five-minute window apart.
+      for (let i = 0; i < 3; i++) fake.snapshot(resourceSnapshot(2_001_000 + i * new ChartPoints(5 * 60_000).bucketMs));
     });
     const card = await screen.findByRole('group', { name: 'Storage' });
     expect(within(card).getByTestId('storage-conversations').textContent).toContain('4');

@@ -72,7 +72,6 @@ async function raw(p: string, headers: Record<string, string> = {}) {
 }
 
 describe('compressed copies', () => {
-
   it('sends the brotli copy to a browser that takes it, with its encoding, type and length', async () => {
     const r = await raw('/assets/app.js', { 'accept-encoding': 'gzip, deflate, br, zstd' });
     expect(r.status).toBe(200);

@@ -1,0 +1,10 @@
+import { startApp } from './lib/app.js';
+const app = await startApp('http://127.0.0.1:9');
+await new Promise((r) => setTimeout(r, 5000));
+console.log(process.getActiveResourcesInfo().join(', '));
+const c0 = process.cpuUsage(); const t0 = performance.now();
+await new Promise((r) => setTimeout(r, 10000));
+const c = process.cpuUsage(c0);
+console.log('cpu %', ((c.user + c.system) / 1000 / (performance.now() - t0)) * 100);
+await app.close();
+process.exit(0);
