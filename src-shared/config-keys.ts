@@ -126,7 +126,8 @@ export const CONFIG_KEYS = [
     appliesAt: 'restart',
     min: 1,
     max: 200,
-    description: 'Megabytes of files one message may attach (each file too), in the window and in POST /chat; every other request keeps 1 MiB.',
+    description:
+      'Megabytes of files one message may attach (each file too), in the window and in POST /chat; every other request keeps 1 MiB.',
   },
   {
     key: 'VEGA_METRICS_PORT',

@@ -13,13 +13,7 @@ import {
   type ModelInfo,
   type ProviderHealth,
 } from './chat.js';
-import {
-  AttachmentAddParams,
-  AttachmentGetParams,
-  AttachmentIds,
-  type AttachmentAddResult,
-  type AttachmentFile,
-} from './attachments.js';
+import { AttachmentAddParams, AttachmentGetParams, AttachmentIds, type AttachmentAddResult, type AttachmentFile } from './attachments.js';
 import type { ConfigAppliesAt, ConfigKind, ConfigKey } from './config-keys.js';
 import type { VegaErrorValue } from './errors.js';
 import { REQUEST_ID_PATTERN } from './limits.js';

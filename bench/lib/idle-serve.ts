@@ -92,7 +92,8 @@ export async function idleServe(reps: number, seconds: number): Promise<IdleFigu
       child.once('exit', (code) => reject(new Error(`the web host exited (${code})`)));
     });
     child.stdout.resume();
-    await sleep(3_000); // start-up's own work (JIT, the first disk measure) settles
+    // Start-up work (JIT, the first disk measure, the model server probes) dies down over ~30 s here.
+    await sleep(seconds >= 10 ? 30_000 : 3_000);
     const pid = child.pid!;
     const idle: number[] = [];
     for (let i = 0; i < reps; i++) idle.push(await share(pid, seconds));

@@ -44,38 +44,35 @@ export interface BenchPage {
   readonly context: BrowserContext;
   readonly page: Page;
   readonly cdp: CDPSession;
-  readonly net: NetworkLog | undefined;
+  /** Empty until `recordNetwork`. */
+  readonly net: NetworkLog;
   read(): Promise<Reading>;
+  /** From now on, CDP's Network domain records responses and frames (with the HTTP cache off). */
+  recordNetwork(): Promise<void>;
   close(): Promise<void>;
 }
 
 /**
  * A fresh context (empty cache, no cookies) with one page, the load probe
- * installed before any of the window's script runs. With `network`, CDP's
- * Network domain records responses and frames; it is left off where the
- * renderer's own time is measured, since it copies every frame.
+ * installed before any of the window's script runs. The Network domain is
+ * off until asked for: where the renderer's own time is measured it would
+ * copy every frame.
  */
-export async function newBenchPage(browser: Browser, o: { network: boolean }): Promise<BenchPage> {
+export async function newBenchPage(browser: Browser): Promise<BenchPage> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   context.setDefaultTimeout(PAGE_TIMEOUT_MS);
   await context.addInitScript(LOAD_PROBE);
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
   await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
-  let net: NetworkLog | undefined;
-  if (o.network) {
-    const log: NetworkLog = { finished: [], documentSentS: undefined, largestFrame: 0 };
-    await cdp.send('Network.enable');
-    await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
-    cdp.on('Network.requestWillBeSent', (e) => {
-      if (log.documentSentS === undefined && e.type === 'Document') log.documentSentS = e.timestamp;
-    });
-    cdp.on('Network.loadingFinished', (e) => log.finished.push({ bytes: e.encodedDataLength, atS: e.timestamp }));
-    cdp.on('Network.webSocketFrameReceived', (e) => {
-      log.largestFrame = Math.max(log.largestFrame, Buffer.byteLength(e.response.payloadData, 'utf8'));
-    });
-    net = log;
-  }
+  const net: NetworkLog = { finished: [], documentSentS: undefined, largestFrame: 0 };
+  cdp.on('Network.requestWillBeSent', (e) => {
+    if (net.documentSentS === undefined && e.type === 'Document') net.documentSentS = e.timestamp;
+  });
+  cdp.on('Network.loadingFinished', (e) => net.finished.push({ bytes: e.encodedDataLength, atS: e.timestamp }));
+  cdp.on('Network.webSocketFrameReceived', (e) => {
+    net.largestFrame = Math.max(net.largestFrame, Buffer.byteLength(e.response.payloadData, 'utf8'));
+  });
   return {
     context,
     page,
@@ -90,6 +87,10 @@ export async function newBenchPage(browser: Browser, o: { network: boolean }): P
         heapBytes: m.get('JSHeapUsedSize') ?? NaN,
         atS: m.get('Timestamp') ?? NaN,
       };
+    },
+    recordNetwork: async () => {
+      await cdp.send('Network.enable');
+      await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
     },
     close: () => context.close(),
   };

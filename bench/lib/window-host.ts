@@ -17,6 +17,8 @@ export interface WindowHost {
   readonly key: string;
   /** The address `npm run serve` prints: the window, signed in. */
   readonly appUrl: string;
+  /** The host's process (its memory is read from /proc). */
+  readonly pid: number;
   close(): Promise<void>;
 }
 
@@ -36,6 +38,8 @@ export function snapshotBuild(): { dir: string; remove(): void } {
   const dir = mkdtempSync(path.join(ROOT, 'out/bench/window-'));
   cpSync(path.join(ROOT, 'out/web'), path.join(dir, 'web'), { recursive: true });
   cpSync(path.join(ROOT, 'out/renderer'), path.join(dir, 'renderer'), { recursive: true });
+  // The attachment worker the host starts from ../main beside its bundle.
+  cpSync(path.join(ROOT, 'out/main/attachment-worker.mjs'), path.join(dir, 'main/attachment-worker.mjs'));
   if (!existsSync(path.join(dir, 'renderer/index.html'))) throw new Error('out/renderer was being rebuilt while it was copied');
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
@@ -86,6 +90,7 @@ export async function startWindowHost(build: string, home: string, ollamaUrl: st
     url,
     key,
     appUrl: `${url}/?token=${key}`,
+    pid: proc.pid!,
     close: async () => {
       if (proc.exitCode !== null || proc.signalCode !== null) return;
       proc.kill('SIGTERM');

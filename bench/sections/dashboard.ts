@@ -19,6 +19,24 @@ const ORIGINS = 20;
 const IDLE_BEFORE = 0.9;
 const IDLE_TARGET = 0.2;
 
+async function traffic(rm: ResourceManager, urls: string[], perOrigin: number): Promise<void> {
+  const d = rm.httpClient();
+  await Promise.all(
+    urls.map(async (u) => {
+      for (let i = 0; i < perOrigin; i++) {
+        const r = await request(`${u}/api/chat`, { dispatcher: d, method: 'POST', body: '{"a":1}' });
+        await r.body.text();
+      }
+    }),
+  );
+}
+
+function timeUs(fn: () => unknown): number {
+  const t0 = process.hrtime.bigint();
+  fn();
+  return Number(process.hrtime.bigint() - t0) / 1000;
+}
+
 export async function run(opts: BenchOptions): Promise<SectionResult> {
   const q = opts.quick;
   const remote = await RemoteServers.start();

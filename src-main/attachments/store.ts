@@ -2,20 +2,13 @@ import { createHash } from 'node:crypto';
 import { readFile, readdir, rm, stat, utimes } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { ATTACHMENT_ID, ATTACHMENT_KINDS, ATTACHMENT_NAME_MAX } from '../../src-shared/attachments.js';
+import { ATTACHMENT_ID, AttachmentRefSchema } from '../../src-shared/attachments.js';
 import { VegaError } from '../../src-shared/errors.js';
 import { writeFileAtomic } from '../engine/atomic-file.js';
 import { privateDir } from '../engine/private-files.js';
 
-/** What is known of a stored file without reading it. */
-export const StoredMeta = z.strictObject({
-  /** The name it was last added under (the window sends ids only): for display, never a path. */
-  name: z.string().min(1).max(ATTACHMENT_NAME_MAX),
-  kind: z.enum(ATTACHMENT_KINDS),
-  mime: z.string().min(1).max(100),
-  size: z.number().int().nonnegative(),
-  width: z.number().int().positive().optional(),
-  height: z.number().int().positive().optional(),
+/** What is known of a stored file without reading it: a reference's fields but its id (the file's name) and what a message sets. */
+export const StoredMeta = AttachmentRefSchema.omit({ id: true, tokens: true, truncatedTo: true }).extend({
   /** Documents: characters of the extracted text, and whether extraction cut it at its bound. */
   chars: z.number().int().nonnegative().optional(),
   cut: z.boolean().optional(),

@@ -151,6 +151,7 @@ class MeteredDispatcher extends Dispatcher {
 
 /** One request's figures, recorded once when it ends, however it ends. */
 class Tally {
+  protected readonly inner: Dispatcher.DispatchHandler;
   readonly #metrics: HttpMetrics;
   readonly #origin: OriginCounters;
   readonly #opts: Dispatcher.DispatchOptions;
@@ -159,7 +160,8 @@ class Tally {
   bytes = 0;
   #done = false;
 
-  constructor(metrics: HttpMetrics, origin: OriginCounters, opts: Dispatcher.DispatchOptions) {
+  constructor(inner: Dispatcher.DispatchHandler, metrics: HttpMetrics, origin: OriginCounters, opts: Dispatcher.DispatchOptions) {
+    this.inner = inner;
     this.#metrics = metrics;
     this.#origin = origin;
     this.#opts = opts;
@@ -188,46 +190,39 @@ type Legacy = Required<
 
 /** For a handler of undici's original API (request(), stream(), fetch): raw headers pass through untouched. */
 class LegacyTally extends Tally implements Legacy {
-  readonly #h: Dispatcher.DispatchHandler;
-
-  constructor(handler: Dispatcher.DispatchHandler, metrics: HttpMetrics, origin: OriginCounters, opts: Dispatcher.DispatchOptions) {
-    super(metrics, origin, opts);
-    this.#h = handler;
-  }
-
   onConnect(...args: Parameters<Legacy['onConnect']>): void {
-    this.#h.onConnect?.(...args);
+    this.inner.onConnect?.(...args);
   }
 
   onResponseStarted(): void {
-    this.#h.onResponseStarted?.();
+    this.inner.onResponseStarted?.();
   }
 
   onUpgrade(...args: Parameters<Legacy['onUpgrade']>): void {
     this.status = args[0];
     this.finish(null);
-    this.#h.onUpgrade?.(...args);
+    this.inner.onUpgrade?.(...args);
   }
 
   onHeaders(...args: Parameters<Legacy['onHeaders']>): boolean {
     this.status = args[0];
-    return this.#h.onHeaders?.(...args) !== false;
+    return this.inner.onHeaders?.(...args) !== false;
   }
 
   onData(chunk: Buffer): boolean {
     this.bytes += chunk.length;
-    return this.#h.onData?.(chunk) !== false;
+    return this.inner.onData?.(chunk) !== false;
   }
 
   onComplete(trailers: Parameters<Legacy['onComplete']>[0]): void {
     this.finish(null);
-    this.#h.onComplete?.(trailers);
+    this.inner.onComplete?.(trailers);
   }
 
   onError(err: Error): void {
     this.finish(err);
-    if (!this.#h.onError) throw err;
-    this.#h.onError(err);
+    if (!this.inner.onError) throw err;
+    this.inner.onError(err);
   }
 }
 
@@ -240,40 +235,33 @@ type Controller = Required<
 
 /** For a handler of the controller API (a dispatcher composed on top of ours, e.g. boundFetch's timeouts). */
 class ControllerTally extends Tally implements Controller {
-  readonly #h: Dispatcher.DispatchHandler;
-
-  constructor(handler: Dispatcher.DispatchHandler, metrics: HttpMetrics, origin: OriginCounters, opts: Dispatcher.DispatchOptions) {
-    super(metrics, origin, opts);
-    this.#h = handler;
-  }
-
   onRequestStart(...args: Parameters<Controller['onRequestStart']>): void {
-    this.#h.onRequestStart?.(...args);
+    this.inner.onRequestStart?.(...args);
   }
 
   onRequestUpgrade(...args: Parameters<Controller['onRequestUpgrade']>): void {
     this.status = args[1];
     this.finish(null);
-    this.#h.onRequestUpgrade?.(...args);
+    this.inner.onRequestUpgrade?.(...args);
   }
 
   onResponseStart(...args: Parameters<Controller['onResponseStart']>): void {
     this.status = args[1];
-    this.#h.onResponseStart?.(...args);
+    this.inner.onResponseStart?.(...args);
   }
 
   onResponseData(...args: Parameters<Controller['onResponseData']>): void {
     this.bytes += args[1].length;
-    this.#h.onResponseData?.(...args);
+    this.inner.onResponseData?.(...args);
   }
 
   onResponseEnd(...args: Parameters<Controller['onResponseEnd']>): void {
     this.finish(null);
-    this.#h.onResponseEnd?.(...args);
+    this.inner.onResponseEnd?.(...args);
   }
 
   onResponseError(...args: Parameters<Controller['onResponseError']>): void {
     this.finish(args[1]);
-    this.#h.onResponseError?.(...args);
+    this.inner.onResponseError?.(...args);
   }
 }

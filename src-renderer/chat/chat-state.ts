@@ -25,14 +25,12 @@ export interface ChatState {
   readonly loading: boolean;
   /** Older messages than the first shown are on the host (`chat:get` answers the newest page first). */
   readonly hasMore: boolean;
-  readonly loadingOlder: boolean;
   readonly error: VegaErrorValue | null;
 }
 
 export type ChatAction =
   | { readonly type: 'open'; readonly conversationId: string | null; readonly conversation?: ConversationSummary | null }
   | { readonly type: 'loaded'; readonly conversation: Conversation & { readonly hasMore?: boolean } }
-  | { readonly type: 'older-loading' }
   | { readonly type: 'older'; readonly page: ConversationPage }
   | { readonly type: 'older-failed'; readonly error: VegaErrorValue }
   | { readonly type: 'summary'; readonly conversation: ConversationSummary; readonly systemPrompt?: string }
@@ -56,7 +54,6 @@ export const initialChatState: ChatState = {
   running: false,
   loading: false,
   hasMore: false,
-  loadingOlder: false,
   error: null,
 };
 
@@ -82,20 +79,18 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
       // A reload mid-turn (after a reconnect) keeps streaming what is still in the list.
       const ids = new Set(messages.map((m) => m.id));
       const streaming = new Set([...state.streaming].filter((id) => ids.has(id)));
-      return { ...state, conversation: summary, systemPrompt, messages, streaming, hasMore, loading: false, loadingOlder: false };
+      return { ...state, conversation: summary, systemPrompt, messages, streaming, hasMore, loading: false };
     }
-    case 'older-loading':
-      return { ...state, loadingOlder: true };
     case 'older': {
       if (action.page.id !== state.conversationId) return state;
       // Whatever arrived meanwhile (a reload) is kept; the page only adds what is not shown yet.
       const shown = new Set(state.messages.map((m) => m.id));
       const older = action.page.messages.filter((m) => !shown.has(m.id));
-      return { ...state, messages: [...older, ...state.messages], hasMore: action.page.hasMore, loadingOlder: false };
+      return { ...state, messages: [...older, ...state.messages], hasMore: action.page.hasMore };
     }
     case 'older-failed':
       // Not asked again on every scroll: opening the conversation again (or a reconnect) starts over.
-      return { ...state, hasMore: false, loadingOlder: false, error: action.error };
+      return { ...state, hasMore: false, error: action.error };
     case 'summary':
       if (action.conversation.id !== state.conversationId) return state;
       return { ...state, conversation: action.conversation, systemPrompt: action.systemPrompt ?? state.systemPrompt };

@@ -1,10 +1,10 @@
 /**
  * The text streamed into answers since the chat state last saw them. Tokens
- * land here, not in the reducer: appending one costs the same in a message
- * of 2,000 as in an empty one, and only the streaming message's component,
- * subscribed to its id, renders again. The state takes the text back
- * (`take`) when the answer's message changes for another reason (done, an
- * error, a tool call), so it is never shown twice.
+ * land here, not in the reducer: appending one costs the same in a
+ * conversation of 2,000 messages as in an empty one, and only the streaming
+ * message's component, subscribed to its id, renders again. The state takes
+ * the text back (`takeAll`) before anything else changes those messages
+ * (done, an error, a tool call, Stop), so it is never lost or shown twice.
  */
 export class LiveText {
   readonly #text = new Map<string, string>();
@@ -19,21 +19,15 @@ export class LiveText {
     this.#notify(id);
   }
 
-  /** The text held for this message, now the state's to keep. */
-  take(id: string): string {
-    const text = this.get(id);
-    if (this.#text.delete(id)) this.#notify(id);
-    return text;
-  }
-
-  /** Every message's held text, taken. */
+  /** Every message's held text, now the caller's to keep (or drop). */
   takeAll(): [id: string, text: string][] {
     const all = [...this.#text];
-    for (const [id] of all) this.take(id);
+    this.#text.clear();
+    for (const [id] of all) this.#notify(id);
     return all;
   }
 
-  /** For useSyncExternalStore: `subscribe(id)` is stable per id only if the caller memoizes it. */
+  /** For useSyncExternalStore; the caller keeps the function stable per id. */
   subscribe(id: string, listener: () => void): () => void {
     let set = this.#listeners.get(id);
     if (!set) this.#listeners.set(id, (set = new Set()));

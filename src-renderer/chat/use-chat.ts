@@ -136,6 +136,8 @@ export function useChat(api: VegaApi) {
   const select = useCallback(
     async (id: string | null) => {
       const summary = id === null ? null : (conversationsRef.current.find((c) => c.id === id) ?? null);
+      // Another conversation's streamed text must not be taken for this one's.
+      if (id !== stateRef.current.conversationId) live.takeAll();
       dispatch({ type: 'open', conversationId: id, conversation: summary });
       if (id === null) return;
       try {
@@ -156,7 +158,6 @@ export function useChat(api: VegaApi) {
     if (s.conversationId === null || !s.hasMore || olderInFlight.current) return;
     olderInFlight.current = true;
     const first = s.messages[0];
-    dispatch({ type: 'older-loading' });
     try {
       const page = await api.chat.get({ conversationId: s.conversationId, ...(first ? { before: first.id } : {}), limit: OLDER_PAGE });
       dispatch({ type: 'older', page });

@@ -44,9 +44,19 @@ describe('attachments:add: the type by content, each bad file with its message',
       ['broken.pdf', Buffer.from('%PDF-1.7\n1 0 obj << /Type /Catalog >> garbage without xref'), 'attachment_corrupt', /damaged/],
       ['locked.pdf', encryptedPdf(), 'attachment_encrypted', /password/],
       ['empty.txt', new Uint8Array(0), 'attachment_empty', /empty \(0 bytes\)/],
-      ['logo.svg', Buffer.from('<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'), 'attachment_unsupported', /SVG/],
+      [
+        'logo.svg',
+        Buffer.from('<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'),
+        'attachment_unsupported',
+        /SVG/,
+      ],
       ['logo.png', Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"></svg>'), 'attachment_unsupported', /SVG/],
-      ['tool.exe', Buffer.from([0x4d, 0x5a, 0x90, 0x00, 0x03, 0x00, 0x00, 0x00, 0x04, 0x00, 0x00, 0x00, 0xff, 0xff, 0, 0]), 'attachment_unsupported', /cannot read/],
+      [
+        'tool.exe',
+        Buffer.from([0x4d, 0x5a, 0x90, 0x00, 0x03, 0x00, 0x00, 0x00, 0x04, 0x00, 0x00, 0x00, 0xff, 0xff, 0, 0]),
+        'attachment_unsupported',
+        /cannot read/,
+      ],
       ['bomb.docx', docxBomb(200), 'attachment_bomb', /200 MB .*zip bomb/],
     ];
     for (const [name, bytes, code, message] of cases) {
@@ -72,7 +82,10 @@ describe('attachments:add: the type by content, each bad file with its message',
   it('over VEGA_UPLOAD_MAX_MB: refused naming the limit, over the socket (a frame above 1 MiB is fine for this channel only)', async () => {
     const big = Buffer.alloc(20.5 * 1024 * 1024, 0x61);
     const e = await refusal(add(client.api, 'big.txt', big));
-    expect(e).toMatchObject({ code: 'attachment_too_large', message: expect.stringMatching(/limit is 20 MB per message \(VEGA_UPLOAD_MAX_MB\)/) });
+    expect(e).toMatchObject({
+      code: 'attachment_too_large',
+      message: expect.stringMatching(/limit is 20 MB per message \(VEGA_UPLOAD_MAX_MB\)/),
+    });
     // 1.5 MB of text: its frame is over the 1 MiB every other channel keeps.
     const ok = await add(client.api, 'long.txt', Buffer.alloc(1.5 * 1024 * 1024, 0x62));
     expect(ok).toMatchObject({ kind: 'document', size: 1.5 * 1024 * 1024 });
@@ -81,7 +94,10 @@ describe('attachments:add: the type by content, each bad file with its message',
   it('attachments:get: a thumbnail the window made, the file itself, and a typed error for an unknown id', async () => {
     const thumb = png(2, 2, [9, 9, 9]);
     const image = await add(client.api, 'big-photo.png', png(64, 48), thumb);
-    expect(await client.api.attachments.get({ id: image.id, variant: 'thumbnail' })).toEqual({ mime: 'image/png', data: thumb.toString('base64') });
+    expect(await client.api.attachments.get({ id: image.id, variant: 'thumbnail' })).toEqual({
+      mime: 'image/png',
+      data: thumb.toString('base64'),
+    });
     expect((await client.api.attachments.get({ id: image.id, variant: 'file' })).data).toBe(png(64, 48).toString('base64'));
     const e = await refusal(client.api.attachments.get({ id: 'f'.repeat(64), variant: 'file' }));
     expect(e.code).toBe('attachment_not_found');

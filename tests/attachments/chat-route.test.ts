@@ -77,9 +77,18 @@ describe('POST /chat with images and files', () => {
 
   it('over VEGA_UPLOAD_MAX_MB: 413 naming the limit; any other route keeps its 1 MiB', async () => {
     const big = Buffer.alloc(1.1 * 1024 * 1024, 0x61).toString('base64');
-    const r = await post('/chat', { prompt: 'too much', files: [{ name: 'a.txt', data: big }, { name: 'b.txt', data: big }] });
+    const r = await post('/chat', {
+      prompt: 'too much',
+      files: [
+        { name: 'a.txt', data: big },
+        { name: 'b.txt', data: big },
+      ],
+    });
     expect(r.status).toBe(413);
-    expect(r.json.error).toMatchObject({ code: 'attachment_too_large', message: expect.stringMatching(/limit is 2 MB per message \(VEGA_UPLOAD_MAX_MB\)/) });
+    expect(r.json.error).toMatchObject({
+      code: 'attachment_too_large',
+      message: expect.stringMatching(/limit is 2 MB per message \(VEGA_UPLOAD_MAX_MB\)/),
+    });
     const huge = await post('/chat', { prompt: 'x', files: [{ name: 'c.txt', data: Buffer.alloc(4 * 1024 * 1024).toString('base64') }] });
     expect(huge.status).toBe(413);
     expect(huge.json.error?.message).toMatch(/upload limit, 2 MB per message \(VEGA_UPLOAD_MAX_MB\)/);

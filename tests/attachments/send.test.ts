@@ -59,7 +59,9 @@ describe('chat:send with attachments', () => {
     const user = chats().at(-1)!.messages.at(-1)!;
     expect(user.images).toEqual([image.toString('base64')]);
     expect(user.content).toContain('What do these show?');
-    expect(user.content).toContain(`--- file: report.pdf (PDF, ~${report.tokens} tokens) ---\nRevenue grew 12 percent in March\n--- end of file: report.pdf ---`);
+    expect(user.content).toContain(
+      `--- file: report.pdf (PDF, ~${report.tokens} tokens) ---\nRevenue grew 12 percent in March\n--- end of file: report.pdf ---`,
+    );
     // The history keeps references, never bytes; the typed text stays what was typed.
     const conv = await api.chat.get({ conversationId: c.id });
     const saved = conv.messages.find((m) => m.role === 'user')!;
@@ -72,7 +74,11 @@ describe('chat:send with attachments', () => {
     const photo = await add(api, 'photo.png', png());
     const c = await api.chat.create({ model: 'llama3.2' });
     const e = await refusal(api.chat.send({ conversationId: c.id, text: 'look', attachments: [photo.id] }));
-    expect(e).toMatchObject({ code: 'model_cannot_see', message: expect.stringContaining('llama3.2 cannot see images'), details: { visionModels: ['llava:latest'] } });
+    expect(e).toMatchObject({
+      code: 'model_cannot_see',
+      message: expect.stringContaining('llama3.2 cannot see images'),
+      details: { visionModels: ['llava:latest'] },
+    });
     expect(chats()).toEqual([]);
     expect((await api.chat.get({ conversationId: c.id })).messages).toEqual([]);
   });

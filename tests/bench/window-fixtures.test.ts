@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -8,7 +9,7 @@ import { FIRST_TOKEN, LAST_TOKEN, markdownReplyOf } from '../../bench/lib/window
 import { LONG_TITLE, seedHistory } from '../../bench/lib/window-seed.js';
 import { ChatService } from '../../src-main/chat/service.js';
 import { HistoryStore } from '../../src-main/chat/store.js';
-import { tokenize } from '../helpers/ollama-standin.js';
+import { startOllamaStandIn, tokenize } from '../helpers/ollama-standin.js';
 
 // The window bench's fixtures: a history the real store reads back whole, and answers the stand-in cuts into exactly n tokens.
 
@@ -60,5 +61,41 @@ describe('window bench: the Markdown answer', () => {
     const text = markdownReplyOf(2_000);
     expect(text).toMatch(/\n\n- \*\*Retries\*\*/);
     expect(text).toMatch(/```ts\n[\s\S]+?\n```/);
+  });
+});
+
+/** Arrival times (ms) of each NDJSON token line of a streamed /api/chat answer, read over a real socket. */
+function tokenArrivals(url: string): Promise<number[]> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(`${url}/api/chat`, { method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
+      const at: number[] = [];
+      let buf = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => {
+        buf += d;
+        for (let i = buf.indexOf('\n'); i !== -1; i = buf.indexOf('\n')) {
+          if (buf.slice(0, i).includes('"done":false')) at.push(performance.now());
+          buf = buf.slice(i + 1);
+        }
+      });
+      res.on('end', () => resolve(at));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(JSON.stringify({ model: 'llama3.2', messages: [{ role: 'user', content: 'go' }] }));
+  });
+}
+
+describe('the Ollama stand-in paced by the clock', () => {
+  it('spreads an answer over (n - 1) / rate seconds, however fast it could write', async () => {
+    const standin = await startOllamaStandIn({ reply: () => markdownReplyOf(21), tokensPerSecond: 100 });
+    try {
+      const at = await tokenArrivals(standin.url);
+      expect(at).toHaveLength(21);
+      // 20 intervals of 10 ms; unpaced, the 21 lines arrive within a few ms. Only a lower bound: a busy machine is slower, never faster.
+      expect(at.at(-1)! - at[0]!).toBeGreaterThanOrEqual(150);
+    } finally {
+      await standin.close();
+    }
   });
 });

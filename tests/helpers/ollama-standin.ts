@@ -333,7 +333,7 @@ export async function startOllamaStandIn(opts: OllamaStandInOptions = {}): Promi
     for (let i = 0; i < lines.length; i++) {
       if (stallAt !== undefined && i >= stallAt) return w.stall();
       const wait = o.tokensPerSecond > 0 ? paceFrom + (i * 1000) / o.tokensPerSecond - performance.now() : 0;
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      if (wait > 0) await new Promise((r) => setTimeout(r, Math.ceil(wait)));
       if (!(await w.write(lines[i] + '\n'))) return;
     }
     if (stallAt !== undefined && lines.length <= stallAt) return w.stall();
