@@ -54,7 +54,10 @@ const SECTION_TIMEOUT_MS = quick ? 45_000 : 300_000;
 // The window section builds the window if stale, starts a browser and two hosts, and streams at a person's pace
 // (a 2,000-token answer at 100 tokens/s; a 5-minute dashboard window in the full run): it keeps its own
 // budget inside these wider bounds, so that it always closes its browser and hosts itself.
-const SECTION_TIMEOUTS_MS: Partial<Record<(typeof ORDER)[number], number>> = { window: quick ? 180_000 : 720_000, attachments: quick ? 120_000 : 600_000 };
+const SECTION_TIMEOUTS_MS: Partial<Record<(typeof ORDER)[number], number>> = {
+  window: quick ? 195_000 : 900_000,
+  attachments: quick ? 120_000 : 600_000,
+};
 
 function machine() {
   let cpu = os.cpus()[0]?.model ?? 'unknown';

@@ -6,13 +6,13 @@
  * thread, fine enough for a process that should barely wake up (/proc's
  * utime ticks are 10 ms).
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import WebSocket from 'ws';
+import { spawnServe } from '../../tests/helpers/serve-proc.js';
 import { sleep } from './stats.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -63,20 +63,8 @@ export async function idleServe(reps: number, seconds: number): Promise<IdleFigu
   });
   const dir = mkdtempSync(path.join(os.tmpdir(), 'vega-bench-idle-'));
   writeFileSync(path.join(dir, '.env'), 'OLLAMA_HOST=http://127.0.0.1:9\n');
-  const child = spawn(process.execPath, [outfile], {
-    cwd: root,
-    env: {
-      PATH: process.env.PATH,
-      HOME: dir,
-      VEGA_ENV_FILE: path.join(dir, '.env'),
-      VEGA_DATA_DIR: path.join(dir, 'data'),
-      VEGA_API_KEY: KEY,
-      VEGA_PORT: '0',
-      BROWSER: 'none',
-      NO_COLOR: '1',
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawnServe(dir, KEY, [], outfile);
+  child.stderr.pipe(process.stderr);
   try {
     const url = await new Promise<string>((resolve, reject) => {
       let out = '';

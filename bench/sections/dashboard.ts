@@ -78,6 +78,8 @@ export async function run(opts: BenchOptions): Promise<SectionResult> {
     const seconds = q ? 3 : 10;
     let tickCpuUs = 0;
     let ticks = 0;
+    /** Each tick's CPU as a share of its second, % of a core: the reps of the 1 Hz row. */
+    const tickPercents: number[] = [];
     const tickWallUs: number[] = [];
     const wall0 = performance.now();
     const proc0 = process.cpuUsage();
@@ -88,6 +90,7 @@ export async function run(opts: BenchOptions): Promise<SectionResult> {
       tickWallUs.push(Number(process.hrtime.bigint() - t0) / 1000);
       const c = process.cpuUsage(c0);
       tickCpuUs += c.user + c.system;
+      tickPercents.push((c.user + c.system) / 1e4);
       ticks++;
     }, 1000);
     for (let s = 0; s < seconds; s++) {
@@ -124,15 +127,14 @@ export async function run(opts: BenchOptions): Promise<SectionResult> {
         processCpuPercentOfCoreInclTraffic: round(procShare, 3),
       },
     };
-    const p50 = median(buildUs);
+    // The builds in 5 consecutive runs, the p50 of each a rep.
+    const runs = Array.from({ length: 5 }, (_, i) => median(buildUs.slice((i * buildUs.length) / 5, ((i + 1) * buildUs.length) / 5)));
     const pct = (n: number): string => `${round(n, 3)}%`;
+    const ms = (us: number): string => fmtMs(us / 1000);
     const rows: Row[] = [
-      check(
-        `dashboard · snapshot build + JSON.stringify (${snap.origins.length} origins), p50`,
-        `${fmtMs(p50 / 1000)} (p99 ${fmtMs(percentile(buildUs, 0.99) / 1000)})`,
-        '≤ 1 ms',
-        p50 <= 1000,
-      ),
+      checkReps(`dashboard · snapshot build + JSON.stringify (${snap.origins.length} origins), p50 of 5 runs`, runs, 1000, '<=', ms, {
+        detail: `p99 over all ${fmtMs(percentile(buildUs, 0.99) / 1000)}`,
+      }),
       info(
         'dashboard · tick() + JSON.stringify with traffic in every window, p50',
         `${fmtMs(median(tickUs) / 1000)} (p99 ${fmtMs(percentile(tickUs, 0.99) / 1000)})`,
@@ -143,12 +145,10 @@ export async function run(opts: BenchOptions): Promise<SectionResult> {
         '≤ 4 KB',
         bytes <= 4096,
       ),
-      check(
-        `dashboard · main-thread CPU at 1 Hz (${ticks} ticks over ${round(wallS, 1)} s)`,
-        `${round(tickShare, 3)}% of a core`,
-        '< 1% of a core',
-        tickShare < 1,
-      ),
+      checkReps(`dashboard · main-thread CPU at 1 Hz (${ticks} ticks over ${round(wallS, 1)} s), per tick`, tickPercents, 1, '<=', pct, {
+        targetText: '≤ 1% of a core',
+        detail: `of a core; ${round(tickShare, 3)}% over the whole span`,
+      }),
       info('dashboard · whole process over that window, incl. the trickle of requests', `${round(procShare, 2)}% of a core`),
       checkReps(
         `dashboard · idle \`npm run serve\` (built web host, no window, no requests; ${host.idle.length} × ${spanS} s)`,

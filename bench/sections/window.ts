@@ -62,14 +62,14 @@ interface Plan {
   readonly budgetMs: number;
 }
 
-const QUICK: Plan = { reps: 3, streamTokens: 600, chatSlices: 3, dashSlices: 3, sliceMs: { chat: 2_000, dash: 3_000 }, budgetMs: 150_000 };
+const QUICK: Plan = { reps: 3, streamTokens: 600, chatSlices: 3, dashSlices: 3, sliceMs: { chat: 2_000, dash: 3_000 }, budgetMs: 165_000 };
 const FULL: Plan = {
   reps: 5,
   streamTokens: 2_000,
   chatSlices: 3,
   dashSlices: 5,
   sliceMs: { chat: 20_000, dash: 60_000 },
-  budgetMs: 660_000,
+  budgetMs: 840_000,
 };
 
 /** checkReps once there are enough reps; fewer (the budget ran out on a slow machine) still show, unjudged. */
@@ -352,7 +352,7 @@ export async function run(opts: BenchOptions): Promise<SectionResult> {
 
     // What the later phases need of the budget; the reps before them stop early on a machine too busy to fit them all.
     const tabsNeed = plan.chatSlices * plan.sliceMs.chat + plan.dashSlices * plan.sliceMs.dash + 10_000;
-    let streamRepMs = plan.streamTokens * 15 + 5_000;
+    let streamRepMs = plan.streamTokens * 12 + 3_000;
     let repMs = 0;
     // Both hosts' first answer (their chat path's first run) is not a rep.
     await rig.viaChat();

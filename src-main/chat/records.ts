@@ -117,10 +117,10 @@ export class ConversationState {
     }
   }
 
-  /** Keep the first `count` messages; a new array, since a caller may still be reading the old one. */
+  /** Keep the first `count` messages: the cost is in the messages dropped, not in those kept. */
   #keep(count: number): void {
-    for (const m of this.messages.slice(count)) this.#at.delete(m.id);
-    this.messages = this.messages.slice(0, count);
+    for (let i = count; i < this.messages.length; i++) this.#at.delete(this.messages[i]!.id);
+    this.messages.length = count;
   }
 
   summary(): ConversationSummary {

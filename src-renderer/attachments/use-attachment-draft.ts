@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { VegaApi } from '../../src-shared/api.js';
-import { MAX_ATTACHMENTS_PER_MESSAGE } from '../../src-shared/attachment-limits.js';
+import { MAX_ATTACHMENTS_PER_MESSAGE, UPLOAD_MAX_MB_CAP } from '../../src-shared/attachment-limits.js';
 import type { AttachmentRef } from '../../src-shared/attachments.js';
 import type { VegaErrorValue } from '../../src-shared/errors.js';
 import { errorValue } from '../api/errors.js';
@@ -28,6 +28,13 @@ const TOO_MANY: VegaErrorValue = {
   code: 'BAD_REQUEST',
   message: `A message takes at most ${MAX_ATTACHMENTS_PER_MESSAGE} attachments; remove one to add another.`,
 };
+
+// Past what any host accepts, a file is not even read: the host would refuse it, after the window had held it whole.
+const MAX_FILE_BYTES = UPLOAD_MAX_MB_CAP * 1024 * 1024;
+const tooLarge = (name: string): VegaErrorValue => ({
+  code: 'attachment_too_large',
+  message: `${name} is larger than Vega ever accepts (${UPLOAD_MAX_MB_CAP} MB, the most VEGA_UPLOAD_MAX_MB may be).`,
+});
 
 /**
  * The attachments of the message being written. Each file is prepared
@@ -79,6 +86,10 @@ export function useAttachmentDraft(api: VegaApi): AttachmentDraft {
       for (const file of files) {
         const key = nextKey.current++;
         const name = file.name || 'pasted';
+        if (file.size > MAX_FILE_BYTES) {
+          fresh.push({ key, name, size: file.size, state: 'error', error: tooLarge(name) });
+          continue;
+        }
         if (room-- <= 0) {
           fresh.push({ key, name, size: file.size, state: 'error', error: TOO_MANY });
           continue;

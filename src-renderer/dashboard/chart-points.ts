@@ -1,7 +1,11 @@
 import { RingBuffer, windowSlice } from './ring-buffer.js';
 
-/** Points a chart draws at most over its window: about one per 5 px of a card, and a redraw every window/100. */
-export const CHART_POINTS = 100;
+/**
+ * Points a chart draws over its window: one per ~9 px of a card, and so a
+ * redraw every window/60 (5 s of the default 5 minutes). A redraw, not the
+ * points, is what a chart costs: each is a whole Recharts render.
+ */
+export const CHART_POINTS = 60;
 
 /**
  * One window's chart points, kept as snapshots arrive: the first snapshot of

@@ -161,7 +161,7 @@ test.describe('Electron app', () => {
     // One snapshot a second, pushed over IPC.
     await expect.poll(() => chartPoints(page, 'Connections')).toBeGreaterThan(0);
     const before = await chartPoints(page, 'Connections');
-    await expect.poll(() => chartPoints(page, 'Connections'), { timeout: 10_000 }).toBeGreaterThanOrEqual(before + 2);
+    await expect.poll(() => chartPoints(page, 'Connections'), { timeout: 20_000 }).toBeGreaterThanOrEqual(before + 2);
     expect(await chartPoints(page, 'Process')).toBeGreaterThan(0);
 
     // One pooled HTTP client, however many requests (the chat above made some).

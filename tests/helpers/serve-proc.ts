@@ -10,10 +10,16 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
  * `npm run serve` as a person runs it (scripts/serve.mjs, a process of its
  * own), on a free port, its .env and data folder inside `dir`, and no
  * environment from this machine beyond PATH. `nodeArgs` go before the script
- * (a preload that injects a fault).
+ * (a preload that injects a fault). `script`: another entry of the same host
+ * (the bench runs a bundle of its own).
  */
-export function spawnServe(dir: string, key: string, nodeArgs: readonly string[] = []): ChildProcessByStdio<null, Readable, Readable> {
-  return spawn(process.execPath, [...nodeArgs, 'scripts/serve.mjs'], {
+export function spawnServe(
+  dir: string,
+  key: string,
+  nodeArgs: readonly string[] = [],
+  script = 'scripts/serve.mjs',
+): ChildProcessByStdio<null, Readable, Readable> {
+  return spawn(process.execPath, [...nodeArgs, script], {
     cwd: root,
     env: {
       PATH: process.env.PATH,

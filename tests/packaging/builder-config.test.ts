@@ -32,6 +32,11 @@ describe('electron-builder.yml', () => {
     expect(files).toContain('package.json');
   });
 
+  it('keeps the attachment worker outside the asar archive, where a worker thread can start it', () => {
+    expect(buildScript).toContain("'out/main/attachment-worker.mjs'");
+    expect(cfg.asarUnpack).toEqual(['out/main/attachment-worker.mjs']);
+  });
+
   it('packs nothing from tests/, bench/ or the sources', () => {
     const included = (cfg.files as string[]).filter((f) => !f.startsWith('!'));
     for (const f of included) expect(f).not.toMatch(/^(tests|bench|src-|scripts)/);

@@ -120,6 +120,22 @@ describe('attachments in the composer', () => {
     await waitFor(() => expect(sends(fake)).toEqual([{ conversationId: 'c1', text: 'Here', attachments: [good.id] }]));
   });
 
+  it('refuses, without reading it, a file past what any host takes, and a file past the count a message carries', async () => {
+    const fake = await openChat();
+    const answers = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`f${i}.txt`, ref(`f${i}.txt`)]));
+    const { seen } = engine(fake, answers);
+    const huge = new File(['x'], 'huge.iso');
+    // A size past 200 MB without holding 200 MB: the window must decide by the size alone.
+    Object.defineProperty(huge, 'size', { value: 201 * 1024 * 1024 });
+    attach(huge, ...Array.from({ length: 21 }, (_, i) => new File(['x'], `f${i}.txt`)));
+    expect(chip('huge.iso').dataset.state).toBe('error');
+    expect(chip('huge.iso').textContent).toContain('200 MB');
+    expect(chip('f20.txt').dataset.state).toBe('error');
+    expect(chip('f20.txt').textContent).toContain('at most 20 attachments');
+    await waitFor(() => expect(chip('f19.txt').dataset.state).toBe('ready'));
+    expect(seen.map((f) => f.name)).toEqual(Array.from({ length: 20 }, (_, i) => `f${i}.txt`));
+  });
+
   it('takes a chip out with its remove button', async () => {
     const fake = await openChat();
     engine(fake, { 'a.txt': ref('a.txt'), 'b.txt': ref('b.txt') });

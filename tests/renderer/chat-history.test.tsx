@@ -78,6 +78,25 @@ describe('a sidebar of 1,001 conversations', () => {
     expect(total(renders.conversations)).toBeLessThanOrEqual(2 * rows.length);
   });
 
+  it('renames and deletes a row through its own buttons (the row passes its id back)', async () => {
+    const fake = fakeApi(history());
+    renderWithApi(fake.connection, <ChatView active />);
+    fireEvent.click(await screen.findByRole('button', { name: 'Rename “Conversation 2”' }));
+    const field = screen.getByRole('textbox', { name: 'Conversation title' });
+    fireEvent.change(field, { target: { value: 'Pools, at last' } });
+    fireEvent.submit(field.closest('form')!);
+    await waitFor(() =>
+      expect(fake.calls.find((c) => c.channel === 'chat:update')?.params).toEqual({ conversationId: 'c2', title: 'Pools, at last' }),
+    );
+    expect(await screen.findByRole('button', { name: /^Pools, at last/ })).toBeTruthy();
+
+    fireEvent.click(screen.getByRole('button', { name: 'Delete “Conversation 3”' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Delete' }));
+    await waitFor(() => expect(fake.calls.find((c) => c.channel === 'chat:delete')?.params).toEqual({ conversationId: 'c3' }));
+    await waitFor(() => expect(screen.queryByRole('button', { name: /^Conversation 3\b/ })).toBeNull());
+    expect(screen.getByRole('button', { name: /^Conversation 4\b/ })).toBeTruthy();
+  });
+
   it('a token frame renders the streaming message alone: no conversation row, no other message', async () => {
     const fake = fakeApi(history());
     renderWithApi(fake.connection, <ChatView active />);

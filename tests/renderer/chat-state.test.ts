@@ -87,10 +87,11 @@ describe('chat state', () => {
   });
 
   it('older pages go before the messages shown, oldest first, without doubles; hasMore follows the last page', () => {
-    let s = chatReducer(chatReducer(initialChatState, { type: 'open', conversationId: 'c1' }), {
+    const first = chatReducer(chatReducer(initialChatState, { type: 'open', conversationId: 'c1' }), {
       type: 'loaded',
       conversation: { ...summary('c1'), messages: [message('m3', 'user', '3'), message('m4', 'assistant', '4')], hasMore: true },
     });
+    let s = first;
     expect(s.hasMore).toBe(true);
     // m3 again: a message saved while the page was asked for is not shown twice.
     const page = (ids: string[], hasMore: boolean) => ({ ...summary('c1'), messages: ids.map((id) => message(id, 'user', id)), hasMore });
@@ -103,7 +104,7 @@ describe('chat state', () => {
     // A page of a conversation no longer open changes nothing.
     expect(chatReducer(s, { type: 'older', page: { ...page(['x'], false), id: 'c2' } })).toBe(s);
     // A failed page is not asked for again on every scroll; the error is shown.
-    const failed = chatReducer(opened(message('u1', 'user', 'hi')), { type: 'older-failed', error: { code: 'INTERNAL', message: 'no' } });
+    const failed = chatReducer(first, { type: 'older-failed', error: { code: 'INTERNAL', message: 'no' } });
     expect(failed).toMatchObject({ hasMore: false, error: { code: 'INTERNAL' } });
   });
 });

@@ -158,4 +158,30 @@ describe('WsTransport', () => {
     expect(env.ok === false && env.error.code).toBe('PAYLOAD_TOO_LARGE');
     expect(f.last().sent).toHaveLength(0);
   });
+
+  it('sends a file larger than a frame whole in its attachments:add call, and only there', async () => {
+    const { t, f } = transport();
+    f.last().open();
+    const data = 'A'.repeat(4 * 1024 * 1024);
+    void t.invoke('attachments:add', { name: 'photo.jpg', data });
+    expect(f.last().sent[0]).toMatchObject({ channel: 'attachments:add', params: { name: 'photo.jpg', data } });
+    const env = await t.invoke('chat:send', { conversationId: 'c1', text: data });
+    expect(env.ok === false && env.error.code).toBe('PAYLOAD_TOO_LARGE');
+    expect(f.last().sent).toHaveLength(1);
+  });
+
+  it("keeps an error's details (the models that can see) and drops details that are not an object", async () => {
+    const { t, f } = transport();
+    const api = createVegaApi(t);
+    f.last().open();
+    const p = api.chat.send({ conversationId: 'c1', text: 'look', attachments: ['a'.repeat(64)] });
+    const q = api.chat.send({ conversationId: 'c1', text: 'again' });
+    await Promise.resolve();
+    const [first, second] = f.last().sent;
+    const message = 'llama3.2 cannot see images.';
+    f.last().receive({ id: first!.id, ok: false, error: { code: 'model_cannot_see', message, details: { visionModels: ['llava'] } } });
+    f.last().receive({ id: second!.id, ok: false, error: { code: 'model_cannot_see', message, details: ['llava'] } });
+    await expect(p).rejects.toSatisfy((e: unknown) => e instanceof VegaError && JSON.stringify(e.details) === '{"visionModels":["llava"]}');
+    await expect(q).rejects.toSatisfy((e: unknown) => e instanceof VegaError && e.details === undefined);
+  });
 });
