@@ -107,7 +107,6 @@ interface Rig {
   readonly browser: Browser;
   readonly empty: WindowHost;
   readonly full: WindowHost;
-  readonly remote: RemoteServers;
   readonly newestMessageId: string;
   readonly viaChat: () => ReturnType<typeof firstChunk>;
   readonly direct: () => ReturnType<typeof firstChunk>;
@@ -343,7 +342,6 @@ export async function run(opts: BenchOptions): Promise<SectionResult> {
       browser: launched,
       empty,
       full,
-      remote,
       newestMessageId: seeded.newestMessageId,
       viaChat: () => firstChunk(toVega, '/chat', { authorization: `Bearer ${empty.key}` }, { prompt: 'go', stream: true }),
       direct: () => firstChunk(toOllama, '/api/chat', {}, prompt),

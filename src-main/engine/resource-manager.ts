@@ -1,4 +1,3 @@
-import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import path from 'node:path';
 import type { Dispatcher } from 'undici';
 import { secretsIn } from '../../src-shared/config-keys.js';
@@ -17,6 +16,7 @@ import { ConfigCache } from './config-cache.js';
 import { defaultDataDir } from './data-dir.js';
 import { createPooledClient, type HttpSettings, type PooledClient } from './http-client.js';
 import { Lifecycle, type CleanupFn, type CleanupOptions } from './lifecycle.js';
+import { LoopDelay } from './loop-delay.js';
 import { createLogger, type Logger, type VegaLogger } from './logger.js';
 import { privateDir } from './private-files.js';
 import { ApiMetrics } from './api-metrics.js';
@@ -61,15 +61,12 @@ export class ResourceManager {
   readonly #log: VegaLogger;
   readonly #metrics: HttpMetrics;
   readonly #pool: PooledClient;
-  #eventLoop: IntervalHistogram;
-  /** The monitor before the last change of resolution, read until the new one has a sample. */
-  #eventLoopBefore: IntervalHistogram | null = null;
+  readonly #eventLoop = new LoopDelay(LOOP_IDLE_MS);
   readonly #startedAt = Date.now();
   #shutdownAt: number | null = null;
   #shutdown: Promise<CleanupStepReport[]> | undefined;
   /** This run's shutdown once it ran, else the previous run's (from the data folder). */
   #lastShutdown: ShutdownRecord | null;
-  #resolution = LOOP_IDLE_MS;
   #clientsCreated = 0;
   #closed = false;
 
@@ -118,7 +115,6 @@ export class ResourceManager {
     this.#metrics = new HttpMetrics((socket) => this.#pool.sockets.has(socket));
     this.#pool = createPooledClient(this.httpSettings, this.#metrics);
     this.#clientsCreated++;
-    this.#eventLoop = loopMonitor(LOOP_IDLE_MS);
     this.lifecycle.register('http-pool', () => this.#closePool(), { phase: 'resources' });
     this.logger.info({ dataDir: this.dataDir, envFile: cache.file, http: this.httpSettings }, '✓ Resource manager initialized');
   }
@@ -279,7 +275,6 @@ export class ResourceManager {
   snapshot(): ResourceSnapshot {
     const mem = process.memoryUsage();
     const apiClients = this.api.stats();
-    const loop = this.#eventLoop.count || !this.#eventLoopBefore ? this.#eventLoop : this.#eventLoopBefore;
     return {
       t: Date.now(),
       manager: this.stats(),
@@ -291,8 +286,8 @@ export class ResourceManager {
         rss: mem.rss,
         heapUsed: mem.heapUsed,
         heapTotal: mem.heapTotal,
-        eventLoopDelayP50Ms: round2(loop.percentile(50) / 1e6),
-        eventLoopDelayP99Ms: round2(loop.percentile(99) / 1e6),
+        eventLoopDelayP50Ms: this.#eventLoop.percentileMs(50),
+        eventLoopDelayP99Ms: this.#eventLoop.percentileMs(99),
       },
       health: this.health().status,
       ...(apiClients.length ? { apiClients } : {}),
@@ -318,13 +313,7 @@ export class ResourceManager {
    */
   watched(yes: boolean): void {
     if (this.#closed) return;
-    const resolution = yes ? LOOP_WATCHED_MS : LOOP_IDLE_MS;
-    if (resolution === this.#resolution) return;
-    this.#eventLoopBefore?.disable();
-    this.#eventLoopBefore = this.#eventLoop;
-    this.#eventLoop.disable();
-    this.#eventLoop = loopMonitor(resolution);
-    this.#resolution = resolution;
+    this.#eventLoop.setResolution(yes ? LOOP_WATCHED_MS : LOOP_IDLE_MS);
   }
 
   #learnSecrets(config: Config): void {
@@ -334,8 +323,7 @@ export class ResourceManager {
   async #closePool(): Promise<void> {
     this.#closed = true;
     this.config.close();
-    this.#eventLoop.disable();
-    this.#eventLoopBefore?.disable();
+    this.#eventLoop.close();
     // In-flight requests get a moment to finish (the llm phase has already
     // stopped the streams); whatever is still open then is cut.
     await this.#pool.close(POOL_GRACE_MS);
@@ -347,12 +335,6 @@ const POOL_GRACE_MS = 200;
 /** Event-loop sampling while a dashboard watches, and while none does. */
 const LOOP_WATCHED_MS = 20;
 const LOOP_IDLE_MS = 1_000;
-
-function loopMonitor(resolution: number): IntervalHistogram {
-  const h = monitorEventLoopDelay({ resolution });
-  h.enable();
-  return h;
-}
 /** The folders and the disk are measured at most this often by the tick. */
 const STORAGE_MEASURE_MS = 5_000;
 const DISK_LOW_MB_DEFAULT = 500;
@@ -368,6 +350,3 @@ function diskLowMb(config: Config): number {
 
 const IDLE_POOL = { connected: 0, free: 0, pending: 0, queued: 0, running: 0, size: 0 } as const;
 
-function round2(n: number): number {
-  return Number.isFinite(n) ? Math.round(n * 100) / 100 : 0;
-}

@@ -30,7 +30,7 @@ export function png(width = 4, height = 3, rgb: [number, number, number] = [200,
   ]);
 }
 
-/** A PDF with one page per string, each drawn in Helvetica; `trailerExtra` goes into the trailer dictionary. */
+/** A PDF with one page per string (lines split at `\n`), drawn in Helvetica; `extra` adds objects and trailer entries. */
 export function pdf(pages: readonly string[], extra: { objects?: string[]; trailer?: string } = {}): Buffer {
   const objects: string[] = [];
   const pageIds = pages.map((_, i) => 4 + i * 2);
@@ -38,7 +38,9 @@ export function pdf(pages: readonly string[], extra: { objects?: string[]; trail
   objects[2] = `<< /Type /Pages /Kids [${pageIds.map((id) => `${id} 0 R`).join(' ')}] /Count ${pages.length} >>`;
   objects[3] = '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>';
   pages.forEach((text, i) => {
-    const stream = `BT /F1 12 Tf 72 720 Td (${text.replace(/[()\\]/g, '\\$&')}) Tj ET`;
+    // One line per `\n`: text past the page's edge is not read as text.
+    const lines = text.split('\n').map((l) => `(${l.replace(/[()\\]/g, '\\$&')}) Tj T*`);
+    const stream = `BT /F1 12 Tf 14 TL 72 720 Td ${lines.join(' ')} ET`;
     objects[pageIds[i]!] =
       `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> /Contents ${pageIds[i]! + 1} 0 R >>`;
     objects[pageIds[i]! + 1] = `<< /Length ${stream.length} >>\nstream\n${stream}\nendstream`;
