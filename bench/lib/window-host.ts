@@ -38,8 +38,9 @@ export function snapshotBuild(): { dir: string; remove(): void } {
   const dir = mkdtempSync(path.join(ROOT, 'out/bench/window-'));
   cpSync(path.join(ROOT, 'out/web'), path.join(dir, 'web'), { recursive: true });
   cpSync(path.join(ROOT, 'out/renderer'), path.join(dir, 'renderer'), { recursive: true });
-  // The attachment worker the host starts from ../main beside its bundle.
-  cpSync(path.join(ROOT, 'out/main/attachment-worker.mjs'), path.join(dir, 'main/attachment-worker.mjs'));
+  // The attachment worker the host starts from ../main beside its bundle (builds before attachments have none).
+  const worker = path.join(ROOT, 'out/main/attachment-worker.mjs');
+  if (existsSync(worker)) cpSync(worker, path.join(dir, 'main/attachment-worker.mjs'));
   if (!existsSync(path.join(dir, 'renderer/index.html'))) throw new Error('out/renderer was being rebuilt while it was copied');
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }

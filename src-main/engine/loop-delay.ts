@@ -36,7 +36,8 @@ export class LoopDelay {
 
   /** Delay at percentile `p` (0..100) since the last reset, ms, 2 decimals. */
   percentileMs(p: number): number {
-    const m = this.#current.histogram.count || !this.#before ? this.#current : this.#before;
+    if (this.#before && this.#current.histogram.count) this.#before = null;
+    const m = this.#before ?? this.#current;
     if (!m.histogram.count) return 0;
     const ms = m.histogram.percentile(p) / 1e6 - m.resolutionMs;
     return Math.max(0, Math.round(ms * 100) / 100);

@@ -349,4 +349,3 @@ function diskLowMb(config: Config): number {
 }
 
 const IDLE_POOL = { connected: 0, free: 0, pending: 0, queued: 0, running: 0, size: 0 } as const;
-

@@ -1,18 +1,26 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { buildAttachmentWorker } from '../../scripts/build.mjs';
+import { afterAll } from 'vitest';
 import type { WorkerFile } from '../../src-main/attachments/extract.js';
 import type { VegaApi } from '../../src-shared/api.js';
 import type { AttachmentRef } from '../../src-shared/attachments.js';
 import type { VegaErrorValue } from '../../src-shared/errors.js';
 
 let built: Promise<WorkerFile> | undefined;
+let builtDir: string | undefined;
+
+// Registered on each test file that imports this module: its built worker goes with it.
+afterAll(() => {
+  if (builtDir) rmSync(builtDir, { recursive: true, force: true });
+});
 
 /** The worker as shipped (scripts/build.mjs), built once per test file into a temp folder. */
 export function builtWorker(): Promise<WorkerFile> {
   built ??= (async () => {
-    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'vega-worker-')), 'attachment-worker.mjs');
+    builtDir = mkdtempSync(path.join(os.tmpdir(), 'vega-worker-'));
+    const file = path.join(builtDir, 'attachment-worker.mjs');
     await buildAttachmentWorker(file);
     return { file, source: false };
   })();

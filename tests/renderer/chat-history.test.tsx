@@ -65,6 +65,16 @@ async function push(fake: ReturnType<typeof fakeApi>, ...events: ChatEvent[]) {
   });
 }
 
+/** The newest conversation open, an answer (a1) just started in it. */
+async function answering() {
+  const fake = fakeApi(history());
+  renderWithApi(fake.connection, <ChatView active />);
+  fireEvent.click(await screen.findByRole('button', { name: /^Conversation 0/ }));
+  await screen.findByText('What is a pool?');
+  await push(fake, { type: 'message', conversationId: 'c0', message: message('a1', 'assistant', '') });
+  return fake;
+}
+
 describe('a sidebar of 1,001 conversations', () => {
   it('renders only the rows on screen (and a margin), the newest first', async () => {
     const fake = fakeApi(history());
@@ -98,11 +108,7 @@ describe('a sidebar of 1,001 conversations', () => {
   });
 
   it('a token frame renders the streaming message alone: no conversation row, no other message', async () => {
-    const fake = fakeApi(history());
-    renderWithApi(fake.connection, <ChatView active />);
-    fireEvent.click(await screen.findByRole('button', { name: /^Conversation 0/ }));
-    await screen.findByText('What is a pool?');
-    await push(fake, { type: 'message', conversationId: 'c0', message: message('a1', 'assistant', '') });
+    const fake = await answering();
     // The first token goes through the state (the message starts streaming); the rest go to the message alone.
     await push(fake, { type: 'token', conversationId: 'c0', messageId: 'a1', text: 'A pool' });
 
@@ -118,11 +124,7 @@ describe('a sidebar of 1,001 conversations', () => {
   });
 
   it('the streamed text is kept when the answer fails, and replaced by the final message on done', async () => {
-    const fake = fakeApi(history());
-    renderWithApi(fake.connection, <ChatView active />);
-    fireEvent.click(await screen.findByRole('button', { name: /^Conversation 0/ }));
-    await screen.findByText('What is a pool?');
-    await push(fake, { type: 'message', conversationId: 'c0', message: message('a1', 'assistant', '') });
+    const fake = await answering();
     await push(fake, { type: 'token', conversationId: 'c0', messageId: 'a1', text: 'Half' });
     await push(fake, { type: 'token', conversationId: 'c0', messageId: 'a1', text: ' an answer' });
     await push(
