@@ -211,14 +211,20 @@ export const CALLS = {
   },
   'chat:delete': { params: z.strictObject({ conversationId: ID }), result: null as unknown as { deleted: boolean } },
   'chat:send': {
-    params: z.strictObject({
-      conversationId: ID,
-      text,
-      /** Ids from `attachments:add`. */
-      attachments: AttachmentIds.optional(),
-      /** Cut the documents to fit the context window (after an `attachments_exceed_context`). */
-      includeFirstPart: z.boolean().optional(),
-    }),
+    params: z
+      .strictObject({
+        conversationId: ID,
+        // A picture or a document may be the whole message.
+        text: z.string().max(MAX_MESSAGE_CHARS),
+        /** Ids from `attachments:add`. */
+        attachments: AttachmentIds.optional(),
+        /** Cut the documents to fit the context window (after an `attachments_exceed_context`). */
+        includeFirstPart: z.boolean().optional(),
+      })
+      .refine((p) => p.text.trim() !== '' || (p.attachments?.length ?? 0) > 0, {
+        message: 'A message needs text or at least one attachment.',
+        path: ['text'],
+      }),
     result: null as unknown as { messageId: string },
   },
   'chat:stop': { params: z.strictObject({ conversationId: ID }), result: null as unknown as { stopped: boolean } },

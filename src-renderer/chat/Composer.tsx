@@ -36,7 +36,7 @@ export function Composer({ busy, onSend, onStop, ref, attachments }: Props) {
 
   const send = () => {
     const t = text.trim();
-    if (!t || busy || waiting) return;
+    if ((!t && !attachments?.ready.length) || busy || waiting) return;
     setText('');
     void onSend(t);
   };
@@ -81,7 +81,7 @@ export function Composer({ busy, onSend, onStop, ref, attachments }: Props) {
         <button
           type="submit"
           className="btn primary"
-          disabled={!text.trim() || waiting}
+          disabled={(!text.trim() && !attachments?.ready.length) || waiting}
           title={waiting ? 'Waiting for the attachments' : undefined}
         >
           Send
