@@ -192,7 +192,16 @@ export class ChatService {
     await this.store.append(
       conversationId,
       ...records,
-      ...(titled ? [{ type: 'meta' as const, at: user.createdAt, title: titleFrom(text || (files?.map((f) => f.name).join(', ') ?? '')), titleAuto: false }] : []),
+      ...(titled
+        ? [
+            {
+              type: 'meta' as const,
+              at: user.createdAt,
+              title: titleFrom(text || (files?.map((f) => f.name).join(', ') ?? '')),
+              titleAuto: false,
+            },
+          ]
+        : []),
     );
     this.#o.emit({ type: 'message', conversationId, message: user });
     if (titled) this.#changed(conversationId);
