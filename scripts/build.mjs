@@ -64,24 +64,25 @@ export function buildAttachmentWorker(outfile = 'out/main/attachment-worker.mjs'
  * `npm run dev` needs before it starts Electron against Vite's dev server.
  * Dependencies stay in node_modules (packaged beside the bundle), except in
  * the preload: a sandboxed preload can require nothing but 'electron'.
+ * `outDir` is relative to the project (tests build into a temp folder).
  */
-export async function buildElectron() {
+export async function buildElectron(outDir = 'out') {
   await Promise.all([
     esbuild({
       ...common,
       entryPoints: ['src-main/electron/main.ts'],
-      outfile: 'out/main/index.cjs',
+      outfile: path.join(outDir, 'main/index.cjs'),
       format: 'cjs',
       packages: 'external',
       // Modules that find a file beside them (the attachment worker) read import.meta.url, which CommonJS lacks.
       define: { ...common.define, 'import.meta.url': '__vegaModuleUrl' },
       banner: { js: "const __vegaModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
     }),
-    buildAttachmentWorker(),
+    buildAttachmentWorker(path.join(outDir, 'main/attachment-worker.mjs')),
     esbuild({
       ...common,
       entryPoints: ['src-main/electron/preload.ts'],
-      outfile: 'out/preload/index.cjs',
+      outfile: path.join(outDir, 'preload/index.cjs'),
       format: 'cjs',
       external: ['electron'],
     }),

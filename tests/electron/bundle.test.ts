@@ -4,11 +4,12 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import vm from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildElectron } from '../../scripts/build.mjs';
 import { tempDir, writeRenderer } from './harness.js';
 
 /**
- * The built entry files, run without Electron: the same esbuild settings as
- * scripts/build.mjs write main and preload to a temp out/ folder, then
+ * The built entry files, run without Electron: scripts/build.mjs writes main
+ * and preload to a temp out/ folder, then
  * - main runs in plain Node with `require('electron')` answered by the
  *   recording fake (a require hook; the real package is never loaded),
  * - the preload runs in a bare vm context holding only `require('electron')`,
@@ -25,30 +26,19 @@ beforeAll(async () => {
   dir = tempDir('vega-bundle-');
   out = path.join(dir, 'out');
   const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string };
-  const common = {
-    absWorkingDir: root,
-    bundle: true,
-    platform: 'node' as const,
-    target: 'node20',
-    logLevel: 'silent' as const,
-    define: { __VEGA_VERSION__: JSON.stringify(pkg.version) },
-  };
   await Promise.all([
+    buildElectron(out),
     build({
-      ...common,
-      entryPoints: ['src-main/electron/main.ts'],
-      outfile: path.join(out, 'main', 'index.cjs'),
+      absWorkingDir: root,
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      logLevel: 'silent',
+      define: { __VEGA_VERSION__: JSON.stringify(pkg.version) },
+      entryPoints: ['tests/electron/fake-electron.ts'],
+      outfile: path.join(dir, 'fake-electron.cjs'),
       format: 'cjs',
-      packages: 'external',
     }),
-    build({
-      ...common,
-      entryPoints: ['src-main/electron/preload.ts'],
-      outfile: path.join(out, 'preload', 'index.cjs'),
-      format: 'cjs',
-      external: ['electron'],
-    }),
-    build({ ...common, entryPoints: ['tests/electron/fake-electron.ts'], outfile: path.join(dir, 'fake-electron.cjs'), format: 'cjs' }),
   ]);
   writeRenderer(out);
 });

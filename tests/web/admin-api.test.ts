@@ -99,8 +99,9 @@ describe('auth and bad input', () => {
     }
   });
 
+  // POST /chat has the upload limit (tests/attachments/chat-route.test.ts); every other body stops at 1 MiB.
   it('an oversized body gets 413 without being read whole', async () => {
-    const r = await call('POST', '/chat', { body: JSON.stringify({ prompt: 'x'.repeat(1024 * 1024 + 10) }) });
+    const r = await call('POST', '/admin/models/pull', { body: JSON.stringify({ name: 'x'.repeat(1024 * 1024 + 10) }) });
     expect(r.status).toBe(413);
     expect(r.json.error.code).toBe('PAYLOAD_TOO_LARGE');
   });
