@@ -47,6 +47,8 @@ for (const colorScheme of ['light', 'dark'] as const) {
   });
 
   test(`dashboard: no serious or critical axe violation (${colorScheme})`, async ({ page }) => {
+    // A chat turn, seconds of chart history and a full axe pass: 24 s on a quiet machine.
+    test.slow();
     await page.emulateMedia({ colorScheme });
     // Tall enough for every card in one picture.
     await page.setViewportSize({ width: 1440, height: 1900 });

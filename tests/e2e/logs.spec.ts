@@ -213,6 +213,8 @@ test('sign-in with OpenID Connect: configure, code shown, approved, signed in, s
 
 for (const colorScheme of ['light', 'dark'] as const) {
   test(`logs and settings: no serious or critical axe violation (${colorScheme})`, async ({ page }) => {
+    // Four full axe passes over the page: 20 s on a quiet machine, past 30 s on a busy one.
+    test.slow();
     await page.emulateMedia({ colorScheme });
     await page.setViewportSize({ width: 1440, height: 1000 });
     await openApp(page, server);
