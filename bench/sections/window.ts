@@ -24,7 +24,7 @@ import { Pool } from 'undici';
 import { firstChunk } from '../lib/first-chunk.js';
 import { RemoteServers } from '../lib/remote.js';
 import { fmtBytes, fmtMs, fmtX, median, nowMs, round, sleep } from '../lib/stats.js';
-import { MIN_REPS, checkReps, info, type Cmp, type BenchOptions, type Row, type SectionResult } from '../lib/types.js';
+import { MIN_REPS, checkReps, info, type BenchOptions, type Row, type SectionResult } from '../lib/types.js';
 import {
   armTurnProbe,
   busy,
@@ -71,20 +71,6 @@ const FULL: Plan = {
   sliceMs: { chat: 20_000, dash: 60_000 },
   budgetMs: 840_000,
 };
-
-/** checkReps once there are enough reps; fewer (the budget ran out on a slow machine) still show, unjudged. */
-function repsRow(
-  benchmark: string,
-  values: readonly number[],
-  target: number,
-  cmp: Cmp,
-  fmt: (n: number) => string,
-  opts: { targetText?: string; detail?: string } = {},
-): Row {
-  if (values.length >= MIN_REPS) return checkReps(benchmark, values, target, cmp, fmt, opts);
-  const figure = `${fmt(median(values))} (${values.length} rep${values.length === 1 ? '' : 's'} only: the budget ran out)${opts.detail ? `; ${opts.detail}` : ''}`;
-  return info(benchmark, figure);
-}
 
 /**
  * A message sent from the window: time to its first token, main-thread time
@@ -212,7 +198,7 @@ function rowsOf(s: Samples, plan: Plan): Row[] {
   const perRep = (f: (i: number) => number) => Array.from({ length: n }, (_, i) => f(i));
   if (n > 0) {
     rows.push(
-      repsRow(
+      checkReps(
         'window · UI time to first token, 1,001 conversations vs empty',
         perRep((i) => s.full.ttft[i]! / s.empty.ttft[i]!),
         1.2,
@@ -222,7 +208,7 @@ function rowsOf(s: Samples, plan: Plan): Row[] {
           detail: `${fmtMs(median(s.full.ttft))} vs ${fmtMs(median(s.empty.ttft))}; before: 106 ms vs 37 ms (2.9×)`,
         },
       ),
-      repsRow(
+      checkReps(
         `window · renderer main-thread time per ${ANSWER_TOKENS}-token answer, 1,001 conversations vs empty`,
         perRep((i) => s.full.taskMs[i]! / s.empty.taskMs[i]!),
         1.2,
@@ -230,13 +216,13 @@ function rowsOf(s: Samples, plan: Plan): Row[] {
         fmtX,
         { detail: `${sec(median(s.full.taskMs))} vs ${sec(median(s.empty.taskMs))}; before: 2.48 s vs 1.15 s` },
       ),
-      repsRow('window · DOM nodes, 1,001 conversations', s.full.nodes, 2_000, '<=', count, {
+      checkReps('window · DOM nodes, 1,001 conversations', s.full.nodes, 2_000, '<=', count, {
         detail: `empty history: ${count(median(s.empty.nodes))}; before: 30,525`,
       }),
-      repsRow('window · sidebar list visible after DOMContentLoaded, 1,001 conversations', s.full.listMs, 300, '<=', fmtMs, {
+      checkReps('window · sidebar list visible after DOMContentLoaded, 1,001 conversations', s.full.listMs, 300, '<=', fmtMs, {
         detail: 'before: 1.8 s',
       }),
-      repsRow(
+      checkReps(
         'window · time to first token: what the window adds over POST /chat (empty history)',
         perRep((i) => s.empty.ttft[i]! - s.post.token[i]!),
         10,
@@ -251,7 +237,7 @@ function rowsOf(s: Samples, plan: Plan): Row[] {
   }
   if (s.load.bytes.length > 0) {
     rows.push(
-      repsRow('window · bytes transferred before the message box is usable', s.load.bytes, 200 * 1024, '<=', kb, {
+      checkReps('window · bytes transferred before the message box is usable', s.load.bytes, 200 * 1024, '<=', kb, {
         targetText: '≤ 200 KB',
         detail: 'before: a 635 KB main chunk, uncompressed',
       }),
@@ -263,7 +249,7 @@ function rowsOf(s: Samples, plan: Plan): Row[] {
   }
   if (s.open.ms.length > 0) {
     rows.push(
-      repsRow('window · open a 2,000-message conversation: click → newest message visible', s.open.ms, 120, '<=', fmtMs, {
+      checkReps('window · open a 2,000-message conversation: click → newest message visible', s.open.ms, 120, '<=', fmtMs, {
         detail: 'before: 324 ms',
       }),
       info(
@@ -274,7 +260,7 @@ function rowsOf(s: Samples, plan: Plan): Row[] {
   }
   if (s.stream.busy.length > 0) {
     rows.push(
-      repsRow(
+      checkReps(
         `window · renderer busy while a ${count(plan.streamTokens)}-token answer streams at 100 tokens/s`,
         s.stream.busy,
         0.15,
@@ -289,10 +275,10 @@ function rowsOf(s: Samples, plan: Plan): Row[] {
   if (s.tabs.dashboard.busy.length > 0) {
     const span = `${(plan.dashSlices * plan.sliceMs.dash) / 1000} s in ${plan.dashSlices} slices`;
     rows.push(
-      repsRow(`window · renderer with the dashboard tab open (${span})`, s.tabs.dashboard.busy, 0.02, '<=', pct, {
+      checkReps(`window · renderer with the dashboard tab open (${span})`, s.tabs.dashboard.busy, 0.02, '<=', pct, {
         detail: `of a core (chat tab: ${pct(median(s.tabs.chat.busy))}); before: 9.3% and rising over 5 min (chat tab: 0.6%)`,
       }),
-      repsRow(`window · JS heap with the dashboard tab open (${span})`, s.tabs.dashboard.heap, 30 * 1024 * 1024, '<=', mb, {
+      checkReps(`window · JS heap with the dashboard tab open (${span})`, s.tabs.dashboard.heap, 30 * 1024 * 1024, '<=', mb, {
         detail: `chat tab: ${mb(median(s.tabs.chat.heap))}; before: 38–61 MB (chat tab: 9 MB)`,
       }),
     );

@@ -2,29 +2,19 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
-import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FIRST_TOKEN, LAST_TOKEN, markdownReplyOf } from '../../bench/lib/window-reply.js';
 import { LONG_TITLE, seedHistory } from '../../bench/lib/window-seed.js';
 import { ChatService } from '../../src-main/chat/service.js';
 import { HistoryStore } from '../../src-main/chat/store.js';
 import { startOllamaStandIn, tokenize } from '../helpers/ollama-standin.js';
+import { warnLogger } from '../helpers/warn-logger.js';
 
 // The window bench's fixtures: a history the real store reads back whole, and answers the stand-in cuts into exactly n tokens.
 
 let dir: string;
 let warnings: string[];
-const logger = () =>
-  pino(
-    { level: 'warn' },
-    new Writable({
-      write(chunk: Buffer, _enc, cb) {
-        warnings.push(String(chunk));
-        cb();
-      },
-    }),
-  );
+const logger = () => warnLogger(warnings);
 
 beforeEach(() => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'vega-bench-seed-'));

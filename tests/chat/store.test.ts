@@ -2,29 +2,19 @@ import { spawn } from 'node:child_process';
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { messageRecord, type HeaderRecord } from '../../src-main/chat/records.js';
 import { HistoryStore } from '../../src-main/chat/store.js';
 import type { ChatMessage } from '../../src-shared/chat.js';
 import { chatHarness, type ChatHarness } from './harness.js';
+import { warnLogger } from '../helpers/warn-logger.js';
 
 let dir: string;
 let warnings: string[];
 let h: ChatHarness | undefined;
 
-const logger = () =>
-  pino(
-    { level: 'warn' },
-    new Writable({
-      write(chunk: Buffer, _enc, cb) {
-        warnings.push(String(chunk));
-        cb();
-      },
-    }),
-  );
+const logger = () => warnLogger(warnings);
 
 beforeEach(() => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'vega-store-'));
