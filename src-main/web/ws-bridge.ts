@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { EVENT_NAMES, type EventName, type EventPayloads } from '../../src-shared/contract.js';
+import { UPLOAD_MAX_MB_CAP } from '../../src-shared/attachment-limits.js';
 import { LARGE_FRAME_CHANNEL, MAX_FRAME_BYTES, attachmentFrameBytes } from '../../src-shared/limits.js';
 import { ClientFrame, type ServerFrame } from '../../src-shared/wire.js';
 import type { VegaApp } from '../app/create-app.js';
@@ -30,10 +31,12 @@ export class WsBridge {
 
   constructor(app: VegaApp, heartbeatMs = HEARTBEAT_MS) {
     this.#app = app;
-    // Frames up to a file's size are read; past 1 MiB only an `attachments:add` is kept (see the message handler).
+    // Past 1 MiB only an `attachments:add` is kept (see the message handler). Its frames are read up to the
+    // most VEGA_UPLOAD_MAX_MB may ever be, so a file over the configured limit gets the typed error naming
+    // it instead of a closed socket.
     this.#wss = new WebSocketServer({
       noServer: true,
-      maxPayload: attachmentFrameBytes(app.attachments.maxBytes),
+      maxPayload: attachmentFrameBytes(UPLOAD_MAX_MB_CAP * 1024 * 1024),
       perMessageDeflate: false,
     });
     this.#wss.on('connection', (ws) => this.#attach(ws));
