@@ -25,12 +25,26 @@ import { snapshotBuild, startWindowHost, type WindowHost } from '../lib/window-h
 const PHOTO_SIDE = { width: 4000, height: 3000 };
 const PAGE_TIMEOUT_MS = 60_000;
 
-/** A PDF of about `bytes`, every page a paragraph of words; `tag` makes each rep's bytes (and so its stored file) new. */
+/**
+ * A PDF of about `bytes` shaped like a report: 100 pages of 40 lines of text
+ * (~330 KB of it) and, for the rest of the bytes, photos (image streams,
+ * which a text reader skips). `tag` makes each rep's bytes (and so its stored file) new.
+ */
 function bigPdf(bytes: number, tag: string): Buffer {
   const words = 'vega keeps every attachment bounded typed and stored once by its content address'.split(' ');
-  const line = (p: number) => Array.from({ length: 1200 }, (_, i) => words[(i * 7 + p) % words.length]).join(' ');
-  const pages = Math.max(1, Math.round(bytes / (line(0).length + 330)));
-  return pdf(Array.from({ length: pages }, (_, p) => `${tag} page ${p + 1}: ${line(p)}`));
+  const line = (p: number, l: number) => Array.from({ length: 14 }, (_, i) => words[(i * 7 + p + l) % words.length]).join(' ');
+  const pages = Array.from(
+    { length: 100 },
+    (_, p) => `${tag} page ${p + 1}\n${Array.from({ length: 40 }, (_, l) => line(p, l)).join('\n')}`,
+  );
+  const text = pdf(pages);
+  const PHOTO_BYTES = 512 * 341 * 3;
+  const photos = Math.max(0, Math.ceil((bytes - text.length) / PHOTO_BYTES));
+  const photo = (i: number) => {
+    const data = Buffer.alloc(PHOTO_BYTES, i % 251).toString('latin1');
+    return `<< /Type /XObject /Subtype /Image /Width 512 /Height 341 /ColorSpace /DeviceRGB /BitsPerComponent 8 /Length ${data.length} >>\nstream\n${data}\nendstream`;
+  };
+  return pdf(pages, { objects: Array.from({ length: photos }, (_, i) => photo(i)) });
 }
 
 /** Resident memory figures of a process, bytes (Linux /proc; null elsewhere). */
