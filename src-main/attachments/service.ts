@@ -8,6 +8,7 @@ import {
   type AttachmentVariant,
 } from '../../src-shared/attachments.js';
 import type { ProviderId } from '../../src-shared/chat.js';
+import { rasterType } from '../../src-shared/raster-type.js';
 import { VegaError } from '../../src-shared/errors.js';
 import { estimateTokens, historyBudget } from '../../src-shared/models.js';
 import type { Logger } from '../engine/logger.js';
@@ -63,19 +64,6 @@ export interface ChatAttachments {
   files(refs: readonly AttachmentRef[]): Promise<Map<string, AttachmentFile>>;
 }
 
-/** A thumbnail is shown in the window: only these image types, checked by their first bytes. */
-function thumbnailMime(b: Uint8Array): string | null {
-  if (b.length > 8 && b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47) return 'image/png';
-  if (b.length > 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return 'image/jpeg';
-  if (
-    b.length > 12 &&
-    Buffer.from(b.subarray(0, 4)).toString('latin1') === 'RIFF' &&
-    Buffer.from(b.subarray(8, 12)).toString('latin1') === 'WEBP'
-  )
-    return 'image/webp';
-  return null;
-}
-
 /** A name for display and export: no folders, no control characters. */
 export function displayName(name: string): string {
   const base =
@@ -124,7 +112,7 @@ export class AttachmentService implements ChatAttachments {
       throw new VegaError('attachment_too_large', `${name} is ${(size / 1024 / 1024).toFixed(1)} MB; the limit is ${this.limitText()}.`);
     const bytes = bytesOf(p.data);
     const thumb = p.thumbnail ? bytesOf(p.thumbnail) : undefined;
-    const thumbnail = thumb && thumbnailMime(thumb) ? thumb : undefined;
+    const thumbnail = thumb && rasterType(thumb) ? thumb : undefined;
     const id = sha256(bytes);
     let meta = await this.store.meta(id);
     if (meta) {
@@ -151,7 +139,7 @@ export class AttachmentService implements ChatAttachments {
     if (variant === 'thumbnail') {
       if (meta.kind !== 'image') throw new VegaError('attachment_not_found', 'A document has no thumbnail.');
       const thumb = await this.store.read(id, 'thumbnail');
-      const mime = thumb && thumbnailMime(thumb);
+      const mime = thumb && rasterType(thumb);
       if (thumb && mime) return { mime, data: thumb.toString('base64') };
     }
     const file = await this.store.read(id, 'file');

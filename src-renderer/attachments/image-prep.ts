@@ -1,18 +1,5 @@
 import { IMAGE_MAX_SIDE, THUMBNAIL_MAX_SIDE } from '../../src-shared/attachment-limits.js';
-
-/** The raster formats a model may see, by their first bytes: the window never decodes anything else (SVG above all). */
-export type RasterType = 'image/png' | 'image/jpeg' | 'image/webp' | 'image/gif';
-
-const ascii = (b: Uint8Array, at: number, s: string) => [...s].every((c, i) => b[at + i] === c.charCodeAt(0));
-
-/** Which raster format these bytes start with, or null (the engine still decides the type of what is stored). */
-export function rasterType(head: Uint8Array): RasterType | null {
-  if (head[0] === 0x89 && ascii(head, 1, 'PNG')) return 'image/png';
-  if (head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) return 'image/jpeg';
-  if (ascii(head, 0, 'RIFF') && ascii(head, 8, 'WEBP')) return 'image/webp';
-  if (ascii(head, 0, 'GIF8')) return 'image/gif';
-  return null;
-}
+import { rasterType } from '../../src-shared/raster-type.js';
 
 /** The size that fits `max` on the longest side, keeping the ratio; unchanged when it already fits. */
 export function fitWithin(width: number, height: number, max: number): { width: number; height: number } {
