@@ -4,11 +4,17 @@ import type { MarkdownBody as Body } from './MarkdownBody.js';
 // The Markdown stack and highlight.js are most of the chat's weight: they are
 // fetched after the first paint, and an answer shows as plain text until then.
 let loaded: typeof Body | undefined;
-let loading: Promise<typeof Body> | undefined;
+let loading: Promise<typeof import('./MarkdownBody.js')> | undefined;
+
+const load = () =>
+  (loading ??= import('./MarkdownBody.js').then((m) => {
+    loaded = m.MarkdownBody;
+    return m;
+  }));
 
 /** Fetch the Markdown renderer (once); answers drawn after it arrives render at once, without a fallback. */
 export function preloadMarkdown(): Promise<typeof Body> {
-  return (loading ??= import('./MarkdownBody.js').then((m) => (loaded = m.MarkdownBody)));
+  return load().then((m) => m.MarkdownBody);
 }
 
 const LazyBody = lazy(() => preloadMarkdown().then((body) => ({ default: body })));
@@ -17,16 +23,12 @@ const LazyBody = lazy(() => preloadMarkdown().then((body) => ({ default: body })
 const WARM_AFTER_LOAD_MS = 1000;
 
 if (typeof window !== 'undefined') {
-  const warm = () => void preloadMarkdown();
-  window.addEventListener(
-    'load',
-    () =>
-      window.setTimeout(() => {
-        if (typeof window.requestIdleCallback === 'function') window.requestIdleCallback(warm, { timeout: WARM_AFTER_LOAD_MS });
-        else warm();
-      }, WARM_AFTER_LOAD_MS),
-    { once: true },
-  );
+  const idle = (f: () => void) => {
+    if (typeof window.requestIdleCallback === 'function') window.requestIdleCallback(f, { timeout: WARM_AFTER_LOAD_MS });
+    else f();
+  };
+  const warm = () => void load().then((m) => idle(m.warmMarkdown));
+  window.addEventListener('load', () => window.setTimeout(() => idle(warm), WARM_AFTER_LOAD_MS), { once: true });
 }
 
 /** Memoised on the text: while one message streams, the others do not re-render. */

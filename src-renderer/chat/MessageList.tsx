@@ -27,7 +27,9 @@ interface Props {
 
 const NEAR_BOTTOM_PX = 64;
 const NEAR_TOP_PX = 600;
-const ROW_ESTIMATE_PX = 110;
+// About a question and its answer's mean height (67 and 201 px for a typical pair): an estimate far under it
+// renders half again as many messages as fit when a conversation opens, each a Markdown parse.
+const ROW_ESTIMATE_PX = 170;
 // Before the first measurement (and in tests without layout) assume a window-sized viewport.
 const INITIAL_RECT = { width: 800, height: 900 };
 

@@ -76,15 +76,18 @@ function lexFrom(text: string, from: number): Omit<BlockSplit, 'text'> {
 
 /**
  * Cut `text` into blocks. Given the split of an earlier text that this one
- * extends (a stream), only its last two blocks onwards are lexed again: in
- * CommonMark a block followed by a whole line of another never changes again.
- * A text holding a definition is lexed whole each time, as before.
+ * extends (a stream), only its last block onwards is lexed again, or its last
+ * two: in CommonMark a block followed by a whole line of another never
+ * changes again. A text holding a definition is lexed whole each time, as before.
  */
 export function splitBlocks(text: string, previous?: BlockSplit): BlockSplit {
   const grows = !!previous && !previous.whole && text.startsWith(previous.text);
   // The last line may be incomplete: what began a new block ("---") can turn into
-  // more of the block before it ("---word"), so that one is lexed again too.
-  const reuse = grows ? Math.max(previous.blocks.length - 2, 0) : 0;
+  // more of the block before it ("---word"), so that one is lexed again too,
+  // unless the last block's first line was already whole.
+  const n = previous?.blocks.length ?? 0;
+  const lastWhole = grows && n > 1 && previous.text.includes('\n', previous.starts[n - 1]);
+  const reuse = grows ? Math.max(n - (lastWhole ? 1 : 2), 0) : 0;
   const from = reuse ? previous!.starts[reuse]! : 0;
   const lexed = lexFrom(text, from);
   if (lexed.whole) return { text, ...(from ? lexFrom(text, 0) : lexed) };

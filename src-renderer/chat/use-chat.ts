@@ -3,6 +3,7 @@ import type { VegaApi } from '../../src-shared/api.js';
 import type { ChatEvent, Conversation, ConversationSummary, ProviderId } from '../../src-shared/chat.js';
 import type { VegaErrorValue } from '../../src-shared/errors.js';
 import { errorValue } from '../api/errors.js';
+import { takeEarlyList } from './early-list.js';
 import { chatReducer, initialChatState, isBusy, withSummary } from './chat-state.js';
 import { LiveText } from './live-text.js';
 
@@ -24,11 +25,11 @@ export interface ChatSettings {
 }
 
 /** Messages asked for when a conversation opens (its newest), then per page scrolled back through. */
-export const FIRST_PAGE = 50;
+export const FIRST_PAGE = 20;
 export const OLDER_PAGE = 100;
 
 /** Deliver pushed items at most once per frame: many tokens a second become one render. */
-function frameBatcher<T>(flush: (items: T[]) => void): { push(item: T): void; cancel(): void } {
+function frameBatcher<T>(flush: (items: T[]) => void): { push(item: T): void; readonly empty: boolean; cancel(): void } {
   let items: T[] = [];
   let cancel: (() => void) | null = null;
   const run = () => {
@@ -49,6 +50,9 @@ function frameBatcher<T>(flush: (items: T[]) => void): { push(item: T): void; ca
         const h = setTimeout(run, 16);
         cancel = () => clearTimeout(h);
       }
+    },
+    get empty() {
+      return items.length === 0;
     },
     cancel() {
       cancel?.();
@@ -90,14 +94,19 @@ export function useChat(api: VegaApi) {
   const refreshList = useCallback(async () => {
     try {
       const q = queryRef.current.trim();
-      setConversations(await api.chat.list(q ? { query: q } : {}));
+      setConversations(await ((!q && takeEarlyList(api)) || api.chat.list(q ? { query: q } : {})));
     } catch (err) {
       dispatch({ type: 'error', error: errorValue(err) });
     }
   }, [api]);
 
   useEffect(() => {
-    const t = setTimeout(() => void refreshList(), query ? 200 : 0);
+    // Typing in the search waits for a pause; the whole list (at start, or the search cleared) is asked for now.
+    if (!query) {
+      void refreshList();
+      return;
+    }
+    const t = setTimeout(() => void refreshList(), 200);
     return () => clearTimeout(t);
   }, [query, refreshList]);
 
@@ -125,7 +134,12 @@ export function useChat(api: VegaApi) {
           );
         return;
       }
-      batch.push(e);
+      // A token for an answer already streaming, nothing queued before it: to that message at once, not a frame
+      // later (LiveText paces how often it shows). The first token of an answer reaches the screen sooner.
+      const s = stateRef.current;
+      if (batch.empty && e.type === 'token' && e.conversationId === s.conversationId && s.streaming.has(e.messageId))
+        live.append(e.messageId, e.text);
+      else batch.push(e);
     });
     return () => {
       off();

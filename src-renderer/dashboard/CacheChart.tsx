@@ -4,6 +4,7 @@ import type { ConfigCacheStatsValue, ResourceSnapshot } from '../../src-shared/r
 import { useApi } from '../api/context.js';
 import { useToast } from '../app/Toasts.js';
 import { errorValue } from '../api/errors.js';
+import { useShownPoints } from './use-shown-points.js';
 import { ChartCard, Figure } from './ChartCard.js';
 import { color, useAxisProps, useChartTheme } from './chart-theme.js';
 import { duration, integer } from './format.js';
@@ -17,9 +18,10 @@ function cacheState(c: ConfigCacheStatsValue | undefined): string {
 }
 
 /** Hit rate of the .env cache over time; Invalidate drops it so the next read reloads. */
-export const CacheChart = memo(function CacheChart({ points }: { points: readonly ResourceSnapshot[] }) {
+export const CacheChart = memo(function CacheChart({ points: newest }: { points: readonly ResourceSnapshot[] }) {
   const api = useApi();
   const toast = useToast();
+  const [card, points] = useShownPoints(newest);
   const theme = useChartTheme();
   const axis = useAxisProps(theme);
   const rows = useMemo(() => cacheRows(points), [points]);
@@ -40,6 +42,7 @@ export const CacheChart = memo(function CacheChart({ points }: { points: readonl
 
   return (
     <ChartCard
+      ref={card}
       title="Config cache hit rate"
       points={rows.length}
       actions={

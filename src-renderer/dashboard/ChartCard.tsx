@@ -1,4 +1,4 @@
-import { useId, type ReactNode } from 'react';
+import { useId, type ReactNode, type Ref } from 'react';
 
 interface Props {
   title: string;
@@ -9,13 +9,14 @@ interface Props {
   points?: number;
   wide?: boolean;
   children: ReactNode;
+  ref?: Ref<HTMLDivElement>;
 }
 
 /** A dashboard card: one heading, its live figures, then the chart. */
-export function ChartCard({ title, figures, actions, points, wide, children }: Props) {
+export function ChartCard({ title, figures, actions, points, wide, children, ref }: Props) {
   const id = useId();
   return (
-    <div className={`card chart-card${wide ? ' wide' : ''}`} role="group" aria-labelledby={id}>
+    <div ref={ref} className={`card chart-card${wide ? ' wide' : ''}`} role="group" aria-labelledby={id}>
       <div className="card-head">
         <h3 id={id}>{title}</h3>
         {actions && <div className="card-actions">{actions}</div>}

@@ -1,6 +1,7 @@
 import { memo, useMemo } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
 import type { ResourceSnapshot } from '../../src-shared/resources.js';
+import { useShownPoints } from './use-shown-points.js';
 import { ChartCard, Figure } from './ChartCard.js';
 import { color, useAxisProps, useChartTheme } from './chart-theme.js';
 import { connectionRows } from './series.js';
@@ -9,7 +10,7 @@ const SERIES = ['connected', 'free', 'running', 'pending', 'queued'] as const;
 
 /** Pool gauges over time against the configured per-origin limit. */
 export const ConnectionsChart = memo(function ConnectionsChart({
-  points,
+  points: newest,
   origin,
   limit,
 }: {
@@ -17,6 +18,7 @@ export const ConnectionsChart = memo(function ConnectionsChart({
   origin: string;
   limit: number;
 }) {
+  const [card, points] = useShownPoints(newest);
   const theme = useChartTheme();
   const axis = useAxisProps(theme);
   const rows = useMemo(() => connectionRows(points, origin), [points, origin]);
@@ -27,6 +29,7 @@ export const ConnectionsChart = memo(function ConnectionsChart({
   const showLimit = limit > 0 && limit <= Math.max(4, peak * 2);
   return (
     <ChartCard
+      ref={card}
       title="Connections"
       points={rows.length}
       figures={

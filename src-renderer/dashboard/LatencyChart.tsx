@@ -1,13 +1,21 @@
 import { memo, useMemo } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import type { ResourceSnapshot } from '../../src-shared/resources.js';
+import { useShownPoints } from './use-shown-points.js';
 import { ChartCard, Figure } from './ChartCard.js';
 import { color, useAxisProps, useChartTheme } from './chart-theme.js';
 import { millis } from './format.js';
 import { ALL_ORIGINS, latencyRows } from './series.js';
 
 /** p50 and p95 of the last second's requests. */
-export const LatencyChart = memo(function LatencyChart({ points, origin }: { points: readonly ResourceSnapshot[]; origin: string }) {
+export const LatencyChart = memo(function LatencyChart({
+  points: newest,
+  origin,
+}: {
+  points: readonly ResourceSnapshot[];
+  origin: string;
+}) {
+  const [card, points] = useShownPoints(newest);
   const theme = useChartTheme();
   const axis = useAxisProps(theme);
   const rows = useMemo(() => latencyRows(points, origin), [points, origin]);
@@ -16,6 +24,7 @@ export const LatencyChart = memo(function LatencyChart({ points, origin }: { poi
   const now = rows[rows.length - 1];
   return (
     <ChartCard
+      ref={card}
       title="Latency (p50/p95)"
       points={rows.length}
       figures={

@@ -1,19 +1,22 @@
 import { memo, useMemo } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import type { ResourceSnapshot } from '../../src-shared/resources.js';
+import { useShownPoints } from './use-shown-points.js';
 import { ChartCard, Figure } from './ChartCard.js';
 import { color, useAxisProps, useChartTheme } from './chart-theme.js';
 import { bytes, millis } from './format.js';
 import { processRows } from './series.js';
 
 /** Memory of the main process and how late its event loop runs. */
-export const ProcessChart = memo(function ProcessChart({ points }: { points: readonly ResourceSnapshot[] }) {
+export const ProcessChart = memo(function ProcessChart({ points: newest }: { points: readonly ResourceSnapshot[] }) {
+  const [card, points] = useShownPoints(newest);
   const theme = useChartTheme();
   const axis = useAxisProps(theme);
   const rows = useMemo(() => processRows(points), [points]);
   const p = points[points.length - 1]?.process;
   return (
     <ChartCard
+      ref={card}
       title="Process"
       points={rows.length}
       figures={

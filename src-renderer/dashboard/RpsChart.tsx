@@ -1,13 +1,21 @@
 import { memo, useMemo } from 'react';
 import { Area, AreaChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from 'recharts';
 import type { ResourceSnapshot } from '../../src-shared/resources.js';
+import { useShownPoints } from './use-shown-points.js';
 import { ChartCard, Figure } from './ChartCard.js';
 import { color, useAxisProps, useChartTheme } from './chart-theme.js';
 import { shortOrigin } from './format.js';
 import { rpsRows } from './series.js';
 
 /** Requests completed per second, one stacked band per origin. */
-export const RpsChart = memo(function RpsChart({ points, origins }: { points: readonly ResourceSnapshot[]; origins: readonly string[] }) {
+export const RpsChart = memo(function RpsChart({
+  points: newest,
+  origins,
+}: {
+  points: readonly ResourceSnapshot[];
+  origins: readonly string[];
+}) {
+  const [card, points] = useShownPoints(newest);
   const theme = useChartTheme();
   const axis = useAxisProps(theme);
   const rows = useMemo(() => rpsRows(points, origins), [points, origins]);
@@ -22,6 +30,7 @@ export const RpsChart = memo(function RpsChart({ points, origins }: { points: re
   );
   return (
     <ChartCard
+      ref={card}
       title="Requests per second"
       points={rows.length}
       figures={

@@ -2,6 +2,7 @@ import { memo, useMemo } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import type { ResourceSnapshot } from '../../src-shared/resources.js';
 import { STORAGE_OPS, type StorageOp } from '../../src-shared/storage.js';
+import { useShownPoints } from './use-shown-points.js';
 import { ChartCard, Figure } from './ChartCard.js';
 import { color, useAxisProps, useChartTheme } from './chart-theme.js';
 import { bytes, integer, millis } from './format.js';
@@ -20,7 +21,8 @@ export function storageRows(points: readonly ResourceSnapshot[]): StorageRow[] {
 }
 
 /** The history store: what it holds, the disk under it, and how long its operations take. */
-export const StorageCard = memo(function StorageCard({ points }: { points: readonly ResourceSnapshot[] }) {
+export const StorageCard = memo(function StorageCard({ points: newest }: { points: readonly ResourceSnapshot[] }) {
+  const [card, points] = useShownPoints(newest);
   const theme = useChartTheme();
   const axis = useAxisProps(theme);
   const rows = useMemo(() => storageRows(points), [points]);
@@ -29,6 +31,7 @@ export const StorageCard = memo(function StorageCard({ points }: { points: reado
   const degraded = s.status === 'degraded';
   return (
     <ChartCard
+      ref={card}
       title="Storage"
       points={rows.length}
       actions={<span className={`status-pill ${degraded ? 'warn' : 'good'}`}>{degraded ? 'degraded' : 'ok'}</span>}

@@ -1,11 +1,12 @@
 import { RingBuffer, windowSlice } from './ring-buffer.js';
 
 /**
- * Points a chart draws over its window: one per ~9 px of a card, and so a
- * redraw every window/60 (5 s of the default 5 minutes). A redraw, not the
- * points, is what a chart costs: each is a whole Recharts render.
+ * Points a chart draws over its window: one per ~17 px of a card, and so a
+ * redraw every window/30 (10 s of the default 5 minutes). A redraw, not the
+ * points, is what a chart costs: each is a whole Recharts render, and at 60
+ * points (a redraw every 5 s) they kept the open tab above 2% of a core.
  */
-export const CHART_POINTS = 60;
+export const CHART_POINTS = 30;
 
 /**
  * One window's chart points, kept as snapshots arrive: the first snapshot of

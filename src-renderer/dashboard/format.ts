@@ -40,6 +40,11 @@ export function shortOrigin(origin: string): string {
   return origin.replace(/^https?:\/\//, '');
 }
 
+/**
+ * Thousands grouped as en-US writes them. Not toLocaleString: its first call
+ * loads the locale's number data (~100 ms here), and the chat's first answer
+ * waited for it (the context meter draws as a conversation opens).
+ */
 export function integer(n: number): string {
-  return Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '–';
+  return Number.isFinite(n) ? String(Math.round(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ',') : '–';
 }

@@ -3,6 +3,7 @@ import { act, cleanup, fireEvent, screen, waitFor } from '@testing-library/react
 import { memo, type ComponentProps, type FunctionComponent, type MemoExoticComponent } from 'react';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ChatView } from '../../src-renderer/chat/ChatView.js';
+import { SHOW_EVERY_MS } from '../../src-renderer/chat/live-text.js';
 import { FIRST_PAGE, OLDER_PAGE } from '../../src-renderer/chat/use-chat.js';
 import type { ChatEvent, Conversation } from '../../src-shared/chat.js';
 import { fakeApi, message, summary } from './fake-api.js';
@@ -115,7 +116,11 @@ describe('a sidebar of 1,001 conversations', () => {
     renders.conversations.clear();
     renders.messages.clear();
     const words = [' keeps', ' connections', ' open', ' for', ' reuse.'];
-    for (const w of words) await push(fake, { type: 'token', conversationId: 'c0', messageId: 'a1', text: w });
+    for (const w of words) {
+      await push(fake, { type: 'token', conversationId: 'c0', messageId: 'a1', text: w });
+      // Each word a showing of its own: streamed text shows at most every SHOW_EVERY_MS.
+      await act(() => new Promise((r) => setTimeout(r, SHOW_EVERY_MS)));
+    }
 
     expect(document.querySelector('[data-message-id="a1"]')!.textContent).toContain('A pool keeps connections open for reuse.');
     expect(total(renders.conversations)).toBe(0);
