@@ -67,22 +67,23 @@ export function buildAttachmentWorker(outfile = 'out/main/attachment-worker.mjs'
  * `outDir` is relative to the project (tests build into a temp folder).
  */
 export async function buildElectron(outDir = 'out') {
+  const at = (file) => path.join(outDir, path.relative('out', file));
   await Promise.all([
     esbuild({
       ...common,
       entryPoints: ['src-main/electron/main.ts'],
-      outfile: path.join(outDir, 'main/index.cjs'),
+      outfile: at('out/main/index.cjs'),
       format: 'cjs',
       packages: 'external',
       // Modules that find a file beside them (the attachment worker) read import.meta.url, which CommonJS lacks.
       define: { ...common.define, 'import.meta.url': '__vegaModuleUrl' },
       banner: { js: "const __vegaModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
     }),
-    buildAttachmentWorker(path.join(outDir, 'main/attachment-worker.mjs')),
+    buildAttachmentWorker(at('out/main/attachment-worker.mjs')),
     esbuild({
       ...common,
       entryPoints: ['src-main/electron/preload.ts'],
-      outfile: path.join(outDir, 'preload/index.cjs'),
+      outfile: at('out/preload/index.cjs'),
       format: 'cjs',
       external: ['electron'],
     }),
